@@ -1,0 +1,3 @@
+from dockersim.cli import main
+
+main()

@@ -1,0 +1,372 @@
+"""The check vocabulary shared by scenarios and grading: specs validated at load, evaluated on a Snapshot.
+
+Each kind of check is one class in CHECK_KINDS; each returns the fields that differ, expected vs found.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol, Union
+
+from dockersim.errors import ScenarioError
+from dockersim.snapshot import Snapshot
+from dockersim.state import STATES, ContainerState, PortBinding
+from dockersim.yamlsource import LMap, line_of
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    field: str
+    expected: str
+    found: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: expected {self.expected}, found {self.found}"
+
+
+class CheckContext(Protocol):
+    """What a check needs from the run besides the snapshot."""
+
+    def resolve(self, template: str) -> str: ...
+
+    def image_ref(self, ref: str) -> str: ...
+
+    def owned(self, container: ContainerState) -> bool: ...
+
+
+def _fail(path: str, line: int, message: str) -> ScenarioError:
+    return ScenarioError(message, path, line)
+
+
+def _closest(word: str, known: list[str]) -> str:
+    import difflib
+
+    near = difflib.get_close_matches(word, known, n=1)
+    return f" (did you mean '{near[0]}'?)" if near else f" (known: {', '.join(known)})"
+
+
+def _scalar(value: Any, path: str, line: int, what: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _fail(path, line, f"{what} should be a word or a number, not {type(value).__name__}")
+    return str(value)
+
+
+def _port_key(text: str) -> str:
+    return text if "/" in text else f"{text}/tcp"
+
+
+def _port_matches(spec: str, bindings: list[PortBinding]) -> bool:
+    published = [b for b in bindings if b.published]
+    if spec == "none":
+        return not published
+    if spec == "any":
+        return bool(published)
+    if spec == "exposed":
+        return bool(bindings) and not published
+    ip, _, port = spec.rpartition(":")
+    ip = ip[1:-1] if ip.startswith("[") else ip
+    return any(str(b.host_port) == port and (not ip or b.host_ip == ip) for b in published)
+
+
+def _describe_ports(bindings: list[PortBinding]) -> str:
+    if not bindings:
+        return "nothing"
+    if not any(b.published for b in bindings):
+        return "exposed only, not published"
+    return ", ".join(b.host() for b in bindings if b.published)
+
+
+_MOUNT_FIELDS = ("type", "source", "destination", "name", "driver", "mode", "rw")
+
+
+@dataclass
+class ContainerCheck:
+    """`{container: NAME, state: running, image: …, env: {…}, ports: {…}, …}`"""
+
+    ref: str
+    line: int
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    SCALARS = ("state", "image", "command", "hostname", "health", "ip", "name")
+    FIELDS = (*SCALARS, "exit_code", "env", "ports", "links", "mounts", "volumes_from")
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> ContainerCheck:
+        ref = _scalar(spec["container"], path, spec.lines["container"], "container")
+        check = cls(ref, spec.line)
+        for key, value in spec.items():
+            if key == "container":
+                continue
+            line = spec.lines[key]
+            if key not in cls.FIELDS:
+                raise _fail(path, line, f"a container check has no field '{key}'" + _closest(key, list(cls.FIELDS)))
+            check.fields[key] = cls._validate(key, value, path, line)
+        return check
+
+    @staticmethod
+    def _validate(key: str, value: Any, path: str, line: int) -> Any:
+        if key == "state":
+            value = _scalar(value, path, line, "state")
+            if value not in (*STATES, "absent"):
+                raise _fail(path, line, f"unknown state '{value}'" + _closest(value, [*STATES, "absent"]))
+            return value
+        if key == "exit_code":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise _fail(path, line, "exit_code should be a whole number")
+            return value
+        if key == "ip":
+            value = _scalar(value, path, line, "ip")
+            if "{" not in value:
+                try:
+                    ipaddress.ip_network(value, strict=False)
+                except ValueError:
+                    raise _fail(
+                        path, line, f"ip should be an address or a network such as 172.17.0.0/16, not '{value}'"
+                    ) from None
+            return value
+        if key in ContainerCheck.SCALARS:
+            return _scalar(value, path, line, key)
+        if key == "env":
+            if not isinstance(value, dict):
+                raise _fail(path, line, "env should be a mapping of NAME: value")
+            return {str(k): _scalar(v, path, line, f"env {k}") for k, v in value.items()}
+        if key == "ports":
+            if not isinstance(value, dict):
+                raise _fail(path, line, 'ports should be a mapping such as {80/tcp: "0.0.0.0:80"}')
+            ports = {}
+            for k, v in value.items():
+                if not re.fullmatch(r"\d+(/(tcp|udp|sctp))?", str(k)):
+                    raise _fail(path, line, f"'{k}' is not a container port such as 80/tcp")
+                specs = v if isinstance(v, list) else [v]
+                for s in specs:
+                    s = _scalar(s, path, line, f"ports {k}")
+                    if s not in ("any", "none", "exposed") and "{" not in s and not re.fullmatch(r"(.*:)?\d+", s):
+                        raise _fail(path, line, f"ports {k}: '{s}' should be HOST_IP:PORT, PORT, any, none or exposed")
+                ports[_port_key(str(k))] = [str(s) for s in specs]
+            return ports
+        if key in ("links", "volumes_from"):
+            if not isinstance(value, list):
+                raise _fail(path, line, f"{key} should be a list")
+            items = [_scalar(v, path, line, key) for v in value]
+            if key == "links":
+                for item in items:
+                    if ":" not in item:
+                        raise _fail(path, line, f"a link reads TARGET:ALIAS, not '{item}'")
+            return items
+        if key == "mounts":
+            if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
+                raise _fail(path, line, "mounts should be a list of mappings such as {type: bind, destination: /data}")
+            for m in value:
+                for k in m:
+                    if k not in _MOUNT_FIELDS:
+                        raise _fail(
+                            path, line_of(m, line), f"a mount has no field '{k}'" + _closest(k, list(_MOUNT_FIELDS))
+                        )
+            return [{k: (v if k == "rw" else str(v)) for k, v in m.items()} for m in value]
+        raise AssertionError(key)
+
+    def describe(self) -> str:
+        return f"container {self.ref}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        ref = ctx.resolve(self.ref)
+        c = snap.container(ref)
+        want_state = self.fields.get("state")
+        if c is None:
+            if want_state == "absent":
+                return []
+            return [Mismatch("container", f"{ref!r} to exist", "no such container")]
+        if want_state == "absent":
+            return [Mismatch("state", "absent", f"{c.state} ({c.name})")]
+        out: list[Mismatch] = []
+        for key, want in self.fields.items():
+            out += self._compare(key, want, c, ctx)
+        return out
+
+    def _compare(self, key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+        r = ctx.resolve
+        if key == "state":
+            return [] if c.state == want else [Mismatch("state", want, c.state)]
+        if key == "exit_code":
+            return [] if c.exit_code == want else [Mismatch("exit_code", str(want), str(c.exit_code))]
+        if key == "image":
+            expected = ctx.image_ref(r(want))
+            return [] if c.image == expected else [Mismatch("image", expected, c.image)]
+        if key in ("command", "hostname", "health", "name"):
+            found = getattr(c, key) or ""
+            expected = r(want)
+            return [] if found == expected else [Mismatch(key, repr(expected), repr(found))]
+        if key == "ip":
+            if not c.ip:
+                return [Mismatch("ip", f"an address in {r(want)}", "no address (not running?)")]
+            ok = ipaddress.ip_address(c.ip) in ipaddress.ip_network(r(want), strict=False)
+            return [] if ok else [Mismatch("ip", f"an address in {r(want)}", c.ip)]
+        if key == "env":
+            out = []
+            for k, v in want.items():
+                found = c.env.get(k)
+                if found != r(v):
+                    out.append(Mismatch(f"env {k}", repr(r(v)), "unset" if found is None else repr(found)))
+            return out
+        if key == "ports":
+            out = []
+            for port, specs in want.items():
+                bindings = [b for b in c.ports if b.key == port]
+                for spec in specs:
+                    if not _port_matches(r(spec), bindings):
+                        out.append(Mismatch(f"ports {port}", r(spec), _describe_ports(bindings)))
+            return out
+        if key == "links":
+            found = c.links
+            missing = [r(link) for link in want if r(link) not in found]
+            return [Mismatch("links", ", ".join(missing), ", ".join(found) or "none")] if missing else []
+        if key == "volumes_from":
+            missing = [r(v) for v in want if r(v) not in c.volumes_from]
+            return (
+                [Mismatch("volumes_from", ", ".join(missing), ", ".join(c.volumes_from) or "none")] if missing else []
+            )
+        if key == "mounts":
+            out = []
+            for spec in want:
+                wanted = {k: (v if k == "rw" else r(v)) for k, v in spec.items()}
+                if not any(all(getattr(m, k) == v for k, v in wanted.items()) for m in c.mounts):
+                    shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
+                    found = "; ".join(f"{m.type} {m.source or m.name} -> {m.destination}" for m in c.mounts)
+                    out.append(Mismatch("mounts", f"a mount with {shown}", found or "no mounts"))
+            return out
+        raise AssertionError(key)
+
+
+@dataclass
+class ImageCheck:
+    """`{image: centos:8, present: true}`"""
+
+    ref: str
+    line: int
+    present: bool = True
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> ImageCheck:
+        _only(spec, ("image", "present"), path)
+        return cls(_scalar(spec["image"], path, spec.lines["image"], "image"), spec.line, _bool(spec, "present", path))
+
+    def describe(self) -> str:
+        return f"image {self.ref}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        ref = ctx.image_ref(ctx.resolve(self.ref))
+        found = snap.image(ref) is not None
+        if found == self.present:
+            return []
+        return [Mismatch("image", f"{ref} {'present' if self.present else 'absent'}", "present" if found else "absent")]
+
+
+@dataclass
+class VolumeCheck:
+    """`{volume: myvolume, present: true, driver: local}`"""
+
+    name: str
+    line: int
+    present: bool = True
+    driver: str | None = None
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> VolumeCheck:
+        _only(spec, ("volume", "present", "driver"), path)
+        driver = spec.get("driver")
+        return cls(
+            _scalar(spec["volume"], path, spec.lines["volume"], "volume"),
+            spec.line,
+            _bool(spec, "present", path),
+            None if driver is None else _scalar(driver, path, spec.lines["driver"], "driver"),
+        )
+
+    def describe(self) -> str:
+        return f"volume {self.name}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        name = ctx.resolve(self.name)
+        v = snap.volume(name)
+        if (v is not None) != self.present:
+            return [
+                Mismatch("volume", f"{name} {'present' if self.present else 'absent'}", "present" if v else "absent")
+            ]
+        if v is not None and self.driver is not None and v.driver != self.driver:
+            return [Mismatch("driver", self.driver, v.driver)]
+        return []
+
+
+@dataclass
+class CountCheck:
+    """`{containers: {running: 1, all: 3}}`: what `docker ps` and `docker ps -a` list of this run's containers."""
+
+    line: int
+    running: int | None = None
+    all: int | None = None
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> CountCheck:
+        _only(spec, ("containers",), path)
+        counts = spec["containers"]
+        if not isinstance(counts, dict) or not counts:
+            raise _fail(path, spec.line, "containers should be a mapping such as {running: 1, all: 3}")
+        out = cls(spec.line)
+        for k, v in counts.items():
+            if k not in ("running", "all"):
+                raise _fail(path, line_of(counts, spec.line), f"containers counts 'running' and 'all', not '{k}'")
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise _fail(path, line_of(counts, spec.line), f"containers {k} should be a whole number")
+            setattr(out, k, v)
+        return out
+
+    def describe(self) -> str:
+        return "container count"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        mine = [c for c in snap.containers if ctx.owned(c)]
+        out = []
+        # `docker ps` lists running, paused and restarting containers; `ps -a` all of them.
+        running = sum(1 for c in mine if c.state in ("running", "paused", "restarting"))
+        if self.running is not None and running != self.running:
+            out.append(Mismatch("running (docker ps)", str(self.running), str(running)))
+        if self.all is not None and len(mine) != self.all:
+            out.append(Mismatch("all (docker ps -a)", str(self.all), str(len(mine))))
+        return out
+
+
+def _only(spec: LMap, allowed: tuple[str, ...], path: str) -> None:
+    for key in spec:
+        if key not in allowed:
+            raise _fail(path, spec.lines[key], f"this check has no field '{key}'" + _closest(key, list(allowed)))
+
+
+def _bool(spec: LMap, key: str, path: str) -> bool:
+    value = spec.get(key, True)
+    if not isinstance(value, bool):
+        raise _fail(path, spec.lines.get(key, spec.line), f"{key} should be true or false")
+    return value
+
+
+Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck]
+
+CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of precedence
+    "container": ContainerCheck.parse,
+    "containers": CountCheck.parse,
+    "volume": VolumeCheck.parse,
+    "image": ImageCheck.parse,
+}
+
+
+def parse_check(spec: Any, path: str, line: int) -> Check:
+    """One check mapping → its check object. The kind is the first key of CHECK_KINDS present, so a
+    container check may have an `image:` field."""
+    if not isinstance(spec, LMap):
+        raise _fail(path, line, "a check should be a mapping such as {container: NAME, state: running}")
+    kind = next((k for k in CHECK_KINDS if k in spec), None)
+    if kind is None:
+        keys = ", ".join(CHECK_KINDS)
+        raise _fail(path, spec.line, f"this check names no kind of check: it needs one of {keys}")
+    return CHECK_KINDS[kind](spec, path)

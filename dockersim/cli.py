@@ -1,0 +1,340 @@
+"""The command line: a thin layer over the library that turns its errors into one sentence and exit 2."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from types import FrameType
+from typing import Any, NoReturn, TypeVar
+
+import click
+from tabulate import tabulate
+
+from dockersim import __version__, kit
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+from dockersim.messages import default_lang
+from dockersim.report.jsonout import write_json
+from dockersim.report.text import TextReporter
+from dockersim.results import RunReport, ScenarioResult
+from dockersim.runner import RunOptions, ScenarioRun, existing_names
+from dockersim.scenario import Scenario, load_scenario, pick, scenario_files
+from dockersim.snapshot import Snapshot
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: the run stops, cleans up, and exits 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+
+def engine_options(f: F) -> F:
+    """--docker and --context, shared by every command that talks to an engine."""
+    f = click.option("--context", metavar="NAME", help="docker context to use (passed to every docker call).")(f)
+    f = click.option(
+        "--docker",
+        "docker_bin",
+        metavar="PATH",
+        envvar="DOCKERSIM_DOCKER",
+        default="docker",
+        show_default=True,
+        help="docker-compatible binary (env DOCKERSIM_DOCKER).",
+    )(f)
+    return f
+
+
+def _docker(docker_bin: str, context: str | None) -> Docker:
+    docker = Docker(docker_bin, context)
+    docker.server_version()
+    return docker
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"dockersim: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _image_map(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        ref, eq, local = pair.partition("=")
+        if not eq or not ref or not local:
+            _fail(f"--image-map takes REF=LOCAL_REF, such as ubuntu:14.04=my/ubuntu:local (got {pair!r})")
+        out[ref] = local
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="dockersim")
+def main() -> None:
+    """Run Docker tutorial scenarios against the real docker CLI and check what the engine holds.
+
+    \b
+    Examples:
+      dockersim validate scenarios/
+      dockersim run scenarios/2.2.1-creating-containers.yaml
+      dockersim run --image-map ubuntu:14.04=dockersim/ubuntu:14.04 scenarios/
+      dockersim state --json
+
+    Exit status: 0 every step passed, 1 a step failed, 2 bad input or no engine.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+def validate(paths: tuple[str, ...]) -> None:
+    """Check scenario files without touching the engine.
+
+    \b
+    Examples:
+      dockersim validate scenarios/
+      dockersim validate my-scenario.yaml
+    """
+    try:
+        for path in scenario_files(list(paths)):
+            s = load_scenario(path)
+            click.echo(f"{path}: ok ({len(s.steps)} steps)")
+    except DockersimError as e:
+        _fail(str(e))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@engine_options
+@click.option(
+    "--image-map",
+    "image_maps",
+    multiple=True,
+    metavar="REF=LOCAL",
+    help="use LOCAL wherever a scenario names image REF (repeatable).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="use the offline kit's stand-ins for the scenarios' images, building what is missing.",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON (docs/json-report.md).")
+@click.option("--fail-fast", is_flag=True, help="stop a scenario at its first failed step.")
+@click.option(
+    "--allow-destructive",
+    is_flag=True,
+    help="run steps that act on objects the run did not create (prune, $(docker ps -a -q)).",
+)
+@click.option("--keep", is_flag=True, help="leave what the run created on the engine, and say what.")
+@click.option("--replace", is_flag=True, help="remove existing objects whose names the scenarios create.")
+@click.option("--lang", type=click.Choice(["en", "ko"]), default=None, help="language of step names and reasons.")
+@click.option("-v", "--verbose", is_flag=True, help="show the screen of passing steps too.")
+def run(
+    paths: tuple[str, ...],
+    docker_bin: str,
+    context: str | None,
+    image_maps: tuple[str, ...],
+    offline: bool,
+    as_json: bool,
+    fail_fast: bool,
+    allow_destructive: bool,
+    keep: bool,
+    replace: bool,
+    lang: str | None,
+    verbose: bool,
+) -> None:
+    """Run scenario files (or every *.yaml in a directory) step by step.
+
+    \b
+    Examples:
+      dockersim run scenarios/
+      dockersim run --image-map ubuntu:14.04=my/ubuntu scenarios/2.2.1-creating-containers.yaml
+      dockersim run --json scenarios/ > report.json
+    """
+    options = RunOptions(
+        image_map=_image_map(image_maps),
+        lang=lang or default_lang(),
+        fail_fast=fail_fast,
+        allow_destructive=allow_destructive,
+        keep=keep,
+    )
+    try:
+        scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
+        docker = _docker(docker_bin, context)
+        if offline:
+            options.image_map = {**_offline_map(docker, scenarios), **options.image_map}
+        clashes = existing_names(docker, scenarios)
+        if clashes and not replace:
+            _fail(
+                "the engine already holds "
+                + ", ".join(clashes)
+                + "; the scenarios create these names (remove them, or pass --replace)"
+            )
+        if clashes:
+            _remove(docker, clashes)
+        report = RunReport(
+            engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
+        )
+        reporter = None if as_json else TextReporter(verbose=verbose)
+        code = _run_all(docker, scenarios, options, report, reporter)
+    except DockersimError as e:
+        _fail(str(e))
+    if as_json:
+        write_json(report)
+    elif reporter:
+        reporter.finish(report)
+    sys.exit(code if code else (0 if report.ok else EXIT_FAILED))
+
+
+def _offline_map(docker: Docker, scenarios: list[Scenario]) -> dict[str, str]:
+    """The kit's stand-ins for every image the scenarios name, built first where missing."""
+    stand_ins = kit.stand_in_map()
+    wanted = {ref for s in scenarios for ref in s.images.values()}
+    mapping = {ref: stand_ins[ref] for ref in wanted if ref in stand_ins}
+    kit.build(docker, sorted(set(mapping.values())), _progress, only_missing=True)
+    return mapping
+
+
+def _progress(line: str) -> None:
+    click.echo(f"  {line}", err=True)
+
+
+def _remove(docker: Docker, names: list[str]) -> None:
+    for item in names:
+        kind, name = item.split(" ", 1)
+        args = {"container": ["rm", "-f", "-v"], "volume": ["volume", "rm", "-f"], "network": ["network", "rm"]}
+        docker.call([*args[kind], name], check=False)
+
+
+def _run_all(
+    docker: Docker, scenarios: list[Scenario], options: RunOptions, report: RunReport, reporter: TextReporter | None
+) -> int:
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        # A second signal while cleaning up ends dockersim at once.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise Interrupted(signum)
+
+    old = signal.signal(signal.SIGINT, on_signal), signal.signal(signal.SIGTERM, on_signal)
+    try:
+        for scenario in scenarios:
+            title = pick(scenario.title, options.lang)
+            result = ScenarioResult(scenario.path, title)
+            report.scenarios.append(result)
+            if reporter:
+                reporter.scenario_started(title, scenario.path)
+            srun = ScenarioRun(docker, scenario, options)
+            try:
+                for step in srun.run_steps():
+                    result.steps.append(step)
+                    if reporter:
+                        reporter.step(step)
+            finally:
+                if options.keep:
+                    made = srun.created()
+                    report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
+                    report.kept += [f"volume {v}" for v in sorted(made.volumes)]
+                else:
+                    report.removed += srun.cleanup()
+    except Interrupted as e:
+        click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)", err=True)
+        return 128 + e.signum
+    finally:
+        signal.signal(signal.SIGINT, old[0])
+        signal.signal(signal.SIGTERM, old[1])
+    return 0
+
+
+@main.command()
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="print the snapshot as JSON.")
+def state(docker_bin: str, context: str | None, as_json: bool) -> None:
+    """Print the engine's state as dockersim reads it (what the checks see).
+
+    \b
+    Examples:
+      dockersim state
+      dockersim state --json | jq '.containers[].name'
+    """
+    try:
+        snap = Snapshot(_docker(docker_bin, context))
+        containers, volumes = snap.containers, snap.volumes
+    except DockersimError as e:
+        _fail(str(e))
+    if as_json:
+        data = {
+            "containers": [asdict(c) for c in containers],
+            "volumes": [asdict(v) for v in volumes],
+            "disagreements": snap.disagreements,
+            "docker_calls": snap.calls,
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
+    rows = [
+        [
+            c.name,
+            c.short_id,
+            c.image,
+            c.state + (f" ({c.exit_code})" if c.exit_code is not None else ""),
+            ", ".join(f"{b.host()}->{b.key}" if b.published else b.key for b in c.ports),
+            c.ip,
+            ", ".join(f"{m.source or m.name}:{m.destination}" for m in c.mounts),
+        ]
+        for c in containers
+    ]
+    click.echo(tabulate(rows, headers=["name", "id", "image", "state", "ports", "ip", "mounts"]))
+    click.echo("")
+    click.echo(
+        tabulate([[v.name, v.driver, v.mountpoint] for v in volumes], headers=["volume", "driver", "mountpoint"])
+    )
+    for d in snap.disagreements:
+        click.echo(f"note: {d}")
+    click.echo(f"\n({snap.calls} docker calls)")
+
+
+@main.group()
+def images() -> None:
+    """The offline kit: local stand-ins for the chapter's images, built from Debian's archive."""
+
+
+@images.command("list")
+@engine_options
+def images_list(docker_bin: str, context: str | None) -> None:
+    """List the kit's stand-ins, what each stands for, and whether it is built.
+
+    \b
+    Example:
+      dockersim images list
+    """
+    try:
+        docker = _docker(docker_bin, context)
+        rows = [
+            [r.tag, ", ".join(r.stands_for) or "(base)", "yes" if kit.present(docker, r.tag) else "no"]
+            for r in kit.RECIPES.values()
+        ]
+    except DockersimError as e:
+        _fail(str(e))
+    click.echo(tabulate(rows, headers=["stand-in", "stands for", "built"]))
+
+
+@images.command("build")
+@click.argument("refs", nargs=-1)
+@engine_options
+def images_build(refs: tuple[str, ...], docker_bin: str, context: str | None) -> None:
+    """Build stand-ins (all of them when none is named); cached, so a rebuild takes seconds.
+
+    \b
+    Examples:
+      dockersim images build
+      dockersim images build ubuntu:14.04 centos:8
+    """
+    stand_ins = kit.stand_in_map()
+    try:
+        tags = [stand_ins.get(ref, ref) for ref in refs] or list(kit.RECIPES)
+        built = kit.build(_docker(docker_bin, context), tags, _progress)
+    except DockersimError as e:
+        _fail(str(e))
+    click.echo(f"{len(built)} images ready: " + ", ".join(built))

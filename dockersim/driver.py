@@ -1,0 +1,144 @@
+"""How docker is called: argv lists through subprocess with a deadline, or a pty session. Nothing else.
+
+The driver knows binaries, contexts, timeouts and exit codes; it knows nothing about scenarios.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from dockersim.errors import DockerError, EngineUnavailable
+from dockersim.session import Session
+
+DEFAULT_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Completed:
+    """One finished command: what ran, how it ended, what it printed."""
+
+    argv: list[str]
+    status: int
+    stdout: str
+    stderr: str
+    seconds: float
+    timed_out: bool = False
+
+
+def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The caller's environment (DOCKER_HOST, DOCKER_CONFIG, … pass through) made plain for parsing."""
+    env = dict(os.environ)
+    env.update({"NO_COLOR": "1", "PAGER": "cat", "LC_ALL": env.get("LC_ALL", "C.UTF-8")})
+    env.update(extra or {})
+    return env
+
+
+class Docker:
+    """The docker binary (or a compatible one) and the options every call carries."""
+
+    def __init__(self, binary: str = "docker", context: str | None = None, env: dict[str, str] | None = None):
+        found = shutil.which(binary)
+        if found is None:
+            raise EngineUnavailable(f"no docker binary found at {binary!r}")
+        self.binary = found
+        self.context = context
+        self.env = child_env(env)
+
+    def argv(self, args: Sequence[str]) -> list[str]:
+        return [self.binary, *(["--context", self.context] if self.context else []), *args]
+
+    def run_argv(
+        self,
+        argv: Sequence[str],
+        timeout: float = DEFAULT_TIMEOUT,
+        stdin: str | IO[bytes] | None = None,
+    ) -> Completed:
+        """Run any argv to completion or its deadline; a timed-out process is killed, never left behind."""
+        start = time.monotonic()
+        try:
+            feed = {"input": stdin or ""} if stdin is None or isinstance(stdin, str) else {"stdin": stdin}
+            proc = subprocess.run(
+                list(argv),
+                **feed,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+                env=self.env,
+            )
+        except FileNotFoundError:
+            raise EngineUnavailable(f"cannot run {argv[0]!r}: no such program") from None
+        except subprocess.TimeoutExpired as e:
+            out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+            err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+            return Completed(list(argv), -1, out, err, time.monotonic() - start, timed_out=True)
+        return Completed(list(argv), proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+
+    def call(self, args: Sequence[str], timeout: float = DEFAULT_TIMEOUT, check: bool = True) -> Completed:
+        """`docker ARGS`; with check, a failure or a timeout raises DockerError."""
+        done = self.run_argv(self.argv(args), timeout=timeout)
+        if check and (done.status != 0 or done.timed_out):
+            stderr = done.stderr if not done.timed_out else f"no answer within {timeout:g}s\n{done.stderr}"
+            raise DockerError(done.argv, done.status, stderr, done.stdout)
+        return done
+
+    def stream(
+        self, args: Sequence[str], on_line: Callable[[str], None], timeout: float, env: dict[str, str] | None = None
+    ) -> Completed:
+        """`docker ARGS` for long work (builds): each output line goes to on_line as it comes."""
+        argv = self.argv(args)
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+            env={**self.env, **(env or {})},
+        )
+        timer = threading.Timer(timeout, proc.kill)  # the deadline: kill, then the loop below sees EOF
+        timer.start()
+        lines: list[str] = []
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                on_line(line.rstrip("\n"))
+            status = proc.wait()
+        finally:
+            timer.cancel()
+        timed_out = time.monotonic() - start >= timeout and status != 0
+        done = Completed(argv, status, "".join(lines), "", time.monotonic() - start, timed_out)
+        if status != 0:
+            tail = "".join(lines[-5:]) if not timed_out else f"no end within {timeout:g}s"
+            raise DockerError(argv, status, tail, done.stdout)
+        return done
+
+    def shell_argv(self, script: str) -> list[str]:
+        """/bin/sh running a trusted script in which `docker` means this binary and context."""
+        prefix = " ".join([f'"{self.binary}"', *([f'--context "{self.context}"'] if self.context else [])])
+        return ["/bin/sh", "-c", f'docker() {{ {prefix} "$@"; }}\n{script}']
+
+    def spawn(self, argv: Sequence[str]) -> Session:
+        return Session(list(argv), env=self.env)
+
+    def server_version(self, timeout: float = 20.0) -> str:
+        """The engine's version; EngineUnavailable in one sentence when none answers."""
+        done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+        if done.status != 0 or done.timed_out or not done.stdout.strip():
+            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+            why = lines[-1] if lines else ("no answer in time" if done.timed_out else "no server version")
+            raise EngineUnavailable(f"no docker engine answers through {self.binary}: {why}")
+        return done.stdout.strip()
+
+    def client_version(self) -> str:
+        done = self.call(["version", "--format", "{{.Client.Version}}"], check=False)
+        return done.stdout.strip()

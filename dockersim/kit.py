@@ -1,0 +1,186 @@
+"""The offline image kit: local stand-ins for the chapter's images, built from Debian's archive.
+
+Stand-ins are tagged dockersim/… so they never shadow a real image; builds go through docker's own
+cache, so a second build with nothing changed takes seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+
+KIT_DIR = Path(__file__).parent / "kit"
+BASE = "dockersim/base:bookworm"
+DEBIAN_SUITE = "bookworm"
+
+
+class KitError(DockersimError):
+    pass
+
+
+@dataclass(frozen=True)
+class Recipe:
+    tag: str
+    stands_for: tuple[str, ...]  # the references scenarios use for it
+    how: str  # "debootstrap", "busybox", or a Dockerfile in dockersim/kit/
+    needs: tuple[str, ...] = ()
+
+
+RECIPES: dict[str, Recipe] = {
+    r.tag: r
+    for r in (
+        Recipe(BASE, (), "debootstrap"),
+        Recipe("dockersim/busybox:latest", ("busybox", "busybox:latest"), "busybox"),
+        Recipe("dockersim/ubuntu:14.04", ("ubuntu:14.04", "ubuntu"), "ubuntu.Dockerfile", (BASE,)),
+        Recipe("dockersim/centos:8", ("centos:8", "centos"), "centos.Dockerfile", ("dockersim/ubuntu:14.04",)),
+        Recipe(
+            "dockersim/volume_test:latest",
+            ("alicek106/volume_test", "alicek106/volume_test:latest"),
+            "volume_test.Dockerfile",
+            ("dockersim/ubuntu:14.04",),
+        ),
+    )
+}
+
+
+def stand_in_map() -> dict[str, str]:
+    """Scenario image reference → the kit's stand-in for it."""
+    return {ref: r.tag for r in RECIPES.values() for ref in r.stands_for}
+
+
+def order(tags: list[str]) -> list[Recipe]:
+    """The recipes to build for these tags, each after what it is built from."""
+    out: list[Recipe] = []
+
+    def visit(tag: str) -> None:
+        recipe = RECIPES.get(tag)
+        if recipe is None:
+            known = ", ".join(sorted(RECIPES))
+            raise KitError(f"the kit has no image {tag!r} (it has {known})")
+        for need in recipe.needs:
+            visit(need)
+        if recipe not in out:
+            out.append(recipe)
+
+    for tag in tags:
+        visit(tag)
+    return out
+
+
+def present(docker: Docker, tag: str) -> bool:
+    return docker.call(["image", "inspect", "--format", "{{.Id}}", tag], check=False).status == 0
+
+
+def _mirror() -> str:
+    return os.environ.get("DOCKERSIM_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+
+
+def _debootstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
+    if shutil.which("debootstrap") is None:
+        raise KitError("building the base image needs debootstrap (apt-get install debootstrap)")
+    if os.geteuid() != 0:
+        raise KitError("building the base image needs root (debootstrap makes device files)")
+    with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as root:
+        say(f"debootstrap --variant=minbase {DEBIAN_SUITE} from {_mirror()} (about 30 s)")
+        done = subprocess.run(
+            ["debootstrap", "--variant=minbase", DEBIAN_SUITE, root, _mirror()],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if done.returncode != 0:
+            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
+            raise KitError(f"debootstrap failed: {tail[0]}")
+        _import(docker, root, tag, ['CMD ["/bin/bash"]'])
+
+
+def _is_static(path: str) -> bool:
+    """An ELF file with no PT_INTERP program header needs no dynamic loader inside the image."""
+    import struct
+
+    with open(path, "rb") as f:
+        head = f.read(64)
+        if head[:4] != b"\x7fELF" or head[4] != 2:  # 64-bit ELF only
+            return False
+        (e_phoff,) = struct.unpack_from("<Q", head, 32)
+        e_phentsize, e_phnum = struct.unpack_from("<HH", head, 54)
+        f.seek(e_phoff)
+        table = f.read(e_phentsize * e_phnum)
+    return all(struct.unpack_from("<I", table, i * e_phentsize)[0] != 3 for i in range(e_phnum))
+
+
+def _busybox(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
+    busybox = shutil.which("busybox")
+    if busybox is None or not _is_static(busybox):
+        raise KitError("building the busybox image needs a static busybox (apt-get install busybox-static)")
+    with tempfile.TemporaryDirectory(prefix="dockersim-busybox-") as root:
+        bin_dir = Path(root, "bin")
+        bin_dir.mkdir()
+        for d in ("etc", "root", "tmp", "proc", "sys", "dev"):
+            Path(root, d).mkdir()
+        shutil.copy2(busybox, bin_dir / "busybox")
+        applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
+        for applet in applets:
+            if applet != "busybox":
+                (bin_dir / applet).symlink_to("busybox")
+        Path(root, "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
+        Path(root, "etc/group").write_text("root:x:0:\n")
+        say("importing busybox")
+        _import(docker, root, tag, ['CMD ["/bin/sh"]', "ENV PATH=/bin", "WORKDIR /"])
+
+
+def _import(docker: Docker, root: str, tag: str, changes: list[str]) -> None:
+    tar = subprocess.Popen(["tar", "--numeric-owner", "-C", root, "-c", "."], stdout=subprocess.PIPE)
+    try:
+        args = ["import"]
+        for change in [*changes, 'LABEL org.dockersim.kit="base"']:
+            args += ["--change", change]
+        done = docker.run_argv(docker.argv([*args, "-", tag]), timeout=600, stdin=tar.stdout)
+    finally:
+        if tar.stdout:
+            tar.stdout.close()
+        tar.wait()
+    if done.status != 0:
+        raise KitError(f"docker import of {tag} failed: {done.stderr.strip()}")
+
+
+def _dockerfile(docker: Docker, recipe: Recipe, say: Callable[[str], None]) -> None:
+    def progress(line: str) -> None:
+        if line.startswith("Step "):
+            say(line)
+
+    docker.stream(
+        ["build", "--tag", recipe.tag, "--file", str(KIT_DIR / recipe.how), str(KIT_DIR)],
+        progress,
+        timeout=1800,
+        env={"DOCKER_BUILDKIT": "0"},
+    )
+
+
+def build(docker: Docker, tags: list[str], say: Callable[[str], None], only_missing: bool = False) -> list[str]:
+    """Build these stand-ins and what they are built from; returns the tags built or checked."""
+    done = []
+    for recipe in order(tags):
+        start = time.monotonic()
+        if (recipe.how in ("debootstrap", "busybox") or only_missing) and present(docker, recipe.tag):
+            done.append(recipe.tag)
+            continue
+        say(f"building {recipe.tag}")
+        if recipe.how == "debootstrap":
+            _debootstrap(docker, recipe.tag, say)
+        elif recipe.how == "busybox":
+            _busybox(docker, recipe.tag, say)
+        else:
+            _dockerfile(docker, recipe, say)
+        say(f"built {recipe.tag} in {time.monotonic() - start:.1f}s")
+        done.append(recipe.tag)
+    return done

@@ -1,0 +1,74 @@
+"""Every sentence a learner reads from the runner, in each language, in one place."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "exit_mismatch": {
+        "en": "expected exit status {expected}, got {status}",
+        "ko": "종료 코드 {expected}을(를) 기대했지만 {status}(으)로 끝났습니다",
+    },
+    "timed_out": {
+        "en": "the command did not finish within {seconds:g}s",
+        "ko": "명령이 {seconds:g}초 안에 끝나지 않았습니다",
+    },
+    "no_match": {
+        "en": "expected {stream} to match {pattern!r}",
+        "ko": "{stream} 출력이 {pattern!r}와(과) 맞기를 기대했습니다",
+    },
+    "unwanted_match": {
+        "en": "expected {stream} not to match {pattern!r}",
+        "ko": "{stream} 출력에 {pattern!r}이(가) 없기를 기대했습니다",
+    },
+    "no_capture": {
+        "en": "could not capture {name}: {pattern!r} found nothing in stdout",
+        "ko": "{name} 값을 찾지 못했습니다: stdout에 {pattern!r}이(가) 없습니다",
+    },
+    "check_failed": {"en": "{what} is not as expected", "ko": "{what}이(가) 기대와 다릅니다"},
+    "check_error": {"en": "could not check {what}: {error}", "ko": "{what}을(를) 확인할 수 없습니다: {error}"},
+    "detached_not_running": {
+        "en": "the client detached but container {name} is {state}, not running",
+        "ko": "분리(detach)는 됐지만 컨테이너 {name}이(가) 실행 중이 아니라 {state} 상태입니다",
+    },
+    "no_container": {"en": "no container {name!r}", "ko": "컨테이너 {name!r}이(가) 없습니다"},
+    "not_published": {
+        "en": "container {name} publishes no host port for {port}",
+        "ko": "컨테이너 {name}은(는) {port} 포트를 호스트에 연결하지 않았습니다",
+    },
+    "no_ip": {
+        "en": "container {name} has no IP address (is it running?)",
+        "ko": "컨테이너 {name}에 IP 주소가 없습니다 (실행 중인가요?)",
+    },
+    "destructive_refused": {
+        "en": "skipped: this step acts on containers or volumes the run did not create; "
+        "use --allow-destructive or a sandbox engine to run it",
+        "ko": "건너뜀: 이 단계는 이 실행이 만들지 않은 컨테이너나 볼륨까지 건드립니다. "
+        "--allow-destructive 또는 샌드박스 엔진에서 실행하세요",
+    },
+    "not_run": {
+        "en": "not run: an earlier step failed and --fail-fast is on",
+        "ko": "실행 안 함: 앞 단계가 실패했고 --fail-fast가 켜져 있습니다",
+    },
+    "program_missing": {
+        "en": "cannot run {program!r}: no such program",
+        "ko": "{program!r}을(를) 실행할 수 없습니다: 프로그램이 없습니다",
+    },
+    "engine_error": {"en": "the engine could not be asked: {error}", "ko": "엔진에 물어볼 수 없었습니다: {error}"},
+}
+
+
+def default_lang() -> str:
+    """Korean when the locale says so, English otherwise."""
+    for var in ("DOCKERSIM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    code = locale.getlocale()[0] or ""
+    return "ko" if code.lower().startswith("ko") else "en"
+
+
+def say(key: str, lang: str, **values: object) -> str:
+    entry = CATALOGUE[key]
+    return (entry.get(lang) or entry["en"]).format(**values)

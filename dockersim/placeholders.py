@@ -1,0 +1,51 @@
+"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# A placeholder is a lowercase word, then '.' or ':', then an argument; regex quantifiers such as
+# {2,3} or \d{12} never look like one because they start with a digit.
+_TOKEN = re.compile(r"\{(?P<kind>[a-z_]+)(?P<sep>[.:])(?P<arg>[^{}\s]+)\}")
+
+KINDS = {"image": ".", "var": ".", "id": ":", "short_id": ":", "ip": ":", "host_port": ":"}
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    kind: str
+    arg: str
+    text: str
+
+    @property
+    def container(self) -> str:
+        return self.arg.split(":", 1)[0]
+
+
+def find(template: str) -> list[Placeholder]:
+    return [Placeholder(m.group("kind"), m.group("arg"), m.group(0)) for m in _TOKEN.finditer(template)]
+
+
+def problems(template: str, images: set[str]) -> list[str]:
+    """What is wrong with the placeholders of one template, as sentences (empty when all is well)."""
+    out = []
+    for m in _TOKEN.finditer(template):
+        kind, sep, arg = m.group("kind"), m.group("sep"), m.group("arg")
+        if kind not in KINDS:
+            known = ", ".join(f"{{{k}{s}…}}" for k, s in KINDS.items())
+            out.append(f"unknown placeholder {m.group(0)} (known: {known})")
+        elif sep != KINDS[kind]:
+            out.append(f"write {m.group(0)} as {{{kind}{KINDS[kind]}{arg}}}")
+        elif kind == "image" and arg not in images:
+            names = ", ".join(sorted(images)) or "none"
+            out.append(f"{m.group(0)} names no image in `images:` (declared: {names})")
+        elif kind == "host_port" and not re.fullmatch(r"[^:]+:\d+(?:/(?:tcp|udp|sctp))?", arg):
+            out.append(f"{m.group(0)} should read {{host_port:CONTAINER:80/tcp}}")
+    return out
+
+
+def substitute(template: str, value_of: Callable[[Placeholder], str]) -> str:
+    """Replace every placeholder by what value_of returns for it."""
+    return _TOKEN.sub(lambda m: value_of(Placeholder(m.group("kind"), m.group("arg"), m.group(0))), template)

@@ -1,0 +1,1 @@
+"""Reporters: each turns StepResults into output; the runner never prints."""

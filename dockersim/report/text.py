@@ -1,0 +1,74 @@
+"""The report a learner reads in a terminal: a line per step as it ends, then a table of all steps."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+from tabulate import tabulate
+
+from dockersim.results import Outcome, RunReport, StepResult
+
+_LABEL = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.ERROR: "ERROR", Outcome.SKIPPED: "skip"}
+_COLOUR = {Outcome.PASSED: "green", Outcome.FAILED: "red", Outcome.ERROR: "magenta", Outcome.SKIPPED: "yellow"}
+WIDTH = 52
+
+
+def colour_wanted(stream: object = None) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    stream = stream or sys.stdout
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+class TextReporter:
+    def __init__(self, colour: bool | None = None, verbose: bool = False) -> None:
+        self.colour = colour_wanted() if colour is None else colour
+        self.verbose = verbose
+
+    def _style(self, text: str, outcome: Outcome) -> str:
+        return click.style(text, fg=_COLOUR[outcome], bold=outcome != Outcome.PASSED) if self.colour else text
+
+    def scenario_started(self, title: str, path: str) -> None:
+        click.echo(f"{title}  ({path})")
+
+    def step(self, r: StepResult) -> None:
+        label = f"[{r.index}/{r.total}] {r.name} "
+        dots = "." * max(3, WIDTH - len(label))
+        click.echo(f"  {label}{dots} {self._style(f'{_LABEL[r.outcome]:<5}', r.outcome)} {r.seconds:6.2f}s")
+        if r.outcome == Outcome.PASSED and not self.verbose:
+            return
+        pad = " " * 8
+        if r.reason:
+            tail = "; the screen was:" if r.screen and r.outcome != Outcome.SKIPPED else ""
+            click.echo(f"{pad}{r.reason}{tail}")
+        if r.outcome != Outcome.SKIPPED:
+            for line in r.screen:
+                click.echo(f"{pad}│ {line}")
+        for d in r.details:
+            click.echo(f"{pad}- {d}")
+        if r.hint:
+            click.echo(f"{pad}hint: {r.hint}")
+
+    def finish(self, report: RunReport) -> None:
+        rows = []
+        for s in report.scenarios:
+            for r in s.steps:
+                reason = r.reason if len(r.reason) <= 60 else r.reason[:59] + "…"
+                title = s.title if len(s.title) <= 28 else s.title[:27] + "…"
+                rows.append([title, r.index, r.name[:48], _LABEL[r.outcome], f"{r.seconds:.2f}", reason])
+        click.echo("")
+        click.echo(
+            tabulate(rows, headers=["scenario", "#", "step", "result", "seconds", "reason"], disable_numparse=True)
+        )
+        counts = report.counts()
+        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+        click.echo(f"\n{summary or 'no steps'}")
+        if report.removed:
+            click.echo(f"removed what the run created: {len(report.removed)} objects")
+        if report.kept:
+            click.echo("kept (--keep): " + ", ".join(report.kept))
+        for note in report.notes:
+            click.echo(f"note: {note}")

@@ -1,0 +1,349 @@
+"""Carries out a scenario's steps on the engine and yields one StepResult per step.
+
+It resolves placeholders when a step runs, drives one-shot commands and pty sessions through the
+driver, checks the engine through a Snapshot, and removes what each scenario created.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from dockersim import commandline, placeholders
+from dockersim.checks import Check
+from dockersim.driver import Completed, Docker
+from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
+from dockersim.messages import say
+from dockersim.parse.inspect import parse_containers
+from dockersim.results import Outcome, StepResult
+from dockersim.scenario import Scenario, Step, pick
+from dockersim.session import Session, SessionError
+from dockersim.snapshot import Snapshot
+from dockersim.state import ContainerState
+
+POLL = 0.05  # seconds between two looks at the engine while waiting for a state
+SCREEN_LINES = 24
+
+
+@dataclass
+class RunOptions:
+    image_map: dict[str, str] = field(default_factory=dict)
+    lang: str = "en"
+    fail_fast: bool = False
+    allow_destructive: bool = False
+    keep: bool = False
+
+
+class StepFailed(DockersimError):
+    def __init__(self, reason: str, screen: list[str] | None = None, outcome: Outcome = Outcome.FAILED):
+        self.reason, self.screen, self.outcome = reason, screen or [], outcome
+        super().__init__(reason)
+
+
+@dataclass
+class Baseline:
+    """The objects an engine held before a scenario ran: everything else the scenario made."""
+
+    containers: set[str]
+    volumes: set[str]
+    networks: set[str]
+
+    @classmethod
+    def read(cls, docker: Docker) -> Baseline:
+        return cls(
+            set(docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()),
+            set(docker.call(["volume", "ls", "-q"]).stdout.split()),
+            set(docker.call(["network", "ls", "-q", "--no-trunc"]).stdout.split()),
+        )
+
+
+def _screen(text: str) -> list[str]:
+    return [line.rstrip() for line in text.rstrip("\n").splitlines()[-SCREEN_LINES:]]
+
+
+class ScenarioRun:
+    """The state of one scenario while it runs: its captures, its baseline, its image map."""
+
+    def __init__(self, docker: Docker, scenario: Scenario, options: RunOptions) -> None:
+        self.docker = docker
+        self.scenario = scenario
+        self.options = options
+        self.captures: dict[str, str] = {}
+        self.baseline = Baseline.read(docker)
+
+    # -- CheckContext ----------------------------------------------------------------------------
+
+    def image_ref(self, ref: str) -> str:
+        return self.options.image_map.get(ref, ref)
+
+    def owned(self, container: ContainerState) -> bool:
+        return container.id not in self.baseline.containers
+
+    def resolve(self, template: str, deadline: float | None = None, regex: bool = False) -> str:
+        def value(p: placeholders.Placeholder) -> str:
+            text = self._value(p, deadline)
+            return re.escape(text) if regex else text
+
+        return placeholders.substitute(template, value)
+
+    # -- placeholders ----------------------------------------------------------------------------
+
+    def _container(self, name: str, deadline: float | None) -> ContainerState:
+        """`docker inspect NAME`, polled until the container exists when a deadline is given."""
+        while True:
+            done = self.docker.call(["inspect", "--type", "container", name], check=False)
+            found = parse_containers(done.stdout) if done.status == 0 else []
+            if found:
+                return found[0]
+            if deadline is None or time.monotonic() >= deadline:
+                raise StepFailed(say("no_container", self.options.lang, name=name))
+            time.sleep(POLL)  # poll: the container is being created by the command now running
+
+    def _value(self, p: placeholders.Placeholder, deadline: float | None) -> str:
+        lang = self.options.lang
+        if p.kind == "image":
+            return self.image_ref(self.scenario.images[p.arg])
+        if p.kind == "var":
+            return self.captures[p.arg]
+        c = self._container(p.container, deadline)
+        if p.kind == "id":
+            return c.id
+        if p.kind == "short_id":
+            return c.short_id
+        if p.kind == "ip":
+            if not c.ip:
+                raise StepFailed(say("no_ip", lang, name=p.container))
+            return c.ip
+        port = p.arg.split(":", 1)[1]
+        key = port if "/" in port else f"{port}/tcp"
+        published = [b for b in c.ports if b.key == key and b.published]
+        published.sort(key=lambda b: ":" in (b.host_ip or ""))  # IPv4 first
+        if not published:
+            raise StepFailed(say("not_published", lang, name=p.container, port=key))
+        return str(published[0].host_port)
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def run_steps(self) -> Iterator[StepResult]:
+        failed = False
+        total = len(self.scenario.steps)
+        for step in self.scenario.steps:
+            name = pick(step.name, self.options.lang)
+            if failed and self.options.fail_fast:
+                yield StepResult(
+                    self.scenario.path,
+                    step.index,
+                    total,
+                    name,
+                    Outcome.SKIPPED,
+                    0.0,
+                    step.command_text,
+                    say("not_run", self.options.lang),
+                    line=step.line,
+                )
+                continue
+            result = self.run_step(step)
+            failed = failed or not result.ok
+            yield result
+
+    def run_step(self, step: Step) -> StepResult:
+        lang = self.options.lang
+        total = len(self.scenario.steps)
+        name = pick(step.name, lang)
+        start = time.monotonic()
+        base = StepResult(
+            self.scenario.path, step.index, total, name, Outcome.PASSED, 0.0, step.command_text, line=step.line
+        )
+        if step.destructive and not self.options.allow_destructive:
+            base.outcome, base.reason = Outcome.SKIPPED, say("destructive_refused", lang)
+            return base
+        retry_until = start + step.retry if step.retry else start
+        while True:
+            result = self._attempt(step, base)
+            if result.outcome == Outcome.PASSED or time.monotonic() >= retry_until:
+                break
+            time.sleep(min(0.5, max(0.0, retry_until - time.monotonic())))  # poll: step has retry: seconds
+        result.seconds = time.monotonic() - start
+        if not result.ok and step.hint:
+            result.hint = pick(step.hint, lang)
+        return result
+
+    def _attempt(self, step: Step, base: StepResult) -> StepResult:
+        result = StepResult(**{**base.__dict__, "details": [], "screen": []})
+        try:
+            if step.run is not None or step.shell is not None:
+                self._command(step, result)
+            if step.checks:
+                self._checks(step.checks, result)
+        except StepFailed as e:
+            result.outcome, result.reason = e.outcome, e.reason
+            result.screen = e.screen or result.screen
+        except (DockerError, EngineUnavailable, ParseError) as e:
+            result.outcome, result.reason = Outcome.ERROR, say("engine_error", self.options.lang, error=e)
+        return result
+
+    def _argv(self, step: Step, deadline: float) -> list[str]:
+        assert step.run is not None
+        words = [self.resolve(w, deadline=None) for w in step.run]
+        if words[0] == "docker":
+            return self.docker.argv(words[1:])
+        return words
+
+    def _command(self, step: Step, result: StepResult) -> None:
+        lang = self.options.lang
+        deadline = time.monotonic() + step.timeout
+        if step.tty is not None:
+            status, stdout, stderr = self._session(step, deadline, result)
+        else:
+            if step.shell is not None:
+                argv = self.docker.shell_argv(self.resolve(step.shell))
+            else:
+                argv = self._argv(step, deadline)
+            done: Completed = self.docker.run_argv(argv, timeout=step.timeout)
+            status, stdout, stderr = done.status, done.stdout, done.stderr
+            result.screen = _screen(stdout + stderr)
+            if done.timed_out:
+                raise StepFailed(say("timed_out", lang, seconds=step.timeout), result.screen)
+        result.exit_status = status
+        if not _exit_ok(step.exit, status):
+            raise StepFailed(say("exit_mismatch", lang, expected=step.exit, status=status), result.screen)
+        for stream, pattern, text, wanted in (
+            ("stdout", step.stdout, stdout, True),
+            ("stderr", step.stderr, stderr, True),
+            ("stdout", step.stdout_not, stdout, False),
+            ("stderr", step.stderr_not, stderr, False),
+        ):
+            if pattern is None:
+                continue
+            found = re.search(self.resolve(pattern, regex=True), text, re.MULTILINE)
+            if bool(found) != wanted:
+                key = "no_match" if wanted else "unwanted_match"
+                raise StepFailed(say(key, lang, stream=stream, pattern=pattern), _screen(text))
+        for var, pattern in step.capture.items():
+            m = re.search(self.resolve(pattern, regex=True), stdout, re.MULTILINE)
+            if not m:
+                raise StepFailed(say("no_capture", lang, name=var, pattern=pattern), _screen(stdout))
+            self.captures[var] = m.group(1)
+
+    def _session(self, step: Step, deadline: float, result: StepResult) -> tuple[int, str, str]:
+        argv = self._argv(step, deadline)
+        before = (
+            set(self.docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split())
+            if step.ends_with_detach() and commandline.target_container(argv) is None
+            else set()
+        )
+        session: Session = self.docker.spawn(argv)
+        try:
+            for action in step.tty or []:
+                left = deadline - time.monotonic()
+                timeout = max(0.0, min(action.timeout, left))
+                if action.kind == "expect":
+                    pattern = re.compile(
+                        self.resolve(action.text, deadline=time.monotonic() + timeout, regex=True), re.MULTILINE
+                    )
+                    session.expect(pattern, timeout)
+                elif action.kind == "eof":
+                    session.expect_eof(timeout)
+                elif action.kind == "send":
+                    session.send_line(self.resolve(action.text))
+                else:
+                    session.send_keys(action.keys)
+            status = session.close(timeout=max(0.0, deadline - time.monotonic()))
+        except SessionError as e:
+            session.kill()
+            raise StepFailed(str(e), e.screen) from None
+        except BaseException:
+            session.kill()
+            raise
+        result.screen = session.screen()
+        if step.ends_with_detach() and status in (0, 1):
+            status = self._detached(argv, before, result.screen)
+        # Under a pty stdout and stderr are one stream: both regexes look at the screen.
+        return status, session.text, session.text
+
+    def _detached(self, argv: list[str], before: set[str], screen: list[str]) -> int:
+        """The client detached (run -it exits 0, attach and exec -it exit 1): it passed if the container runs."""
+        ref = commandline.target_container(argv)
+        if ref is None:
+            new = set(self.docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()) - before
+            ref = next(iter(new), None)
+        if ref is None:
+            raise StepFailed(say("no_container", self.options.lang, name="?"), screen)
+        c = self._container(ref, None)
+        if c.state != "running":
+            raise StepFailed(say("detached_not_running", self.options.lang, name=ref, state=c.state), screen)
+        return 0
+
+    def _checks(self, checks: list[Check], result: StepResult) -> None:
+        lang = self.options.lang
+        snap = Snapshot(self.docker)
+        for check in checks:
+            try:
+                mismatches = check.evaluate(snap, self)
+            except (DockerError, ParseError, DockersimError) as e:
+                raise StepFailed(
+                    say("check_error", lang, what=check.describe(), error=e), outcome=Outcome.ERROR
+                ) from None
+            if mismatches:
+                result.details += [str(m) for m in mismatches]
+                result.outcome = Outcome.FAILED
+                result.reason = result.reason or say("check_failed", lang, what=self.resolve(check.describe()))
+        if snap.disagreements:
+            result.details += [f"note: {d}" for d in snap.disagreements]
+
+    # -- cleanup ---------------------------------------------------------------------------------
+
+    def created(self) -> Baseline:
+        now = Baseline.read(self.docker)
+        return Baseline(
+            now.containers - self.baseline.containers,
+            now.volumes - self.baseline.volumes,
+            now.networks - self.baseline.networks,
+        )
+
+    def cleanup(self) -> list[str]:
+        """Remove exactly what this scenario created: containers (with anonymous volumes), volumes, networks."""
+        made = self.created()
+        removed: list[str] = []
+        if made.containers:
+            done = self.docker.call(["rm", "-f", "-v", *sorted(made.containers)], check=False, timeout=120)
+            removed += [f"container {i[:12]}" for i in done.stdout.split()]
+        # Anonymous volumes went with their containers; what is left was made by name.
+        left = made.volumes & set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
+        if left:
+            done = self.docker.call(["volume", "rm", "-f", *sorted(left)], check=False)
+            removed += [f"volume {v}" for v in done.stdout.split()]
+        if made.networks:
+            done = self.docker.call(["network", "rm", *sorted(made.networks)], check=False)
+            removed += [f"network {n}" for n in done.stdout.split()]
+        return removed
+
+
+def _exit_ok(spec: int | str, status: int) -> bool:
+    if spec == "any":
+        return True
+    if spec == "nonzero":
+        return status != 0
+    return status == spec
+
+
+def existing_names(docker: Docker, scenarios: list[Scenario]) -> list[str]:
+    """Names the scenarios will create that the engine already holds (they would clash or be clobbered)."""
+    wanted: set[tuple[str, str]] = set()
+    for scenario in scenarios:
+        for step in scenario.steps:
+            if step.run:
+                # A name that is itself a placeholder is known only when the step runs.
+                wanted |= {(k, n) for k, n in commandline.created_names(step.run) if "{" not in n}
+    if not wanted:
+        return []
+    have = {
+        "container": {
+            n for line in docker.call(["ps", "-a", "--format", "{{.Names}}"]).stdout.split() for n in line.split(",")
+        },
+        "volume": set(docker.call(["volume", "ls", "-q"]).stdout.split()),
+        "network": set(docker.call(["network", "ls", "--format", "{{.Name}}"]).stdout.split()),
+    }
+    return sorted(f"{kind} {name}" for kind, name in wanted if name in have[kind])

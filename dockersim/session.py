@@ -1,0 +1,201 @@
+"""A docker client under a pseudo-terminal, read as the text a person would see on the screen.
+
+Every wait is on output or EOF with a deadline; a timeout carries the last screen.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Sequence
+
+import pexpect
+
+from dockersim.errors import DockersimError
+
+ROWS, COLUMNS = 24, 80
+
+# CSI (colours, cursor moves, bracketed paste, the `ESC[6n` cursor query), OSC (window titles),
+# charset selection and the other two-byte escapes: none of them is text a person reads.
+_ESCAPE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
+    r"|\x1b[()*+][0-9A-Za-z]"
+    r"|\x1b[@-Z\\-_=>78]"
+)
+_CONTROL = re.compile(r"[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]")
+
+KEYS = {f"ctrl-{chr(c)}": chr(c - 96) for c in range(ord("a"), ord("z") + 1)}
+KEYS.update(
+    {
+        "ctrl-@": "\x00",
+        "ctrl-[": "\x1b",
+        "ctrl-\\": "\x1c",
+        "ctrl-]": "\x1d",
+        "ctrl-^": "\x1e",
+        "ctrl-_": "\x1f",
+        "enter": "\r",
+        "tab": "\t",
+        "esc": "\x1b",
+        "backspace": "\x7f",
+        "space": " ",
+    }
+)
+
+
+def key_bytes(name: str) -> str:
+    """`ctrl-p` → '\\x10'; a single printable character stands for itself (as in `--detach-keys ctrl-x,x`)."""
+    if name in KEYS:
+        return KEYS[name]
+    if len(name) == 1 and name.isprintable():
+        return name
+    raise ValueError(name)
+
+
+def clean(text: str) -> str:
+    """Terminal output → screen text: escapes gone, CRLF as LF, backspaces applied."""
+    text = _ESCAPE.sub("", text).replace("\r\n", "\n")
+    text = re.sub(r"\r+(?=\n)", "", text)
+    text = re.sub(r"[^\n]*\r(?!\n)", "", text)  # a bare CR rewrites its line: keep what was written last
+    while "\x08" in text:
+        new = re.sub(r"[^\n\x08]\x08", "", text, count=1)
+        if new == text:
+            text = text.replace("\x08", "")
+            break
+        text = new
+    return _CONTROL.sub("", text)
+
+
+class SessionError(DockersimError):
+    """An expectation of a session was not met; carries the last screen."""
+
+    def __init__(self, message: str, screen: list[str]) -> None:
+        self.screen = screen
+        super().__init__(message)
+
+
+class Session:
+    """One interactive docker client (run -it, attach, exec -it, start -ai) on a fixed-size pty."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.argv = argv
+        self.child = pexpect.spawn(
+            argv[0],
+            argv[1:],
+            env=env,
+            dimensions=(ROWS, COLUMNS),
+            encoding="utf-8",
+            codec_errors="replace",
+            timeout=None,
+        )
+        self.raw = ""
+        self.text = ""  # the cleaned screen text read so far
+        self._pending = ""  # an escape sequence cut in two by a read
+        self.pos = 0  # where the next expectation starts looking
+        self._echo = ""  # the last line typed: its echo is not output to match
+        self._echo_from = 0
+        self.eof = False
+        self.exit_status: int | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _feed(self, chunk: str) -> None:
+        self.raw += chunk
+        data = self._pending + chunk
+        cut = data.rfind("\x1b")
+        if cut != -1 and not _ESCAPE.match(data, cut) and len(data) - cut < 32:
+            data, self._pending = data[:cut], data[cut:]
+        else:
+            self._pending = ""
+        # A CR at the very end may be the first half of CRLF: hold it for the next read.
+        if data.endswith("\r"):
+            data, self._pending = data[:-1], "\r" + self._pending
+        self.text += clean(data)
+
+    def _read(self, deadline: float) -> bool:
+        """Wait for more output until the deadline; False on timeout; sets eof at the end of output."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        try:
+            self._feed(self.child.read_nonblocking(65536, timeout=remaining))
+            return True
+        except pexpect.TIMEOUT:
+            return False
+        except pexpect.EOF:
+            self.eof = True
+            self._feed("")
+            if self._pending:
+                self.text += clean(self._pending)
+                self._pending = ""
+            return False
+
+    def _search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
+        start = self.pos
+        while True:
+            m = pattern.search(self.text, start)
+            if not m:
+                return None
+            if self._echo:
+                e = self.text.find(self._echo, self._echo_from)
+                if e != -1 and e <= m.start() < e + len(self._echo):
+                    # What matched is the terminal echoing what was typed, not the program's answer.
+                    start = max(m.start() + 1, e + len(self._echo))
+                    continue
+            return m
+
+    def expect(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            m = self._search(pattern)
+            if m:
+                self.pos = m.end()
+                return m
+            if self.eof:
+                raise SessionError(f"the session ended before {pattern.pattern!r} appeared", self.screen())
+            if not self._read(deadline) and not self.eof:
+                raise SessionError(f"expected {pattern.pattern!r} within {timeout:g}s", self.screen())
+
+    def expect_eof(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.eof:
+            if not self._read(deadline) and not self.eof:
+                raise SessionError(f"expected the session to end within {timeout:g}s", self.screen())
+        self.pos = len(self.text)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def send_line(self, line: str) -> None:
+        self._echo, self._echo_from = line, self.pos
+        self.child.send(line + "\r")
+
+    def send_keys(self, keys: Sequence[str]) -> None:
+        self.child.send("".join(key_bytes(k) for k in keys))
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def close(self, timeout: float = 10.0) -> int:
+        """Wait for the client to end (reading what it still prints); kill it at the deadline."""
+        if not self.eof:
+            try:
+                self.expect_eof(timeout)
+            except SessionError:
+                # Client 28 ignores the first SIGINT/SIGTERM while attached: only SIGKILL ends it for sure.
+                self.child.kill(9)
+                self.eof = True
+        self.child.close(force=True)
+        status = self.child.exitstatus
+        if status is None and self.child.signalstatus is not None:
+            status = 128 + int(self.child.signalstatus)
+        self.exit_status = status if status is not None else -1
+        return self.exit_status
+
+    def kill(self) -> None:
+        if self.child.isalive():
+            self.child.kill(9)
+        self.child.close(force=True)
+
+    def screen(self, lines: int = ROWS) -> list[str]:
+        """The last lines of text as a person would have seen them."""
+        shown = self.text.rstrip("\n").split("\n")
+        return [line.rstrip() for line in shown[-lines:]]

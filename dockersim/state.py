@@ -1,0 +1,130 @@
+"""What the engine holds, as dockersim reads it: plain typed records filled in by the parsers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The values of `docker ps --format {{.State}}` and `inspect .State.Status`, plus `absent` for checks.
+STATES = ("created", "running", "paused", "restarting", "removing", "exited", "dead")
+
+
+@dataclass(frozen=True)
+class PortBinding:
+    """One container port and, when published, the host address it is published on."""
+
+    container_port: int
+    protocol: str = "tcp"
+    host_ip: str | None = None  # None: exposed only
+    host_port: int | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.container_port}/{self.protocol}"
+
+    @property
+    def published(self) -> bool:
+        return self.host_port is not None
+
+    def host(self) -> str:
+        ip = self.host_ip or ""
+        ip = f"[{ip}]" if ":" in ip else ip
+        return f"{ip}:{self.host_port}"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the STATUS column of `docker ps` says."""
+
+    state: str
+    exit_code: int | None = None
+    health: str | None = None  # starting | healthy | unhealthy
+
+
+@dataclass(frozen=True)
+class Mount:
+    type: str
+    destination: str
+    source: str = ""
+    name: str = ""
+    driver: str = ""
+    mode: str = ""
+    rw: bool = True
+
+
+@dataclass
+class ContainerState:
+    """One container as `docker inspect` describes it (the fields checks use)."""
+
+    id: str
+    name: str
+    image: str
+    image_id: str = ""
+    command: str = ""
+    state: str = ""
+    exit_code: int | None = None
+    health: str | None = None
+    pid: int = 0
+    hostname: str = ""
+    tty: bool = False
+    open_stdin: bool = False
+    created: str = ""
+    started_at: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    ports: list[PortBinding] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # "target:alias"
+    mounts: list[Mount] = field(default_factory=list)
+    volumes_from: list[str] = field(default_factory=list)
+    networks: dict[str, str] = field(default_factory=dict)  # network name -> IPv4 address
+    auto_remove: bool = False
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    @property
+    def ip(self) -> str:
+        """The first IPv4 address the container has on any network ('' when stopped)."""
+        for address in self.networks.values():
+            if address:
+                return address
+        return ""
+
+
+@dataclass(frozen=True)
+class PsRow:
+    """One line of `docker ps`, table or JSON form."""
+
+    id: str
+    image: str
+    command: str
+    created: str
+    status: str
+    ports: str
+    names: tuple[str, ...]
+    state: str = ""  # only the JSON form carries it
+
+
+@dataclass(frozen=True)
+class ImageState:
+    id: str
+    repo_tags: tuple[str, ...]
+    cmd: tuple[str, ...] = ()
+    entrypoint: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VolumeState:
+    name: str
+    driver: str = "local"
+    mountpoint: str = ""
+    scope: str = "local"
+    labels: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class NetworkState:
+    name: str
+    id: str
+    driver: str
+    subnets: tuple[str, ...] = ()

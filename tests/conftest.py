@@ -1,0 +1,84 @@
+"""Shared fixtures: the real engine (never skipped: a missing engine fails), both clients, kit images,
+and a finalizer that removes whatever the tests left on the engine."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dockersim import kit
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+from dockersim.results import StepResult
+from dockersim.runner import Baseline, RunOptions, ScenarioRun
+from dockersim.scenario import parse_scenario
+
+CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
+IMAGES = {
+    "busybox": "dockersim/busybox:latest",
+    "ubuntu:14.04": "dockersim/ubuntu:14.04",
+    "centos:8": "dockersim/centos:8",
+}
+
+
+def available_clients() -> list[str]:
+    found = [v for v, path in CLIENTS.items() if os.access(path, os.X_OK)]
+    if os.environ.get("CI") and len(found) != len(CLIENTS):
+        missing = sorted(set(CLIENTS) - set(found))
+        raise pytest.UsageError(
+            f"CI needs both docker clients; missing {missing} (scripts/ensure-engine installs them)"
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Docker]:
+    try:
+        docker = Docker()
+        docker.server_version()
+    except DockersimError as e:
+        pytest.fail(f"integration tests need a docker engine ({e}); scripts/ensure-engine starts one", pytrace=False)
+    before = Baseline.read(docker)
+    yield docker
+    # Remove what the tests made and dockersim did not clean up (a failed test, a --keep test).
+    after = Baseline.read(docker)
+    new_containers = sorted(after.containers - before.containers)
+    if new_containers:
+        docker.call(["rm", "-f", "-v", *new_containers], check=False)
+    new_volumes = sorted(after.volumes - before.volumes)
+    if new_volumes:
+        docker.call(["volume", "rm", "-f", *new_volumes], check=False)
+
+
+@pytest.fixture(scope="session")
+def images(engine: Docker) -> dict[str, str]:
+    kit.build(engine, sorted(set(IMAGES.values())), lambda _line: None, only_missing=True)
+    return IMAGES
+
+
+@pytest.fixture(params=available_clients(), ids=lambda v: f"client{v}")
+def client(request: pytest.FixtureRequest, engine: Docker) -> Docker:
+    return Docker(CLIENTS[request.param])
+
+
+@pytest.fixture
+def run_yaml(images: dict[str, str], tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Run a scenario given as YAML text with one client; returns its step results (cleanup done)."""
+
+    def run(text: str, client: Docker, **options: object) -> list[StepResult]:
+        scenario = parse_scenario(textwrap.dedent(text), str(tmp_path / "scenario.yaml"))
+        srun = ScenarioRun(client, scenario, RunOptions(image_map=dict(images), **options))  # type: ignore[arg-type]
+        try:
+            return list(srun.run_steps())
+        finally:
+            srun.cleanup()
+
+    return run
+
+
+def describe(results: list[StepResult]) -> str:
+    return "\n".join(f"{r.index} {r.outcome.value} {r.name}: {r.reason} {r.details} {r.screen[-6:]}" for r in results)

@@ -1,0 +1,111 @@
+"""`dockersim run` end to end on the real engine: the shipped scenarios with both clients, the JSON
+report, and what a run leaves behind (nothing it made; everything it did not)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from dockersim.driver import Docker
+from dockersim.runner import Baseline
+from tests.conftest import CLIENTS, IMAGES
+
+ROOT = Path(__file__).parents[2]
+IMAGE_MAP = [a for ref, local in IMAGES.items() for a in ("--image-map", f"{ref}={local}")]
+
+
+def dockersim(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dockersim", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+    )
+
+
+def test_shipped_scenarios_pass_with_each_client(client: Docker, images: dict[str, str]) -> None:
+    before = Baseline.read(client)
+    done = dockersim("run", "--json", "--docker", client.binary, *IMAGE_MAP, "scenarios/")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] and report["counts"]["failed"] == 0 and report["counts"]["passed"] >= 30
+    assert report["engine"]["binary"] == client.binary
+    steps = [s for scenario in report["scenarios"] for s in scenario["steps"]]
+    assert {"index", "name", "outcome", "seconds", "reason", "screen", "command"} <= set(steps[0])
+    after = Baseline.read(client)
+    assert after.containers == before.containers and after.volumes == before.volumes
+
+
+def test_a_failing_step_exits_1_and_shows_reason_screen_and_hint(
+    engine: Docker, images: dict[str, str], tmp_path: Path
+) -> None:
+    f = tmp_path / "fails.yaml"
+    f.write_text("""\
+schema_version: 1
+title: fails
+images: {busybox: busybox}
+steps:
+  - run: docker run --name f_echo {image.busybox} echo hello
+    stdout: goodbye
+    hint: look at what the container printed
+  - check: {container: f_echo, state: running}
+""")
+    done = dockersim("run", *IMAGE_MAP, str(f))
+    assert done.returncode == 1
+    out = done.stdout
+    assert "FAIL" in out and "expected stdout to match 'goodbye'; the screen was:" in out
+    assert "│ hello" in out and "hint: look at what the container printed" in out
+    assert "state: expected running, found exited" in out
+    assert "\x1b[" not in out  # not a terminal: no colour
+
+
+def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, images: dict[str, str]) -> None:
+    engine.call(["create", "--name", "first", IMAGES["busybox"]])
+    engine.call(["volume", "create", "learners_own_volume"])
+    try:
+        before = Baseline.read(engine)
+        done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
+        assert done.returncode == 2
+        assert done.stderr.strip() == (
+            "dockersim: the engine already holds container first; the scenarios create "
+            "these names (remove them, or pass --replace)"
+        )
+        assert Baseline.read(engine) == before
+        # With the clash gone the run passes, and what the learner had is still there afterwards.
+        engine.call(["rename", "first", "learners_own"])
+        done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
+        assert done.returncode == 0, done.stdout[-2000:]
+        assert Baseline.read(engine) == before
+    finally:
+        engine.call(["rm", "-f", "learners_own", "first"], check=False)
+        engine.call(["volume", "rm", "learners_own_volume"], check=False)
+
+
+def test_a_bad_file_changes_nothing_on_the_engine(engine: Docker, tmp_path: Path) -> None:
+    good = (ROOT / "scenarios/2.2.2-listing-containers.yaml").read_text()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good + "  - check: {container: x, state: runing}\n")
+    before = Baseline.read(engine)
+    done = dockersim("run", *IMAGE_MAP, str(bad))
+    assert done.returncode == 2 and "did you mean 'running'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert Baseline.read(engine) == before
+
+
+def test_keep_leaves_what_the_run_made_and_says_so(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
+    f = tmp_path / "keep.yaml"
+    f.write_text(
+        "schema_version: 1\nimages: {busybox: busybox}\nsteps:\n"
+        "  - run: docker create --name kept_one {image.busybox}\n"
+    )
+    done = dockersim("run", "--keep", *IMAGE_MAP, str(f))
+    try:
+        assert done.returncode == 0
+        assert "kept (--keep): container " in done.stdout
+        assert engine.call(["inspect", "kept_one"], check=False).status == 0
+    finally:
+        engine.call(["rm", "-f", "kept_one"], check=False)
+
+
+def test_clients_exist_for_ci() -> None:
+    # Both clients are part of what the tests promise (scripts/ensure-engine installs the second one).
+    assert all(Path(p).exists() for p in CLIENTS.values())

@@ -1,0 +1,160 @@
+"""Interactive sessions on the real engine with both clients: run -it, attach, exec -it, start -a -i,
+the Ctrl+P,Ctrl+Q detach and a custom --detach-keys."""
+
+from __future__ import annotations
+
+from dockersim.driver import Docker
+from dockersim.results import Outcome
+from tests.conftest import describe
+
+HEAD = """\
+schema_version: 1
+images: {ubuntu: ubuntu:14.04, busybox: busybox}
+steps:
+"""
+
+
+def test_run_it_then_exit_stops_the_container(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --name s_exit {image.ubuntu}
+        tty:
+          - expect: 'root@{short_id:s_exit}:/# '
+          - send: echo $((6 * 7))
+          - expect: '^42$'
+          - send: exit 3
+          - expect: eof
+        exit: 3
+      - check: {container: s_exit, state: exited, exit_code: 3}
+    """,
+        client,
+    )
+    assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
+
+
+def test_attach_exec_start_and_detach(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --name s_box {image.busybox}
+        tty:
+          - expect: '/ # '
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+        check: {container: s_box, state: running}
+      - name: attach, then detach (attach itself exits 1 after a detach)
+        run: docker attach s_box
+        tty:
+          - send: ""
+          - expect: '/ # '
+          - send: echo attached
+          - expect: '^attached'
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+        check: {container: s_box, state: running}
+      - name: exec -it, then exit leaves the container running
+        run: docker exec -i -t s_box sh
+        tty:
+          - expect: '/ # '
+          - send: echo in-exec
+          - expect: '^in-exec'
+          - send: exit
+          - expect: eof
+        check: {container: s_box, state: running}
+      - name: exec -it, then detach
+        run: docker exec -i -t s_box sh
+        tty:
+          - expect: '/ # '
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+      - run: docker stop -t 1 s_box
+        check: {container: s_box, state: exited}
+      - name: start -a -i enters it again
+        run: docker start -a -i s_box
+        tty:
+          - send: ""
+          - expect: '/ # '
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+        check: {container: s_box, state: running}
+    """,
+        client,
+    )
+    assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
+
+
+def test_custom_detach_keys(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --detach-keys ctrl-x,x --name s_keys {image.busybox}
+        tty:
+          - expect: '/ # '
+          - keys: [ctrl-p, ctrl-q]      # not the detach keys now: they reach the shell
+          - send: echo still-here
+          - expect: '^still-here'
+          - keys: [ctrl-x, x]
+          - expect: eof
+        check: {container: s_keys, state: running}
+    """,
+        client,
+    )
+    assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
+
+
+def test_attach_to_a_stopped_container_fails_with_the_screen(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker create -i -t --name s_stopped {image.busybox}
+      - run: docker attach s_stopped
+        hint: start the container before attaching (docker start s_stopped)
+        tty:
+          - send: ""
+          - expect: '# '
+            timeout: 5
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+    """,
+        client,
+    )
+    failed = results[1]
+    assert failed.outcome == Outcome.FAILED, describe(results)
+    assert "session ended" in failed.reason
+    assert any("cannot attach to a stopped container" in line.lower() for line in failed.screen)
+    assert failed.hint.startswith("start the container")
+
+
+def test_a_prompt_that_never_comes_times_out_with_the_screen(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --name s_wait {image.busybox} sh -c 'echo waiting; sleep 30'
+        tty:
+          - expect: 'never printed'
+            timeout: 1
+    """,
+        client,
+    )
+    [r] = results
+    assert r.outcome == Outcome.FAILED
+    assert "within 1s" in r.reason and r.screen[-1] == "waiting"
+    assert r.seconds < 15  # the client was killed, not waited for
+
+
+def test_detach_from_a_container_that_stopped_is_a_failure(client: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --name s_dies {image.busybox}
+        tty:
+          - expect: '/ # '
+          - send: exit
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+    """,
+        client,
+    )
+    [r] = results
+    assert r.outcome == Outcome.FAILED and "not running" in r.reason, describe(results)

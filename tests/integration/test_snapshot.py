@@ -1,0 +1,44 @@
+"""A snapshot costs a fixed number of docker calls, whatever the number of containers."""
+
+from __future__ import annotations
+
+from dockersim.driver import Docker
+from dockersim.snapshot import Snapshot
+
+
+def test_calls_do_not_grow_with_containers(engine: Docker, images: dict[str, str]) -> None:
+    made: list[str] = []
+    calls = []
+    try:
+        for count in (2, 12):
+            while len(made) < count:
+                made.append(
+                    engine.call(["create", "--label", "dockersim.test=snapshot", images["busybox"]]).stdout.strip()
+                )
+            snap = Snapshot(engine)
+            mine = [c for c in snap.containers if c.id in made]
+            assert len(mine) == count and all(c.state == "created" for c in mine)
+            assert snap.disagreements == []
+            calls.append(snap.calls)
+    finally:
+        engine.call(["rm", "-f", *made], check=False)
+    assert calls == [2, 2]
+
+
+def test_ps_and_inspect_agree_on_states(engine: Docker, images: dict[str, str]) -> None:
+    names = ["snap_running", "snap_paused", "snap_exited"]
+    try:
+        engine.call(["run", "-d", "--name", names[0], images["busybox"], "sleep", "60"])
+        engine.call(["run", "-d", "--name", names[1], images["busybox"], "sleep", "60"])
+        engine.call(["pause", names[1]])
+        engine.call(["run", "--name", names[2], images["busybox"], "sh", "-c", "exit 4"], check=False)
+        snap = Snapshot(engine)
+        states = {n: (c.state, c.exit_code) for n in names if (c := snap.container(n))}
+        assert states == {
+            "snap_running": ("running", None),
+            "snap_paused": ("paused", None),
+            "snap_exited": ("exited", 4),
+        }
+        assert snap.disagreements == []
+    finally:
+        engine.call(["rm", "-f", *names], check=False)

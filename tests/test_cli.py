@@ -1,0 +1,74 @@
+"""Every command through click's CliRunner: help with examples, version, exit statuses, one-sentence errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dockersim import __version__
+from dockersim.cli import main
+
+
+def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out += all_commands(cmd, (*prefix, name))
+    return out
+
+
+@pytest.mark.parametrize("command", [(), *all_commands()], ids=lambda c: " ".join(c) or "dockersim")
+def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output
+    leaf = not command or not isinstance(main.commands.get(command[0]), click.Group) or len(command) > 1
+    if leaf and command != ("images",):
+        assert "Example" in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_validate_good_and_bad(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = runner.invoke(main, ["validate", "scenarios/"])
+    assert good.exit_code == 0, good.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nsteps:\n  - run: docker ps\n    stdotu: x\n")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"dockersim: {bad}:4: a step has no key 'stdotu' (did you mean 'stdout'?)")
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file_and_empty_dir(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 2 and "no such file" in result.output
+    result = CliRunner().invoke(main, ["validate", str(tmp_path)])
+    assert result.exit_code == 2 and "no .yaml scenario files" in result.output
+
+
+def test_bad_image_map_is_one_sentence() -> None:
+    result = CliRunner().invoke(main, ["run", "--image-map", "ubuntu", "scenarios/"])
+    assert result.exit_code == 2
+    assert "--image-map takes REF=LOCAL_REF" in result.output
+
+
+def test_no_engine_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+    result = CliRunner().invoke(main, ["run", "scenarios/2.2.1-creating-containers.yaml"])
+    assert result.exit_code == 2
+    assert result.output.startswith("dockersim: no docker engine answers through")
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_docker_binary() -> None:
+    result = CliRunner().invoke(main, ["state", "--docker", "/nonexistent/docker"])
+    assert result.exit_code == 2 and "no docker binary found" in result.output

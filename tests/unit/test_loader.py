@@ -1,0 +1,143 @@
+"""Scenario files: what loads, and every way a file can be wrong (file:line and one sentence)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dockersim.checks import ContainerCheck, CountCheck, ImageCheck, VolumeCheck
+from dockersim.errors import ScenarioError
+from dockersim.scenario import load_scenario, parse_scenario
+
+GOOD = """\
+schema_version: 1
+title: {en: "Demo", ko: "데모"}
+images: {ubuntu: ubuntu:14.04}
+steps:
+  - name: shell
+    run: docker run -i -t --name first {image.ubuntu}
+    tty:
+      - expect: 'root@{short_id:first}:/# '
+      - send: hostname
+      - keys: [ctrl-p, ctrl-q]
+      - expect: eof
+  - run: docker inspect --format '{{.Id}}' first
+    capture: {ID: '^(\\w{4})'}
+  - run: docker start {var.ID}
+    exit: any
+    stderr: '(?i)cannot'
+    retry: 5
+    check:
+      - {container: first, state: running, image: '{image.ubuntu}', ports: {80/tcp: any, "81": none}}
+      - {containers: {running: 1, all: 1}}
+      - {volume: v1, present: false}
+      - {image: '{image.ubuntu}'}
+"""
+
+
+def test_good_file_loads() -> None:
+    s = parse_scenario(GOOD, "good.yaml")
+    assert s.title == {"en": "Demo", "ko": "데모"}
+    assert [step.index for step in s.steps] == [1, 2, 3]
+    first = s.steps[0]
+    assert first.run == ["docker", "run", "-i", "-t", "--name", "first", "{image.ubuntu}"]
+    assert [a.kind for a in first.tty or []] == ["expect", "send", "keys", "eof"]
+    assert first.ends_with_detach()
+    assert s.steps[1].run == ["docker", "inspect", "--format", "{{.Id}}", "first"]
+    assert s.steps[1].name["en"] == "docker inspect --format '{{.Id}}' first"
+    third = s.steps[2]
+    assert (third.exit, third.retry) == ("any", 5.0)
+    assert [type(c) for c in third.checks] == [ContainerCheck, CountCheck, VolumeCheck, ImageCheck]
+
+
+def test_detach_keys_follow_the_command() -> None:
+    text = GOOD.replace("docker run -i -t", "docker run -i -t --detach-keys ctrl-x,x")
+    assert not parse_scenario(text, "f.yaml").steps[0].ends_with_detach()
+    text = text.replace("keys: [ctrl-p, ctrl-q]", "keys: [ctrl-x, x]")
+    assert parse_scenario(text, "f.yaml").steps[0].ends_with_detach()
+
+
+def _error(text: str) -> ScenarioError:
+    with pytest.raises(ScenarioError) as e:
+        parse_scenario(textwrap.dedent(text), "bad.yaml")
+    return e.value
+
+
+BASE = "schema_version: 1\nsteps:\n"
+
+
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("schema_version: 1\nsteps: [\n", 3, "invalid YAML"),
+        ("", 1, "empty"),
+        ("- a\n", 1, "mapping"),
+        ("steps: []\n", 1, "schema_version is missing"),
+        ("schema_version: 2\nsteps: []\n", 1, "not supported"),
+        ("schema_version: 1\nsteps: []\n", 2, "non-empty"),
+        ("schema_version: 1\nstep: []\n", 2, "did you mean 'steps'"),
+        (BASE + "  - rnu: docker ps\n", 3, "did you mean 'run'"),
+        (BASE + "  - name: x\n", 3, "needs run, shell or check"),
+        (BASE + "  - run: docker ps\n    shell: ls\n", 4, "not both"),
+        (BASE + "  - run: docker 'ps\n", 3, "cannot be split"),
+        (BASE + "  - run: docker ps\n    stdout: '(unclosed'\n", 4, "not a valid regular expression"),
+        (BASE + "  - run: docker run {imgae.x}\n", 3, "unknown placeholder"),
+        (BASE + "  - run: docker run {image.nope}\n", 3, "names no image"),
+        (BASE + "  - run: docker run {id.first}\n", 3, "write {id.first} as {id:first}"),
+        (BASE + "  - run: docker start {var.X}\n", 3, "before any step captures X"),
+        (BASE + "  - run: docker ps\n    exit: maybe\n", 4, "exit should be"),
+        (BASE + "  - run: docker ps\n    timeout: -1\n", 4, "above 0"),
+        (BASE + "  - run: docker ps\n    capture: {X: 'no group'}\n", 4, "exactly one (group)"),
+        (BASE + "  - shell: ls\n    tty: [{send: x}]\n", 4, "tty needs a run"),
+        (BASE + "  - run: docker run -it x\n    tty: []\n", 4, "non-empty"),
+        (
+            BASE + "  - run: docker run -it x\n    tty:\n      - expect: eof\n      - send: x\n",
+            6,
+            "after `expect: eof`",
+        ),
+        (BASE + "  - run: docker run -it x\n    tty:\n      - keys: [ctrl-å]\n", 5, "unknown key"),
+        (BASE + "  - run: docker run -it x\n    tty:\n      - expect: a\n        send: b\n", 5, "exactly one"),
+        (BASE + "  - check: {container: x, stat: running}\n", 3, "did you mean 'state'"),
+        (BASE + "  - check: {container: x, state: runing}\n", 3, "did you mean 'running'"),
+        (BASE + "  - check: {container: x, exit_code: zero}\n", 3, "whole number"),
+        (BASE + "  - check: {container: x, ip: 999.1.1.1}\n", 3, "ip should be"),
+        (BASE + "  - check: {container: x, ports: {http: any}}\n", 3, "not a container port"),
+        (BASE + "  - check: {container: x, links: [nocolon]}\n", 3, "TARGET:ALIAS"),
+        (BASE + "  - check: {contianer: x}\n", 3, "names no kind of check"),
+        (BASE + "  - check: {containers: {runing: 1}}\n", 3, "not 'runing'"),
+        (BASE + "  - check: {image: x, present: maybe}\n", 3, "true or false"),
+        (BASE + "  - run: docker ps\n    run: docker ps -a\n", 4, "appears twice"),
+        ("schema_version: 1\ntitle: {fr: x}\nsteps: [{run: docker ps}]\n", 2, "unknown language"),
+        ("schema_version: 1\nimages: {u: 'has space'}\nsteps: [{run: docker ps}]\n", 2, "image reference"),
+    ],
+)
+def test_bad_files_name_file_and_line(text: str, line: int, words: str) -> None:
+    e = _error(text)
+    assert e.line == line, str(e)
+    assert words in e.message, str(e)
+    assert str(e).startswith(f"bad.yaml:{line}: ")
+    assert "\n" not in str(e)
+
+
+def test_missing_and_unreadable_files(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="no such file"):
+        load_scenario(tmp_path / "nope.yaml")
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"schema_version: 1\n\xff\n")
+    with pytest.raises(ScenarioError, match="cannot read"):
+        load_scenario(bad)
+
+
+def test_destructive_steps_are_recognised() -> None:
+    s = parse_scenario(
+        BASE + "  - run: docker container prune -f\n  - shell: docker rm $(docker ps -a -q)\n  - run: docker ps\n",
+        "f.yaml",
+    )
+    assert [step.destructive for step in s.steps] == [True, True, False]
+
+
+def test_shipped_scenarios_load() -> None:
+    for path in sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml")):
+        assert load_scenario(path).steps
