@@ -88,6 +88,8 @@ class Session:
             codec_errors="replace",
             timeout=None,
         )
+        # pexpect sleeps 50 ms before every send by default; every wait here is on output instead.
+        self.child.delaybeforesend = None
         self.raw = ""
         self.text = ""  # the cleaned screen text read so far
         self._pending = ""  # an escape sequence cut in two by a read

@@ -1,0 +1,266 @@
+"""dockersim's benchmark: every figure is a ratio or a count measured side by side in the same run.
+
+python3 bench/run.py            # the full bench; writes bench/RESULTS.md
+python3 bench/run.py --quick    # a small size, as CI runs it so it cannot rot (writes nothing)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pexpect
+from tabulate import tabulate
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.baseline import run_plain  # noqa: E402
+from dockersim import kit  # noqa: E402
+from dockersim.checks import ContainerCheck  # noqa: E402
+from dockersim.driver import Docker  # noqa: E402
+from dockersim.scenario import load_scenario  # noqa: E402
+from dockersim.session import Session  # noqa: E402
+from dockersim.snapshot import Snapshot  # noqa: E402
+from dockersim.yamlsource import load_yaml  # noqa: E402
+
+SCENARIOS = ["2.2.1-creating-containers.yaml", "2.2.2-listing-containers.yaml", "2.2.3-removing-containers.yaml"]
+BUSYBOX = "dockersim/busybox:latest"
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def scenario_overhead(rounds: int) -> list[list[str]]:
+    files = [ROOT / "scenarios" / s for s in SCENARIOS if (ROOT / "scenarios" / s).exists()]
+    image_map = kit.stand_in_map()
+    scenarios = [load_scenario(f) for f in files]
+    cli = [sys.executable, "-m", "dockersim", "run", "--offline", *map(str, files)]
+
+    def ours() -> None:
+        done = subprocess.run(cli, capture_output=True, text=True, cwd=ROOT)
+        if done.returncode != 0:
+            raise SystemExit(f"bench: dockersim run failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+
+    def plain() -> None:
+        for s in scenarios:
+            run_plain(s, image_map)
+
+    ours()  # warm the engine and the page cache once, for both sides
+    a, b = [], []
+    for _ in range(rounds):  # alternate, so drift on a noisy machine hits both sides alike
+        a.append(timed(ours))
+        b.append(timed(plain))
+    ratio = statistics.median(a) / statistics.median(b)
+    steps = sum(len(s.steps) for s in scenarios)
+    return [
+        [
+            f"scenario overhead ({len(files)} files, {steps} steps, median of {rounds})",
+            f"{statistics.median(a):.2f}s",
+            f"{statistics.median(b):.2f}s",
+            f"{ratio:.2f}×",
+            "≤ 1.10×",
+            "yes" if ratio <= 1.10 else "no",
+        ]
+    ]
+
+
+class _AllMine:
+    """The check context of a bench: nothing to resolve, every container counts."""
+
+    def resolve(self, template: str) -> str:
+        return template
+
+    def image_ref(self, ref: str) -> str:
+        return ref
+
+    def owned(self, container: object) -> bool:
+        return True
+
+
+def state_reads(sizes: list[int]) -> list[list[str]]:
+    import testinfra
+
+    docker = Docker()
+    host = testinfra.get_host("local://")
+    rows = []
+    made: list[str] = []
+    try:
+        for size in sizes:
+            while len(made) < size:
+                name = f"bench_state_{len(made)}"
+                docker.call(
+                    ["run", "-d", "--name", name, "-e", f"N={len(made)}", "--expose", "80", BUSYBOX, "sleep", "3600"]
+                )
+                made.append(name)
+            checks = [
+                ContainerCheck.parse(
+                    load_yaml(
+                        f"{{container: {n}, state: running, env: {{N: '{i}'}}, ports: {{80/tcp: exposed}}}}", "bench"
+                    ),
+                    "bench",
+                )
+                for i, n in enumerate(made)
+            ]
+
+            calls = 0
+
+            def ours(checks: list[ContainerCheck] = checks) -> None:
+                nonlocal calls
+                snap = Snapshot(docker)
+                bad = [m for c in checks for m in c.evaluate(snap, _AllMine())]
+                assert not bad, bad
+                calls = snap.calls
+
+            def theirs(names: tuple[str, ...] = tuple(made)) -> None:
+                for i, n in enumerate(names):
+                    d = host.docker(n)
+                    assert d.is_running
+                    assert f"N={i}" in d.inspect()["Config"]["Env"]
+                    assert "80/tcp" in d.inspect()["NetworkSettings"]["Ports"]
+
+            t_ours, t_theirs = timed(ours), timed(theirs)
+            target = "≥ 20×" if size == 100 else ""
+            met = ("yes" if t_theirs / t_ours >= 20 else "no") if size == 100 else ""
+            rows.append(
+                [
+                    f"state read + check of {size} containers (docker calls: {calls}, testinfra: {3 * size})",
+                    f"{t_ours:.3f}s",
+                    f"{t_theirs:.3f}s",
+                    f"{t_theirs / t_ours:.1f}× faster",
+                    target,
+                    met,
+                ]
+            )
+    finally:
+        if made:
+            docker.call(["rm", "-f", *made], check=False, timeout=600)
+    return rows
+
+
+def latency(rounds: int) -> list[list[str]]:
+    docker = Docker()
+    argv = docker.argv(["run", "-i", "-t", "--rm", BUSYBOX, "sh"])
+
+    def measure(kind: str) -> list[float]:
+        out = []
+        if kind == "dockersim":
+            s = Session(argv, docker.env)
+            s.expect(re.compile(r"/ # "), 20)
+            for i in range(rounds):
+                t = time.perf_counter()
+                s.send_line(f"echo p{i}")
+                s.expect(re.compile(rf"^p{i}$", re.M), 10)
+                out.append(time.perf_counter() - t)
+            s.send_line("exit")
+            s.close()
+        else:
+            c = pexpect.spawn(argv[0], argv[1:], dimensions=(24, 80), encoding="utf-8", timeout=10)
+            c.delaybeforesend = None
+            c.expect("/ # ")
+            for i in range(rounds):
+                t = time.perf_counter()
+                c.send(f"echo p{i}\r")
+                c.expect(f"\r\np{i}\r\n")
+                out.append(time.perf_counter() - t)
+            c.sendline("exit")
+            c.expect(pexpect.EOF)
+        return out
+
+    ours, bare = measure("dockersim"), measure("pexpect")
+    p95 = statistics.quantiles(ours, n=20)[-1] if len(ours) >= 20 else max(ours)
+    extra = (statistics.median(ours) - statistics.median(bare)) * 1000
+    sleeps = fixed_sleeps()
+    return [
+        [
+            f"interactive round trip, median of {rounds} (p95 {p95 * 1000:.1f} ms)",
+            f"{statistics.median(ours) * 1000:.1f} ms",
+            f"{statistics.median(bare) * 1000:.1f} ms",
+            f"{extra:+.1f} ms",
+            "< 20 ms",
+            "yes" if statistics.median(ours) * 1000 < 20 else "no",
+        ],
+        [
+            "fixed sleeps in dockersim/ (sleeps not marked as a poll inside a deadline loop)",
+            str(sleeps),
+            "",
+            "",
+            "0",
+            "yes" if sleeps == 0 else "no",
+        ],
+    ]
+
+
+def fixed_sleeps() -> int:
+    count = 0
+    for path in (ROOT / "dockersim").rglob("*.py"):
+        for line in path.read_text().splitlines():
+            if re.search(r"\bsleep\(", line) and "# poll" not in line:
+                count += 1
+    return count
+
+
+def startup(rounds: int) -> list[list[str]]:
+    def run(argv: list[str]) -> float:
+        return timed(lambda: subprocess.run(argv, capture_output=True, check=True))
+
+    ours, bare = [], []
+    for _ in range(rounds):
+        ours.append(run([sys.executable, "-m", "dockersim", "--help"]))
+        bare.append(run([sys.executable, "-c", "pass"]))
+    extra = (statistics.median(ours) - statistics.median(bare)) * 1000
+    return [
+        [
+            f"start-up: dockersim --help vs python -c pass, median of {rounds}",
+            f"{statistics.median(ours) * 1000:.0f} ms",
+            f"{statistics.median(bare) * 1000:.0f} ms",
+            f"{extra:+.0f} ms",
+            "< +150 ms",
+            "yes" if extra < 150 else "no",
+        ]
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a small size, for CI; writes nothing")
+    args = parser.parse_args()
+    docker = Docker()
+    kit.build(docker, [BUSYBOX, "dockersim/centos:8"], lambda line: None, only_missing=True)
+    rows: list[list[str]] = []
+    rows += scenario_overhead(1 if args.quick else 5)
+    rows += state_reads([10] if args.quick else [10, 100, 300])
+    rows += latency(20 if args.quick else 200)
+    rows += startup(3 if args.quick else 15)
+    table = tabulate(
+        rows,
+        headers=["measure", "dockersim", "baseline", "ratio / difference", "target", "met"],
+        tablefmt="github",
+        disable_numparse=True,
+    )
+    print(table)
+    if args.quick:
+        return
+    versions = docker.call(["version", "--format", "client {{.Client.Version}}, engine {{.Server.Version}}"])
+    header = (
+        f"# Benchmark results\n\n`python3 bench/run.py` on {datetime.date.today()}: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, docker {versions.stdout.strip()}.\n"
+        "Baselines ran side by side in the same run (see bench/run.py for what each one is).\n\n"
+    )
+    (ROOT / "bench" / "RESULTS.md").write_text(header + table + "\n")
+
+
+if __name__ == "__main__":
+    main()
