@@ -86,6 +86,7 @@ class Command:
     verb: str  # "run", "attach", "volume create", …
     options: list[tuple[str, str | None]]
     positionals: list[str]
+    options_at: int  # the index in argv where the verb's options begin
 
     def option(self, *names: str) -> list[str]:
         return [v for k, v in self.options if k in names and v is not None]
@@ -107,6 +108,7 @@ def parse(argv: Sequence[str]) -> Command | None:
         i += 1
         verb = sub if verb == "container" and sub in _BOOL else f"{verb} {sub}"
     flags = _BOOL.get(verb)
+    options_at = i
     options: list[tuple[str, str | None]] = []
     positionals: list[str] = []
     while i < len(argv):
@@ -144,7 +146,7 @@ def parse(argv: Sequence[str]) -> Command | None:
                 break
             continue
         positionals.append(arg)
-    return Command(verb, options, positionals)
+    return Command(verb, options, positionals, options_at)
 
 
 def target_container(argv: Sequence[str]) -> str | None:
@@ -184,3 +186,14 @@ def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
     elif cmd.verb in ("rename", "container rename") and len(cmd.positionals) == 2:
         out.append(("container", cmd.positionals[1]))
     return out
+
+
+LABELLED = ("run", "create", "volume create", "network create")
+
+
+def with_label(argv: Sequence[str], label: str) -> list[str]:
+    """argv with `--label LABEL` added where the command creates a container, volume or network."""
+    cmd = parse(argv)
+    if cmd is None or cmd.verb not in LABELLED:
+        return list(argv)
+    return [*argv[: cmd.options_at], "--label", label, *argv[cmd.options_at :]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -42,20 +43,25 @@ class StepFailed(DockersimError):
         super().__init__(reason)
 
 
+LABEL_KEY = "dockersim.run"
+
+
 @dataclass
-class Baseline:
-    """The objects an engine held before a scenario ran: everything else the scenario made."""
+class Inventory:
+    """Containers, volumes and networks by ID or name: what an engine holds, or what a run made."""
 
     containers: set[str]
     volumes: set[str]
     networks: set[str]
 
     @classmethod
-    def read(cls, docker: Docker) -> Baseline:
+    def read(cls, docker: Docker, label: str | None = None) -> Inventory:
+        """Everything on the engine, or only what carries this label."""
+        only = ["--filter", f"label={label}"] if label else []
         return cls(
-            set(docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()),
-            set(docker.call(["volume", "ls", "-q"]).stdout.split()),
-            set(docker.call(["network", "ls", "-q", "--no-trunc"]).stdout.split()),
+            set(docker.call(["ps", "-a", "-q", "--no-trunc", *only]).stdout.split()),
+            set(docker.call(["volume", "ls", "-q", *only]).stdout.split()),
+            set(docker.call(["network", "ls", "-q", "--no-trunc", *only]).stdout.split()),
         )
 
 
@@ -64,14 +70,19 @@ def _screen(text: str) -> list[str]:
 
 
 class ScenarioRun:
-    """The state of one scenario while it runs: its captures, its baseline, its image map."""
+    """The state of one scenario while it runs: its captures, its label, the volumes its commands named."""
 
     def __init__(self, docker: Docker, scenario: Scenario, options: RunOptions) -> None:
         self.docker = docker
         self.scenario = scenario
         self.options = options
         self.captures: dict[str, str] = {}
-        self.baseline = Baseline.read(docker)
+        # What this run's own commands create carries this label, so that cleanup and counts never
+        # touch a learner's objects or another run's, even while they are made at the same time.
+        self.run_id = uuid.uuid4().hex[:12]
+        self.label = f"{LABEL_KEY}={self.run_id}"
+        self.volumes_before = set(docker.call(["volume", "ls", "-q"]).stdout.split())
+        self.named_volumes: set[str] = set()  # made by `-v NAME:/path`, which cannot carry a label
 
     # -- CheckContext ----------------------------------------------------------------------------
 
@@ -79,7 +90,7 @@ class ScenarioRun:
         return self.options.image_map.get(ref, ref)
 
     def owned(self, container: ContainerState) -> bool:
-        return container.id not in self.baseline.containers
+        return container.labels.get(LABEL_KEY) == self.run_id
 
     def resolve(self, template: str, deadline: float | None = None, regex: bool = False) -> str:
         def value(p: placeholders.Placeholder) -> str:
@@ -187,9 +198,12 @@ class ScenarioRun:
     def _argv(self, step: Step, deadline: float) -> list[str]:
         assert step.run is not None
         words = [self.resolve(w, deadline=None) for w in step.run]
-        if words[0] == "docker":
-            return self.docker.argv(words[1:])
-        return words
+        if words[0] != "docker":
+            return words
+        for kind, name in commandline.created_names(words):
+            if kind == "volume" and name not in self.volumes_before:
+                self.named_volumes.add(name)
+        return self.docker.argv(commandline.with_label(words, self.label)[1:])
 
     def _command(self, step: Step, result: StepResult) -> None:
         lang = self.options.lang
@@ -229,11 +243,6 @@ class ScenarioRun:
 
     def _session(self, step: Step, deadline: float, result: StepResult) -> tuple[int, str, str]:
         argv = self._argv(step, deadline)
-        before = (
-            set(self.docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split())
-            if step.ends_with_detach() and commandline.target_container(argv) is None
-            else set()
-        )
         session: Session = self.docker.spawn(argv)
         try:
             for action in step.tty or []:
@@ -259,16 +268,16 @@ class ScenarioRun:
             raise
         result.screen = session.screen()
         if step.ends_with_detach() and status in (0, 1):
-            status = self._detached(argv, before, result.screen)
+            status = self._detached(argv, result.screen)
         # Under a pty stdout and stderr are one stream: both regexes look at the screen.
         return status, session.text, session.text
 
-    def _detached(self, argv: list[str], before: set[str], screen: list[str]) -> int:
+    def _detached(self, argv: list[str], screen: list[str]) -> int:
         """The client detached (run -it exits 0, attach and exec -it exit 1): it passed if the container runs."""
         ref = commandline.target_container(argv)
-        if ref is None:
-            new = set(self.docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()) - before
-            ref = next(iter(new), None)
+        if ref is None:  # `docker run -it IMAGE` without --name: the newest container this run made
+            latest = ["ps", "-a", "-q", "--no-trunc", "--latest", "--filter", f"label={self.label}"]
+            ref = self.docker.call(latest).stdout.strip() or None
         if ref is None:
             raise StepFailed(say("no_container", self.options.lang, name="?"), screen)
         c = self._container(ref, None)
@@ -295,13 +304,12 @@ class ScenarioRun:
 
     # -- cleanup ---------------------------------------------------------------------------------
 
-    def created(self) -> Baseline:
-        now = Baseline.read(self.docker)
-        return Baseline(
-            now.containers - self.baseline.containers,
-            now.volumes - self.baseline.volumes,
-            now.networks - self.baseline.networks,
-        )
+    def created(self) -> Inventory:
+        """What this scenario made and is still there: by its label, and the named volumes its commands made."""
+        made = Inventory.read(self.docker, self.label)
+        volumes = set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
+        made.volumes |= self.named_volumes & volumes
+        return made
 
     def cleanup(self) -> list[str]:
         """Remove exactly what this scenario created: containers (with anonymous volumes), volumes, networks."""

@@ -14,7 +14,7 @@ from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.results import StepResult
-from dockersim.runner import Baseline, RunOptions, ScenarioRun
+from dockersim.runner import Inventory, RunOptions, ScenarioRun
 from dockersim.scenario import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
@@ -42,10 +42,10 @@ def engine() -> Iterator[Docker]:
         docker.server_version()
     except DockersimError as e:
         pytest.fail(f"integration tests need a docker engine ({e}); scripts/ensure-engine starts one", pytrace=False)
-    before = Baseline.read(docker)
+    before = Inventory.read(docker)
     yield docker
     # Remove what the tests made and dockersim did not clean up (a failed test, a --keep test).
-    after = Baseline.read(docker)
+    after = Inventory.read(docker)
     new_containers = sorted(after.containers - before.containers)
     if new_containers:
         docker.call(["rm", "-f", "-v", *new_containers], check=False)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from dockersim.driver import Docker
-from dockersim.runner import Baseline
+from dockersim.runner import Inventory
 from tests.conftest import CLIENTS, IMAGES
 
 ROOT = Path(__file__).parents[2]
@@ -23,7 +24,7 @@ def dockersim(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_shipped_scenarios_pass_with_each_client(client: Docker, images: dict[str, str]) -> None:
-    before = Baseline.read(client)
+    before = Inventory.read(client)
     done = dockersim("run", "--json", "--docker", client.binary, *IMAGE_MAP, "scenarios/")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     report = json.loads(done.stdout)
@@ -31,7 +32,7 @@ def test_shipped_scenarios_pass_with_each_client(client: Docker, images: dict[st
     assert report["engine"]["binary"] == client.binary
     steps = [s for scenario in report["scenarios"] for s in scenario["steps"]]
     assert {"index", "name", "outcome", "seconds", "reason", "screen", "command"} <= set(steps[0])
-    after = Baseline.read(client)
+    after = Inventory.read(client)
     assert after.containers == before.containers and after.volumes == before.volumes
 
 
@@ -62,19 +63,19 @@ def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, ima
     engine.call(["create", "--name", "first", IMAGES["busybox"]])
     engine.call(["volume", "create", "learners_own_volume"])
     try:
-        before = Baseline.read(engine)
+        before = Inventory.read(engine)
         done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
         assert done.returncode == 2
         assert done.stderr.strip() == (
             "dockersim: the engine already holds container first; the scenarios create "
             "these names (remove them, or pass --replace)"
         )
-        assert Baseline.read(engine) == before
+        assert Inventory.read(engine) == before
         # With the clash gone the run passes, and what the learner had is still there afterwards.
         engine.call(["rename", "first", "learners_own"])
         done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
         assert done.returncode == 0, done.stdout[-2000:]
-        assert Baseline.read(engine) == before
+        assert Inventory.read(engine) == before
     finally:
         engine.call(["rm", "-f", "learners_own", "first"], check=False)
         engine.call(["volume", "rm", "learners_own_volume"], check=False)
@@ -84,11 +85,11 @@ def test_a_bad_file_changes_nothing_on_the_engine(engine: Docker, tmp_path: Path
     good = (ROOT / "scenarios/2.2.2-listing-containers.yaml").read_text()
     bad = tmp_path / "bad.yaml"
     bad.write_text(good + "  - check: {container: x, state: runing}\n")
-    before = Baseline.read(engine)
+    before = Inventory.read(engine)
     done = dockersim("run", *IMAGE_MAP, str(bad))
     assert done.returncode == 2 and "did you mean 'running'" in done.stderr
     assert "Traceback" not in done.stderr
-    assert Baseline.read(engine) == before
+    assert Inventory.read(engine) == before
 
 
 def test_keep_leaves_what_the_run_made_and_says_so(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
@@ -109,3 +110,37 @@ def test_keep_leaves_what_the_run_made_and_says_so(engine: Docker, images: dict[
 def test_clients_exist_for_ci() -> None:
     # Both clients are part of what the tests promise (scripts/ensure-engine installs the second one).
     assert all(Path(p).exists() for p in CLIENTS.values())
+
+
+def test_objects_made_meanwhile_by_someone_else_survive(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
+    f = tmp_path / "slow.yaml"
+    f.write_text(
+        "schema_version: 1\nimages: {busybox: busybox}\nsteps:\n"
+        "  - run: docker run --name conc_slow {image.busybox} sh -c 'sleep 3'\n"
+        "  - run: docker volume create conc_vol\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dockersim", "run", *IMAGE_MAP, str(f)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while engine.call(["inspect", "conc_slow"], check=False).status != 0:
+            assert time.monotonic() < deadline and proc.poll() is None, "the run never made its container"
+            time.sleep(0.05)  # poll
+        # While the run is busy, the learner makes things of their own in another terminal.
+        engine.call(["create", "--name", "made_meanwhile", images["busybox"]])
+        engine.call(["volume", "create", "made_meanwhile_vol"])
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, out + err
+        assert engine.call(["inspect", "made_meanwhile"], check=False).status == 0
+        assert engine.call(["volume", "inspect", "made_meanwhile_vol"], check=False).status == 0
+        assert engine.call(["inspect", "conc_slow"], check=False).status != 0  # the run's own: gone
+        assert engine.call(["volume", "inspect", "conc_vol"], check=False).status != 0
+    finally:
+        proc.kill()
+        engine.call(["rm", "-f", "made_meanwhile", "conc_slow"], check=False)
+        engine.call(["volume", "rm", "-f", "made_meanwhile_vol", "conc_vol"], check=False)
