@@ -337,6 +337,117 @@ class CountCheck:
         return out
 
 
+@dataclass
+class HttpCheck:
+    """`{http: 'http://127.0.0.1:{host_port:web:80/tcp}/', status: [200, 302], body: 'Apache2'}`
+
+    One GET, redirects not followed; no answer is a failure (with `retry:` the step waits for one).
+    """
+
+    url: str
+    line: int
+    status: tuple[int, ...] = (200,)
+    body: str | None = None
+    location: str | None = None
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> HttpCheck:
+        _only(spec, ("http", "status", "body", "location"), path)
+        url = _scalar(spec["http"], path, spec.lines["http"], "http")
+        if not re.match(r"https?://", url):
+            raise _fail(path, spec.lines["http"], f"http should be a URL starting http:// or https://, not '{url}'")
+        check = cls(url, spec.line)
+        if "status" in spec:
+            codes = spec["status"] if isinstance(spec["status"], list) else [spec["status"]]
+            if not codes or not all(isinstance(c, int) and not isinstance(c, bool) and 100 <= c <= 599 for c in codes):
+                raise _fail(path, spec.lines["status"], "status should be an HTTP status or a list of them")
+            check.status = tuple(codes)
+        for key in ("body", "location"):
+            if key in spec:
+                text = _scalar(spec[key], path, spec.lines[key], key)
+                try:
+                    re.compile(text)
+                except re.error as e:
+                    raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
+                setattr(check, key, text)
+        return check
+
+    def describe(self) -> str:
+        return f"http {self.url}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        import urllib.error
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+                return None
+
+        url = ctx.resolve(self.url)
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            with opener.open(url, timeout=5) as response:
+                status, headers, body = response.status, response.headers, response.read(1 << 20)
+        except urllib.error.HTTPError as e:
+            status, headers, body = e.code, e.headers, e.read(1 << 20)
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            return [Mismatch("http", f"an answer from {url}", f"no answer ({reason})")]
+        out = []
+        if status not in self.status:
+            out.append(Mismatch("status", " or ".join(map(str, self.status)), str(status)))
+        if self.body is not None and not re.search(self.body, body.decode("utf-8", "replace")):
+            out.append(Mismatch("body", f"to match {self.body!r}", f"{len(body)} bytes that do not"))
+        if self.location is not None and not re.search(self.location, headers.get("Location") or ""):
+            out.append(Mismatch("location", f"to match {self.location!r}", repr(headers.get("Location") or "")))
+        return out
+
+
+@dataclass
+class HostFileCheck:
+    """`{host_file: '{workdir}/home/wordpress_db/wordpress', exists: true, contains: 'hello'}` on this machine."""
+
+    path: str
+    line: int
+    exists: bool = True
+    contains: str | None = None
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> HostFileCheck:
+        _only(spec, ("host_file", "exists", "contains"), path)
+        check = cls(
+            _scalar(spec["host_file"], path, spec.lines["host_file"], "host_file"),
+            spec.line,
+            _bool(spec, "exists", path),
+        )
+        if "contains" in spec:
+            check.contains = _scalar(spec["contains"], path, spec.lines["contains"], "contains")
+            try:
+                re.compile(check.contains)
+            except re.error as e:
+                raise _fail(path, spec.lines["contains"], f"contains is not a valid regular expression: {e}") from None
+        return check
+
+    def describe(self) -> str:
+        return f"host file {self.path}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        from pathlib import Path
+
+        p = Path(ctx.resolve(self.path))
+        if p.exists() != self.exists:
+            return [
+                Mismatch(
+                    "host_file", f"{p} {'present' if self.exists else 'absent'}", "present" if p.exists() else "absent"
+                )
+            ]
+        if self.contains is not None and p.is_file():
+            text = p.read_text(errors="replace")
+            if not re.search(self.contains, text):
+                return [Mismatch("contains", f"{p} to match {self.contains!r}", repr(text[:80]))]
+        return []
+
+
 def _only(spec: LMap, allowed: tuple[str, ...], path: str) -> None:
     for key in spec:
         if key not in allowed:
@@ -350,13 +461,15 @@ def _bool(spec: LMap, key: str, path: str) -> bool:
     return value
 
 
-Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck]
+Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck, HttpCheck, HostFileCheck]
 
 CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of precedence
     "container": ContainerCheck.parse,
     "containers": CountCheck.parse,
     "volume": VolumeCheck.parse,
     "image": ImageCheck.parse,
+    "http": HttpCheck.parse,
+    "host_file": HostFileCheck.parse,
 }
 
 

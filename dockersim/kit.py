@@ -42,6 +42,13 @@ RECIPES: dict[str, Recipe] = {
         Recipe("dockersim/busybox:latest", ("busybox", "busybox:latest"), "busybox"),
         Recipe("dockersim/ubuntu:14.04", ("ubuntu:14.04", "ubuntu"), "ubuntu.Dockerfile", (BASE,)),
         Recipe("dockersim/centos:8", ("centos:8", "centos"), "centos.Dockerfile", ("dockersim/ubuntu:14.04",)),
+        Recipe("dockersim/mysql:5.7", ("mysql:5.7", "mysql"), "mysql.Dockerfile", ("dockersim/ubuntu:14.04",)),
+        Recipe(
+            "dockersim/wordpress:latest",
+            ("wordpress", "wordpress:latest"),
+            "wordpress.Dockerfile",
+            ("dockersim/ubuntu:14.04",),
+        ),
         Recipe(
             "dockersim/volume_test:latest",
             ("alicek106/volume_test", "alicek106/volume_test:latest"),

@@ -1,4 +1,4 @@
-"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`."""
+"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`, `{workdir}`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 # A placeholder is a lowercase word, then '.' or ':', then an argument; regex quantifiers such as
 # {2,3} or \d{12} never look like one because they start with a digit.
-_TOKEN = re.compile(r"\{(?P<kind>[a-z_]+)(?P<sep>[.:])(?P<arg>[^{}\s]+)\}")
+_TOKEN = re.compile(r"\{(?P<kind>[a-z_]+)(?:(?P<sep>[.:])(?P<arg>[^{}\s]+))?\}")
 
 KINDS = {"image": ".", "var": ".", "id": ":", "short_id": ":", "ip": ":", "host_port": ":"}
+BARE = {"workdir"}  # placeholders without an argument; any other bare {word} is left as it is
 
 
 @dataclass(frozen=True)
@@ -24,17 +25,24 @@ class Placeholder:
         return self.arg.split(":", 1)[0]
 
 
+def _matches(template: str) -> list[re.Match[str]]:
+    return [m for m in _TOKEN.finditer(template) if m.group("sep") or m.group("kind") in BARE]
+
+
 def find(template: str) -> list[Placeholder]:
-    return [Placeholder(m.group("kind"), m.group("arg"), m.group(0)) for m in _TOKEN.finditer(template)]
+    return [Placeholder(m.group("kind"), m.group("arg") or "", m.group(0)) for m in _matches(template)]
 
 
 def problems(template: str, images: set[str]) -> list[str]:
     """What is wrong with the placeholders of one template, as sentences (empty when all is well)."""
     out = []
-    for m in _TOKEN.finditer(template):
+    for m in _matches(template):
         kind, sep, arg = m.group("kind"), m.group("sep"), m.group("arg")
-        if kind not in KINDS:
-            known = ", ".join(f"{{{k}{s}…}}" for k, s in KINDS.items())
+        if kind in BARE:
+            if sep:
+                out.append(f"{{{kind}}} takes no argument: write {{{kind}}}")
+        elif kind not in KINDS:
+            known = ", ".join([*(f"{{{k}{s}…}}" for k, s in KINDS.items()), *(f"{{{k}}}" for k in BARE)])
             out.append(f"unknown placeholder {m.group(0)} (known: {known})")
         elif sep != KINDS[kind]:
             out.append(f"write {m.group(0)} as {{{kind}{KINDS[kind]}{arg}}}")
@@ -48,4 +56,10 @@ def problems(template: str, images: set[str]) -> list[str]:
 
 def substitute(template: str, value_of: Callable[[Placeholder], str]) -> str:
     """Replace every placeholder by what value_of returns for it."""
-    return _TOKEN.sub(lambda m: value_of(Placeholder(m.group("kind"), m.group("arg"), m.group(0))), template)
+
+    def one(m: re.Match[str]) -> str:
+        if not (m.group("sep") or m.group("kind") in BARE):
+            return m.group(0)
+        return value_of(Placeholder(m.group("kind"), m.group("arg") or "", m.group(0)))
+
+    return _TOKEN.sub(one, template)

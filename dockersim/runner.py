@@ -6,7 +6,10 @@ driver, checks the engine through a Snapshot, and removes what each scenario cre
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -83,6 +86,8 @@ class ScenarioRun:
         self.label = f"{LABEL_KEY}={self.run_id}"
         self.volumes_before = set(docker.call(["volume", "ls", "-q"]).stdout.split())
         self.named_volumes: set[str] = set()  # made by `-v NAME:/path`, which cannot carry a label
+        self.anonymous_volumes: set[str] = set()  # of our containers removed by the scenario's own `rm`
+        self._workdir: str | None = None
 
     # -- CheckContext ----------------------------------------------------------------------------
 
@@ -118,6 +123,8 @@ class ScenarioRun:
             return self.image_ref(self.scenario.images[p.arg])
         if p.kind == "var":
             return self.captures[p.arg]
+        if p.kind == "workdir":
+            return self.workdir()
         c = self._container(p.container, deadline)
         if p.kind == "id":
             return c.id
@@ -134,6 +141,12 @@ class ScenarioRun:
         if not published:
             raise StepFailed(say("not_published", lang, name=p.container, port=key))
         return str(published[0].host_port)
+
+    def workdir(self) -> str:
+        """A scratch directory on the host for this scenario's bind mounts, made on first use."""
+        if self._workdir is None:
+            self._workdir = tempfile.mkdtemp(prefix="dockersim-")
+        return self._workdir
 
     # -- steps -----------------------------------------------------------------------------------
 
@@ -205,9 +218,25 @@ class ScenarioRun:
                 self.named_volumes.add(name)
         return self.docker.argv(commandline.with_label(words, self.label)[1:])
 
+    def _note_anonymous_volumes(self, step: Step) -> None:
+        """Before a step that may remove our containers, remember their anonymous volumes: `docker rm`
+        without -v leaves them behind, unlabelled."""
+        removes = step.shell is not None or (
+            step.run is not None
+            and (cmd := commandline.parse(step.run)) is not None
+            and cmd.verb in ("rm", "container prune", "system prune")
+        )
+        if not removes:
+            return
+        ours = self.docker.call(["ps", "-a", "-q", "--no-trunc", "--filter", f"label={self.label}"]).stdout.split()
+        if ours:
+            for c in parse_containers(self.docker.call(["inspect", "--type", "container", *ours], check=False).stdout):
+                self.anonymous_volumes |= {m.name for m in c.mounts if m.type == "volume" and len(m.name) == 64}
+
     def _command(self, step: Step, result: StepResult) -> None:
         lang = self.options.lang
         deadline = time.monotonic() + step.timeout
+        self._note_anonymous_volumes(step)
         if step.tty is not None:
             status, stdout, stderr = self._session(step, deadline, result)
         else:
@@ -308,7 +337,7 @@ class ScenarioRun:
         """What this scenario made and is still there: by its label, and the named volumes its commands made."""
         made = Inventory.read(self.docker, self.label)
         volumes = set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
-        made.volumes |= self.named_volumes & volumes
+        made.volumes |= (self.named_volumes | self.anonymous_volumes) & volumes
         return made
 
     def cleanup(self) -> list[str]:
@@ -326,7 +355,34 @@ class ScenarioRun:
         if made.networks:
             done = self.docker.call(["network", "rm", *sorted(made.networks)], check=False)
             removed += [f"network {n}" for n in done.stdout.split()]
+        if self._workdir is not None:
+            self._remove_workdir(self._workdir)
+            removed.append(f"directory {self._workdir}")
         return removed
+
+    def _remove_workdir(self, path: str) -> None:
+        """Containers write there as their own users; what this process may not delete, a container does."""
+        shutil.rmtree(path, ignore_errors=True)
+        if os.path.exists(path):
+            images = [self.image_ref(ref) for ref in self.scenario.images.values()]
+            for image in images[:1]:
+                self.docker.call(
+                    [
+                        "run",
+                        "--rm",
+                        "--label",
+                        self.label,
+                        "-v",
+                        f"{path}:/w",
+                        "--entrypoint",
+                        "sh",
+                        image,
+                        "-c",
+                        "rm -rf /w/* /w/.[!.]*",
+                    ],
+                    check=False,
+                )
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _exit_ok(spec: int | str, status: int) -> bool:

@@ -297,7 +297,8 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
             for s in _all_strings(spec):
                 _templates_ok(s, path, line_of(spec, spec_line), images, captured)
             step.checks.append(parse_check(spec, path, spec_line))
-    step.destructive = step.destructive or _looks_destructive(step)
+    if "destructive" not in raw:
+        step.destructive = _looks_destructive(step)
     default = step.command_text or "check " + ", ".join(c.describe() for c in step.checks)
     step.name = _text(raw.get("name", default), path, at("name", line), "name")
     return step
