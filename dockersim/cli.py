@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict
 from types import FrameType
 from typing import Any, NoReturn, TypeVar
@@ -164,8 +165,6 @@ def run(
     try:
         scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
         docker = _docker(docker_bin, context)
-        if offline:
-            options.image_map = {**_offline_map(docker, scenarios), **options.image_map}
         clashes = existing_names(docker, scenarios)
         if clashes and not replace:
             _fail(
@@ -179,7 +178,14 @@ def run(
             engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
         )
         reporter = None if as_json else TextReporter(verbose=verbose)
-        code = _run_all(docker, scenarios, options, report, reporter)
+        with ExitStack() as stack:
+            refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
+            if not offline:
+                refs = _unpullable(docker, refs)
+            if refs:
+                stand_ins = stack.enter_context(kit.offline(docker, refs, _progress))
+                options.image_map = {**stand_ins, **options.image_map}
+            code = _run_all(docker, scenarios, options, report, reporter)
     except DockersimError as e:
         _fail(str(e))
     if as_json:
@@ -189,13 +195,24 @@ def run(
     sys.exit(code if code else (0 if report.ok else EXIT_FAILED))
 
 
-def _offline_map(docker: Docker, scenarios: list[Scenario]) -> dict[str, str]:
-    """The kit's stand-ins for every image the scenarios name, built first where missing."""
+def _unpullable(docker: Docker, refs: set[str]) -> set[str]:
+    """The images that are neither on the engine nor to be pulled, and that the kit can stand in for."""
     stand_ins = kit.stand_in_map()
-    wanted = {ref for s in scenarios for ref in s.images.values()}
-    mapping = {ref: stand_ins[ref] for ref in wanted if ref in stand_ins}
-    kit.build(docker, sorted(set(mapping.values())), _progress, only_missing=True)
-    return mapping
+    out = set()
+    for ref in sorted(refs):
+        if docker.call(["image", "inspect", ref], check=False).status == 0:
+            continue
+        _progress(f"pulling {ref}")
+        pulled = docker.call(["pull", ref], check=False, timeout=900)
+        if pulled.status == 0:
+            continue
+        why = (pulled.stderr.strip().splitlines() or ["no answer"])[-1]
+        if ref in stand_ins:
+            _progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
+            out.add(ref)
+        else:
+            _progress(f"could not pull {ref} ({why}); steps that use it will fail")
+    return out
 
 
 def _progress(line: str) -> None:

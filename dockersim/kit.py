@@ -11,12 +11,14 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.registry import KitRegistry
 
 KIT_DIR = Path(__file__).parent / "kit"
 BASE = "dockersim/base:bookworm"
@@ -171,6 +173,36 @@ def _dockerfile(docker: Docker, recipe: Recipe, say: Callable[[str], None]) -> N
         timeout=1800,
         env={"DOCKER_BUILDKIT": "0"},
     )
+
+
+@contextmanager
+def offline(docker: Docker, refs: set[str], say: Callable[[str], None]) -> Iterator[dict[str, str]]:
+    """Stand-ins for these image references, built where missing, for the length of a run.
+
+    With Debian's docker-registry at hand they are served from a registry on 127.0.0.1, so that
+    `docker pull` and a `docker run` of a missing image really pull; without it, the plain dockersim/…
+    tags are used and pull steps cannot pass.
+    """
+    stand_ins = stand_in_map()
+    wanted = {ref: stand_ins[ref] for ref in sorted(refs) if ref in stand_ins}
+    build(docker, sorted(set(wanted.values())), say, only_missing=True)
+    if not KitRegistry.available():
+        say("docker-registry is not installed: stand-ins are used as local images, and pull steps will fail")
+        yield wanted
+        return
+    registry = KitRegistry()
+    registry.start()
+    mapping: dict[str, str] = {}
+    try:
+        say(f"serving the stand-ins from a registry on {registry.address}")
+        for ref, local in wanted.items():
+            mapping[ref] = registry.publish(docker, local, ref)
+        yield mapping
+    finally:
+        registry.stop()
+        # What the run pulled under the registry's name is only a second tag of a stand-in: untag it.
+        for remote in mapping.values():
+            docker.call(["image", "rm", remote], check=False)
 
 
 def build(docker: Docker, tags: list[str], say: Callable[[str], None], only_missing: bool = False) -> list[str]:

@@ -1,0 +1,110 @@
+"""A private registry on 127.0.0.1 (Debian's docker-registry) that serves the kit's stand-ins, so that
+the chapter's `docker pull` and "run pulls a missing image" are real pulls on a machine with no registry."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+
+MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
+
+
+class RegistryError(DockersimError):
+    pass
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockersim"
+
+
+class KitRegistry:
+    """One registry process for the length of a run; its storage is kept between runs."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or int(os.environ.get("DOCKERSIM_REGISTRY_PORT", "5959"))
+        self.address = f"127.0.0.1:{self.port}"
+        self.root = cache_dir() / "registry"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("docker-registry") is not None
+
+    def _get(self, path: str, accept: str = "") -> tuple[int, bytes]:
+        request = urllib.request.Request(f"http://{self.address}{path}", headers={"Accept": accept} if accept else {})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as e:
+            return e.code, b""
+
+    def _answers(self) -> bool:
+        try:
+            return self._get("/v2/")[0] == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def start(self, timeout: float = 20.0) -> None:
+        binary = shutil.which("docker-registry")
+        if binary is None:
+            raise RegistryError("the kit's registry needs Debian's docker-registry (apt-get install docker-registry)")
+        if self._answers():
+            raise RegistryError(f"{self.address} is already in use; set DOCKERSIM_REGISTRY_PORT to a free port")
+        self.root.mkdir(parents=True, exist_ok=True)
+        config = self.root / "config.yml"
+        config.write_text(
+            "version: 0.1\nlog:\n  level: error\n"
+            f"storage:\n  filesystem:\n    rootdirectory: {self.root / 'data'}\n  delete:\n    enabled: true\n"
+            f"http:\n  addr: {self.address}\n"
+        )
+        log = open(self.root / "registry.log", "ab")  # noqa: SIM115 - the registry writes to it while it runs
+        self.proc = subprocess.Popen([binary, "serve", str(config)], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while not self._answers():
+            if self.proc.poll() is not None or time.monotonic() >= deadline:
+                self.stop()
+                raise RegistryError(
+                    f"the kit's registry did not start on {self.address} (see {self.root}/registry.log)"
+                )
+            time.sleep(0.05)  # poll: until the registry answers, bounded by the deadline
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def holds(self, repository: str, tag: str, image_id: str) -> bool:
+        """Whether the registry already serves exactly this image under repository:tag."""
+        status, body = self._get(f"/v2/{repository}/manifests/{tag}", MANIFEST_V2)
+        if status != 200:
+            return False
+        try:
+            return bool(json.loads(body).get("config", {}).get("digest") == image_id)
+        except ValueError:
+            return False
+
+    def publish(self, docker: Docker, local_tag: str, ref: str) -> str:
+        """Serve local_tag as ADDRESS/ref; the local ADDRESS/ref tag is removed so that using it pulls."""
+        repository, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
+        remote = f"{self.address}/{repository}:{tag}"
+        image_id = docker.call(["image", "inspect", "--format", "{{.Id}}", local_tag]).stdout.strip()
+        if not self.holds(repository, tag, image_id):
+            docker.call(["tag", local_tag, remote])
+            docker.call(["push", remote], timeout=900)
+        docker.call(["image", "rm", remote], check=False)  # only the tag: the image stays as local_tag
+        return remote
