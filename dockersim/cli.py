@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sys
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from dockersim.report.jsonout import write_json
 from dockersim.report.text import TextReporter
 from dockersim.results import RunReport, ScenarioResult
 from dockersim.runner import RunOptions, ScenarioRun, existing_names
+from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, load_scenario, pick, scenario_files
 from dockersim.snapshot import Snapshot
 
@@ -52,8 +54,9 @@ def engine_options(f: F) -> F:
     return f
 
 
-def _docker(docker_bin: str, context: str | None) -> Docker:
-    docker = Docker(docker_bin, context)
+def _docker(docker_bin: str, context: str | None, sandbox: Sandbox | None = None) -> Docker:
+    env = {"DOCKER_HOST": sandbox.docker_host, "DOCKER_CONTEXT": ""} if sandbox else None
+    docker = Docker(docker_bin, context, env)
     docker.server_version()
     return docker
 
@@ -130,6 +133,11 @@ def validate(paths: tuple[str, ...]) -> None:
     help="run steps that act on objects the run did not create (prune, $(docker ps -a -q)).",
 )
 @click.option("--keep", is_flag=True, help="leave what the run created on the engine, and say what.")
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="run on a private engine (dockersim engine up), where destructive steps are allowed.",
+)
 @click.option("--replace", is_flag=True, help="remove existing objects whose names the scenarios create.")
 @click.option("--lang", type=click.Choice(["en", "ko"]), default=None, help="language of step names and reasons.")
 @click.option("-v", "--verbose", is_flag=True, help="show the screen of passing steps too.")
@@ -143,6 +151,7 @@ def run(
     fail_fast: bool,
     allow_destructive: bool,
     keep: bool,
+    sandbox: bool,
     replace: bool,
     lang: str | None,
     verbose: bool,
@@ -154,6 +163,7 @@ def run(
       dockersim run scenarios/
       dockersim run --image-map ubuntu:14.04=my/ubuntu scenarios/2.2.1-creating-containers.yaml
       dockersim run --json scenarios/ > report.json
+      sudo dockersim run --sandbox --offline scenarios/
     """
     options = RunOptions(
         image_map=_image_map(image_maps),
@@ -164,7 +174,16 @@ def run(
     )
     try:
         scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
-        docker = _docker(docker_bin, context)
+        if sandbox:
+            if context:
+                _fail("--sandbox and --context both name an engine: choose one")
+            box = Sandbox()
+            box.up()
+            docker = _docker(docker_bin, None, box)
+            options.engine_host = box.engine_host
+            options.allow_destructive = True  # the sandbox holds nothing but what runs make
+        else:
+            docker = _docker(docker_bin, context)
         clashes = existing_names(docker, scenarios)
         if clashes and not replace:
             _fail(
@@ -183,7 +202,8 @@ def run(
             if not offline:
                 refs = _unpullable(docker, refs)
             if refs:
-                stand_ins = stack.enter_context(kit.offline(docker, refs, _progress))
+                registry_host = Sandbox().host_ip if sandbox else "127.0.0.1"
+                stand_ins = stack.enter_context(kit.offline(docker, refs, _progress, registry_host))
                 options.image_map = {**stand_ins, **options.image_map}
             code = _run_all(docker, scenarios, options, report, reporter)
     except DockersimError as e:
@@ -355,3 +375,76 @@ def images_build(refs: tuple[str, ...], docker_bin: str, context: str | None) ->
     except DockersimError as e:
         _fail(str(e))
     click.echo(f"{len(built)} images ready: " + ", ".join(built))
+
+
+@main.group()
+def engine() -> None:
+    """The sandbox engine: a private dockerd beside any other, for runs that must not touch yours."""
+
+
+@engine.command("up")
+def engine_up() -> None:
+    """Start the sandbox engine (root, Linux): its own data, socket, network namespace and bridge.
+
+    \b
+    Example:
+      sudo dockersim engine up && sudo dockersim run --sandbox --offline scenarios/
+    """
+    box = Sandbox()
+    try:
+        started = box.up()
+    except DockersimError as e:
+        _fail(str(e))
+    click.echo(
+        f"sandbox engine {'started' if started else 'already running'}: {box.docker_host}; "
+        f"its published ports answer on {box.engine_host}"
+    )
+
+
+@engine.command("down")
+@click.option("--purge", is_flag=True, help="remove its data (images, volumes) as well.")
+def engine_down(purge: bool) -> None:
+    """Stop the sandbox engine and remove its network namespace.
+
+    \b
+    Examples:
+      dockersim engine down
+      dockersim engine down --purge
+    """
+    try:
+        Sandbox().down(purge=purge)
+    except DockersimError as e:
+        _fail(str(e))
+    click.echo("sandbox engine stopped" + (" and its data removed" if purge else ""))
+
+
+@engine.command("status")
+@engine_options
+def engine_status(docker_bin: str, context: str | None) -> None:
+    """Say which engine a run would use, and whether it and the sandbox answer.
+
+    \b
+    Example:
+      dockersim engine status
+    """
+    import os
+
+    where = (
+        f"context {context}"
+        if context
+        else (f"DOCKER_HOST={os.environ['DOCKER_HOST']}" if os.environ.get("DOCKER_HOST") else "the default engine")
+    )
+    try:
+        version = Docker(docker_bin, context).server_version()
+        click.echo(f"run uses {where}: answers, engine {version}")
+    except DockersimError as e:
+        click.echo(f"run uses {where}: {e}")
+    box = Sandbox()
+    sandbox_version = box.version(docker_bin) if shutil.which(docker_bin) else None
+    if sandbox_version:
+        click.echo(
+            f"run --sandbox uses {box.docker_host}: answers, engine {sandbox_version}; "
+            f"published ports answer on {box.engine_host}"
+        )
+    else:
+        click.echo("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")

@@ -176,7 +176,9 @@ def _dockerfile(docker: Docker, recipe: Recipe, say: Callable[[str], None]) -> N
 
 
 @contextmanager
-def offline(docker: Docker, refs: set[str], say: Callable[[str], None]) -> Iterator[dict[str, str]]:
+def offline(
+    docker: Docker, refs: set[str], say: Callable[[str], None], registry_host: str = "127.0.0.1"
+) -> Iterator[dict[str, str]]:
     """Stand-ins for these image references, built where missing, for the length of a run.
 
     With Debian's docker-registry at hand they are served from a registry on 127.0.0.1, so that
@@ -190,7 +192,7 @@ def offline(docker: Docker, refs: set[str], say: Callable[[str], None]) -> Itera
         say("docker-registry is not installed: stand-ins are used as local images, and pull steps will fail")
         yield wanted
         return
-    registry = KitRegistry()
+    registry = KitRegistry(registry_host)
     registry.start()
     mapping: dict[str, str] = {}
     try:

@@ -1,4 +1,5 @@
-"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`, `{workdir}`."""
+"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`, `{workdir}`,
+`{engine_host}`."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 _TOKEN = re.compile(r"\{(?P<kind>[a-z_]+)(?:(?P<sep>[.:])(?P<arg>[^{}\s]+))?\}")
 
 KINDS = {"image": ".", "var": ".", "id": ":", "short_id": ":", "ip": ":", "host_port": ":"}
-BARE = {"workdir"}  # placeholders without an argument; any other bare {word} is left as it is
+BARE = {"workdir", "engine_host"}  # placeholders without an argument; any other bare {word} stays as it is
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,11 @@ def cache_dir() -> Path:
 class KitRegistry:
     """One registry process for the length of a run; its storage is kept between runs."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int | None = None) -> None:
+        # host: an address of this machine that the engine pulling from it can reach
         self.port = port or int(os.environ.get("DOCKERSIM_REGISTRY_PORT", "5959"))
-        self.address = f"127.0.0.1:{self.port}"
-        self.root = cache_dir() / "registry"
+        self.address = f"{host}:{self.port}"
+        self.root = cache_dir() / f"registry-{host}-{self.port}"  # one per address: two may run at once
         self.proc: subprocess.Popen[bytes] | None = None
 
     @staticmethod

@@ -38,6 +38,7 @@ class RunOptions:
     fail_fast: bool = False
     allow_destructive: bool = False
     keep: bool = False
+    engine_host: str = "127.0.0.1"  # where the engine's published ports answer
 
 
 class StepFailed(DockersimError):
@@ -125,6 +126,8 @@ class ScenarioRun:
             return self.captures[p.arg]
         if p.kind == "workdir":
             return self.workdir()
+        if p.kind == "engine_host":
+            return self.options.engine_host
         c = self._container(p.container, deadline)
         if p.kind == "id":
             return c.id

@@ -72,7 +72,7 @@ def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, ima
     engine.call(["volume", "create", "learners_own_volume"])
     try:
         before = Inventory.read(engine)
-        done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
+        done = dockersim("run", "--offline", "scenarios/2.2.1-creating-containers.yaml")
         assert done.returncode == 2
         assert done.stderr.strip() == (
             "dockersim: the engine already holds container first; the scenarios create "
@@ -81,7 +81,7 @@ def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, ima
         assert Inventory.read(engine) == before
         # With the clash gone the run passes, and what the learner had is still there afterwards.
         engine.call(["rename", "first", "learners_own"])
-        done = dockersim("run", *IMAGE_MAP, "scenarios/2.2.1-creating-containers.yaml")
+        done = dockersim("run", "--offline", "scenarios/2.2.1-creating-containers.yaml")
         assert done.returncode == 0, done.stdout[-2000:]
         assert Inventory.read(engine) == before
     finally:
