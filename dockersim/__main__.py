@@ -1,3 +1,3 @@
-from dockersim.cli import main
+from dockersim.cli import entry_point
 
-main()
+entry_point()

@@ -48,9 +48,20 @@ def _closest(word: str, known: list[str]) -> str:
     return f" (did you mean '{near[0]}'?)" if near else f" (known: {', '.join(known)})"
 
 
+def _kind_of(value: Any) -> str:
+    """How a YAML value looks to the person who wrote it."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return "empty" if value is None else f"{value!r}"
+
+
 def _scalar(value: Any, path: str, line: int, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise _fail(path, line, f"{what} should be a word or a number, not {type(value).__name__}")
+        raise _fail(path, line, f"{what} should be a word or a number, not {_kind_of(value)}")
     return str(value)
 
 
@@ -160,11 +171,15 @@ class ContainerCheck:
             if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
                 raise _fail(path, line, "mounts should be a list of mappings such as {type: bind, destination: /data}")
             for m in value:
-                for k in m:
+                for k, v in m.items():
                     if k not in _MOUNT_FIELDS:
                         raise _fail(
                             path, line_of(m, line), f"a mount has no field '{k}'" + _closest(k, list(_MOUNT_FIELDS))
                         )
+                    if k == "rw" and not isinstance(v, bool):
+                        raise _fail(path, line_of(m, line), "a mount's rw should be true or false")
+                    if k != "rw":
+                        _scalar(v, path, line_of(m, line), f"a mount's {k}")
             return [{k: (v if k == "rw" else str(v)) for k, v in m.items()} for m in value]
         raise AssertionError(key)
 

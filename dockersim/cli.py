@@ -39,6 +39,24 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
+def _interrupted(signum: int, _frame: FrameType | None) -> None:
+    # A second signal, while cleaning up, ends dockersim at once.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Interrupted(signum)
+
+
+def entry_point() -> None:
+    """The `dockersim` command: click's main, with Ctrl+C and SIGTERM handled from the first instant."""
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        main()
+    except Interrupted as e:
+        click.echo("\ndockersim: interrupted", err=True)
+        sys.exit(128 + e.signum)
+
+
 def engine_options(f: F) -> F:
     """--docker and --context, shared by every command that talks to an engine."""
     f = click.option("--context", metavar="NAME", help="docker context to use (passed to every docker call).")(f)
@@ -249,13 +267,6 @@ def _remove(docker: Docker, names: list[str]) -> None:
 def _run_all(
     docker: Docker, scenarios: list[Scenario], options: RunOptions, report: RunReport, reporter: TextReporter | None
 ) -> int:
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        # A second signal while cleaning up ends dockersim at once.
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        raise Interrupted(signum)
-
-    old = signal.signal(signal.SIGINT, on_signal), signal.signal(signal.SIGTERM, on_signal)
     try:
         for scenario in scenarios:
             title = pick(scenario.title, options.lang)
@@ -279,9 +290,6 @@ def _run_all(
     except Interrupted as e:
         click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)", err=True)
         return 128 + e.signum
-    finally:
-        signal.signal(signal.SIGINT, old[0])
-        signal.signal(signal.SIGTERM, old[1])
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -18,6 +19,25 @@ from dockersim.errors import DockerError, EngineUnavailable
 from dockersim.session import Session
 
 DEFAULT_TIMEOUT = 60.0
+INTERRUPT_GRACE = 30.0  # how long an interrupted docker command may take to finish
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def hold_signals() -> set[int | signal.Signals]:
+    """Hold Ctrl+C and SIGTERM while a child is spawned: one landing between fork and the caller knowing
+    the child would leave a docker command running unwatched. Pass the result to release_signals."""
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+
+
+def release_signals(held: set[int | signal.Signals]) -> None:
+    """Deliver what was held; call it where the caller is ready to handle an interrupt."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _text(data: bytes | None) -> str:
+    return (data or b"").decode("utf-8", errors="replace")
 
 
 @dataclass(frozen=True)
@@ -62,24 +82,47 @@ class Docker:
     ) -> Completed:
         """Run any argv to completion or its deadline; a timed-out process is killed, never left behind."""
         start = time.monotonic()
+        feed: bytes | None = None
+        source: int | IO[bytes] = subprocess.PIPE
+        if stdin is None or isinstance(stdin, str):
+            feed = (stdin or "").encode()
+        else:
+            source = stdin
+        held = hold_signals()
         try:
-            feed = {"input": stdin or ""} if stdin is None or isinstance(stdin, str) else {"stdin": stdin}
-            proc = subprocess.run(
+            # Its own process group: a terminal's Ctrl+C reaches dockersim, which decides what happens.
+            proc = subprocess.Popen(
                 list(argv),
-                **feed,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                timeout=timeout,
+                stdin=source,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env=self.env,
+                start_new_session=True,
             )
         except FileNotFoundError:
+            release_signals(held)
             raise EngineUnavailable(f"cannot run {argv[0]!r}: no such program") from None
-        except subprocess.TimeoutExpired as e:
-            out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-            err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
-            return Completed(list(argv), -1, out, err, time.monotonic() - start, timed_out=True)
-        return Completed(list(argv), proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start)
+        except BaseException:
+            release_signals(held)
+            raise
+        try:
+            release_signals(held)
+            out, err = proc.communicate(feed, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+            return Completed(list(argv), -1, _text(out), _text(err), time.monotonic() - start, timed_out=True)
+        except BaseException:
+            # Interrupted: let the engine finish what it was asked, so that what it makes exists (and
+            # carries our label) when cleanup looks; a second signal ends dockersim at once.
+            try:
+                proc.communicate(timeout=INTERRUPT_GRACE)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            raise
+        return Completed(list(argv), proc.returncode, _text(out), _text(err), time.monotonic() - start)
 
     def call(self, args: Sequence[str], timeout: float = DEFAULT_TIMEOUT, check: bool = True) -> Completed:
         """`docker ARGS`; with check, a failure or a timeout raises DockerError."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from dockersim import commandline, placeholders
 from dockersim.checks import Check
-from dockersim.driver import Completed, Docker
+from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import say
 from dockersim.parse.inspect import parse_containers
@@ -275,8 +275,14 @@ class ScenarioRun:
 
     def _session(self, step: Step, deadline: float, result: StepResult) -> tuple[int, str, str]:
         argv = self._argv(step, deadline)
-        session: Session = self.docker.spawn(argv)
+        held = hold_signals()
         try:
+            session: Session = self.docker.spawn(argv)
+        except BaseException:
+            release_signals(held)
+            raise
+        try:
+            release_signals(held)
             for action in step.tty or []:
                 left = deadline - time.monotonic()
                 timeout = max(0.0, min(action.timeout, left))

@@ -31,7 +31,7 @@ def load_yaml(text: str, path: str) -> Any:
             node = loader.get_single_node()
             if node is None:
                 raise ScenarioError("the file is empty", path, 1)
-            return _convert(node, loader, path)
+            return _convert(node, loader, path, set())
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
@@ -47,8 +47,17 @@ def line_of(value: Any, default: int = 0) -> int:
     return int(getattr(value, "line", default))
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Any:
+MAX_DEPTH = 64
+
+
+def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, above: set[int]) -> Any:
     line = node.start_mark.line + 1
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in above:
+            raise ScenarioError("a YAML alias refers to a value that contains it", path, line)
+        if len(above) >= MAX_DEPTH:
+            raise ScenarioError(f"values are nested more than {MAX_DEPTH} deep", path, line)
+        above = above | {id(node)}
     if isinstance(node, yaml.MappingNode):
         out = LMap()
         out.line, out.lines = line, {}
@@ -62,14 +71,14 @@ def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str) -> Any:
             key = str(key)
             if key in out:
                 raise ScenarioError(f"the key '{key}' appears twice", path, key_line)
-            out[key] = _convert(value_node, loader, path)
+            out[key] = _convert(value_node, loader, path, above)
             out.lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
         items = LList()
         items.line, items.lines = line, []
         for item in node.value:
-            items.append(_convert(item, loader, path))
+            items.append(_convert(item, loader, path, above))
             items.lines.append(item.start_mark.line + 1)
         return items
     return loader.construct_object(node)

@@ -15,6 +15,7 @@ from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.results import StepResult
 from dockersim.runner import Inventory, RunOptions, ScenarioRun
+from dockersim.sandbox import Sandbox
 from dockersim.scenario import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
@@ -58,6 +59,16 @@ def engine() -> Iterator[Docker]:
 def images(engine: Docker) -> dict[str, str]:
     kit.build(engine, sorted(set(IMAGES.values())), lambda _line: None, only_missing=True)
     return IMAGES
+
+
+@pytest.fixture(scope="session")
+def sandbox(engine: Docker) -> Iterator[Sandbox]:
+    """The sandbox engine, started for the tests that need it and stopped after (its image cache is kept)."""
+    box = Sandbox()
+    started = box.up()
+    yield box
+    if started:
+        box.down()
 
 
 @pytest.fixture(params=available_clients(), ids=lambda v: f"client{v}")

@@ -110,6 +110,15 @@ BASE = "schema_version: 1\nsteps:\n"
         (BASE + "  - check: {image: x, present: maybe}\n", 3, "true or false"),
         (BASE + "  - run: docker ps\n    run: docker ps -a\n", 4, "appears twice"),
         ("schema_version: 1\ntitle: {fr: x}\nsteps: [{run: docker ps}]\n", 2, "unknown language"),
+        ("&a [*a]\n", 1, "refers to a value that contains it"),
+        ("[" * 70 + "]" * 70 + "\n", 1, "nested more than 64 deep"),
+        (
+            BASE + "  - check: {container: x, mounts: [{type: [1]}]}\n",
+            3,
+            "a mount's type should be a word or a number, not a list",
+        ),
+        (BASE + "  - check: {container: x, mounts: [{rw: yes-ish}]}\n", 3, "rw should be true or false"),
+        (BASE + "  - check: {container: {a: b}}\n", 3, "container should be a word or a number, not a mapping"),
         ("schema_version: 1\nimages: {u: 'has space'}\nsteps: [{run: docker ps}]\n", 2, "image reference"),
     ],
 )
