@@ -42,7 +42,9 @@ def run_plain(scenario: Scenario, image_map: dict[str, str], docker: str = "dock
                         captures[name] = m.group(1)
                 continue
             child = pexpect.spawn(argv[0], argv[1:], dimensions=(24, 80), encoding="utf-8", timeout=step.timeout)
-            child.delaybeforesend = None  # as dockersim's sessions do: no sleep before each send
+            # As dockersim's sessions do: no sleep before each send, and after EOF wait for the exit itself.
+            child.delaybeforesend = None
+            child.delayafterclose = 0
             for action in step.tty:
                 if action.kind == "expect":
                     # A hand-written script would match the raw bytes: lines end in \r\n under a pty.
@@ -54,6 +56,8 @@ def run_plain(scenario: Scenario, image_map: dict[str, str], docker: str = "dock
                     child.sendline(action.text)
                 else:
                     child.send("".join(_KEYS.get(k, k) for k in action.keys))
+            if child.isalive():
+                child.wait()
             child.close()
     finally:
         after = set(subprocess.run([docker, "ps", "-a", "-q"], capture_output=True, text=True).stdout.split())

@@ -70,6 +70,7 @@ class Docker:
         self.binary = found
         self.context = context
         self.env = child_env(env)
+        self._versions: tuple[str, str] | None = None  # (client, server), once asked
 
     def argv(self, args: Sequence[str]) -> list[str]:
         return [self.binary, *(["--context", self.context] if self.context else []), *args]
@@ -174,14 +175,21 @@ class Docker:
         return Session(list(argv), env=self.env)
 
     def server_version(self, timeout: float = 20.0) -> str:
-        """The engine's version; EngineUnavailable in one sentence when none answers."""
-        done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+        """The engine's version (asked once); EngineUnavailable in one sentence when none answers."""
+        if self._versions is not None:
+            return self._versions[1]
+        done = self.call(
+            ["version", "--format", "{{.Client.Version}} {{.Server.Version}}"], timeout=timeout, check=False
+        )
         if done.status != 0 or done.timed_out or not done.stdout.strip():
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
             why = lines[-1] if lines else ("no answer in time" if done.timed_out else "no server version")
             raise EngineUnavailable(f"no docker engine answers through {self.binary}: {why}")
-        return done.stdout.strip()
+        client, _, server = done.stdout.strip().partition(" ")
+        self._versions = (client, server)
+        return server
 
     def client_version(self) -> str:
-        done = self.call(["version", "--format", "{{.Client.Version}}"], check=False)
-        return done.stdout.strip()
+        self.server_version()
+        assert self._versions is not None
+        return self._versions[0]

@@ -64,3 +64,11 @@ def substitute(template: str, value_of: Callable[[Placeholder], str]) -> str:
         return value_of(Placeholder(m.group("kind"), m.group("arg") or "", m.group(0)))
 
     return _TOKEN.sub(one, template)
+
+
+# What each container placeholder's value looks like, for matching output before the value is known.
+SHAPES = {"id": "[0-9a-f]{64}", "short_id": "[0-9a-f]{12}", "ip": r"[0-9]+(?:\.[0-9]+){3}", "host_port": r"[0-9]+"}
+
+
+def needs_container(template: str) -> bool:
+    return any(p.kind in SHAPES for p in find(template))

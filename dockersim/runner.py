@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dockersim import commandline, placeholders
-from dockersim.checks import Check
+from dockersim.checks import Check, ContainerCheck
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import say
@@ -89,6 +89,8 @@ class ScenarioRun:
         self.named_volumes: set[str] = set()  # made by `-v NAME:/path`, which cannot carry a label
         self.anonymous_volumes: set[str] = set()  # of our containers removed by the scenario's own `rm`
         self._workdir: str | None = None
+        self._seen: dict[str, ContainerState] = {}  # containers looked up during the current step
+        self.made_networks = False  # whether any step created a network (else cleanup need not list them)
 
     # -- CheckContext ----------------------------------------------------------------------------
 
@@ -108,11 +110,15 @@ class ScenarioRun:
     # -- placeholders ----------------------------------------------------------------------------
 
     def _container(self, name: str, deadline: float | None) -> ContainerState:
-        """`docker inspect NAME`, polled until the container exists when a deadline is given."""
+        """`docker inspect NAME`, polled until the container exists when a deadline is given; within a step
+        each container is looked up once."""
+        if name in self._seen:
+            return self._seen[name]
         while True:
             done = self.docker.call(["inspect", "--type", "container", name], check=False)
             found = parse_containers(done.stdout) if done.status == 0 else []
             if found:
+                self._seen[name] = found[0]
                 return found[0]
             if deadline is None or time.monotonic() >= deadline:
                 raise StepFailed(say("no_container", self.options.lang, name=name))
@@ -199,6 +205,7 @@ class ScenarioRun:
 
     def _attempt(self, step: Step, base: StepResult) -> StepResult:
         result = StepResult(**{**base.__dict__, "details": [], "screen": []})
+        self._seen = {}
         try:
             if step.run is not None or step.shell is not None:
                 self._command(step, result)
@@ -219,6 +226,7 @@ class ScenarioRun:
         for kind, name in commandline.created_names(words):
             if kind == "volume" and name not in self.volumes_before:
                 self.named_volumes.add(name)
+            self.made_networks = self.made_networks or kind == "network"
         return self.docker.argv(commandline.with_label(words, self.label)[1:])
 
     def _note_anonymous_volumes(self, step: Step) -> None:
@@ -231,10 +239,11 @@ class ScenarioRun:
         )
         if not removes:
             return
-        ours = self.docker.call(["ps", "-a", "-q", "--no-trunc", "--filter", f"label={self.label}"]).stdout.split()
-        if ours:
-            for c in parse_containers(self.docker.call(["inspect", "--type", "container", *ours], check=False).stdout):
-                self.anonymous_volumes |= {m.name for m in c.mounts if m.type == "volume" and len(m.name) == 64}
+        mounts = self.docker.call(
+            ["ps", "-a", "--no-trunc", "--filter", f"label={self.label}", "--format", "{{.Mounts}}"]
+        ).stdout
+        # ps names a container's volumes (and bind sources); an anonymous volume's name is 64 hex digits.
+        self.anonymous_volumes |= set(re.findall(r"\b[0-9a-f]{64}\b", mounts))
 
     def _command(self, step: Step, result: StepResult) -> None:
         lang = self.options.lang
@@ -287,10 +296,7 @@ class ScenarioRun:
                 left = deadline - time.monotonic()
                 timeout = max(0.0, min(action.timeout, left))
                 if action.kind == "expect":
-                    pattern = re.compile(
-                        self.resolve(action.text, deadline=time.monotonic() + timeout, regex=True), re.MULTILINE
-                    )
-                    session.expect(pattern, timeout)
+                    self._expect(session, action.text, timeout)
                 elif action.kind == "eof":
                     session.expect_eof(timeout)
                 elif action.kind == "send":
@@ -310,6 +316,25 @@ class ScenarioRun:
         # Under a pty stdout and stderr are one stream: both regexes look at the screen.
         return status, session.text, session.text
 
+    def _expect(self, session: Session, template: str, timeout: float) -> None:
+        """Wait for the regex on the screen. A placeholder naming a container the command is still making
+        (`root@{short_id:first}:/# `) is first matched by its shape; once that shows, the container exists,
+        and the exact text is checked from the same place."""
+        deadline = time.monotonic() + timeout
+        if placeholders.needs_container(template):
+            start = session.pos
+            shaped = placeholders.substitute(
+                template,
+                lambda p: (
+                    placeholders.SHAPES[p.kind] if p.kind in placeholders.SHAPES else re.escape(self._value(p, None))
+                ),
+            )
+            session.expect(re.compile(shaped, re.MULTILINE), timeout)
+            exact = re.compile(self.resolve(template, deadline=deadline, regex=True), re.MULTILINE)
+            session.expect(exact, max(0.0, deadline - time.monotonic()), start=start)
+        else:
+            session.expect(re.compile(self.resolve(template, regex=True), re.MULTILINE), timeout)
+
     def _detached(self, argv: list[str], screen: list[str]) -> int:
         """The client detached (run -it exits 0, attach and exec -it exit 1): it passed if the container runs."""
         ref = commandline.target_container(argv)
@@ -326,6 +351,7 @@ class ScenarioRun:
     def _checks(self, checks: list[Check], result: StepResult) -> None:
         lang = self.options.lang
         snap = Snapshot(self.docker)
+        snap.prefetch([self.resolve(c.ref) for c in checks if isinstance(c, ContainerCheck)])
         for check in checks:
             try:
                 mismatches = check.evaluate(snap, self)
@@ -344,10 +370,23 @@ class ScenarioRun:
 
     def created(self) -> Inventory:
         """What this scenario made and is still there: by its label, and the named volumes its commands made."""
-        made = Inventory.read(self.docker, self.label)
-        volumes = set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
-        made.volumes |= (self.named_volumes | self.anonymous_volumes) & volumes
-        return made
+        containers = self.docker.call(["ps", "-a", "-q", "--no-trunc", "--filter", f"label={self.label}"])
+        volumes = self.docker.call(["volume", "ls", "--format", f'{{{{.Name}}}}\t{{{{.Label "{LABEL_KEY}"}}}}'])
+        labelled, present = set(), set()
+        for line in volumes.stdout.splitlines():
+            name, _, run_id = line.partition("\t")
+            present.add(name)
+            if run_id == self.run_id:
+                labelled.add(name)
+        networks = set()
+        if self.made_networks:
+            only = ["--filter", f"label={self.label}"]
+            networks = set(self.docker.call(["network", "ls", "-q", "--no-trunc", *only]).stdout.split())
+        return Inventory(
+            set(containers.stdout.split()),
+            labelled | ((self.named_volumes | self.anonymous_volumes) & present),
+            networks,
+        )
 
     def cleanup(self) -> list[str]:
         """Remove exactly what this scenario created: containers (with anonymous volumes), volumes, networks."""
@@ -356,10 +395,8 @@ class ScenarioRun:
         if made.containers:
             done = self.docker.call(["rm", "-f", "-v", *sorted(made.containers)], check=False, timeout=120)
             removed += [f"container {i[:12]}" for i in done.stdout.split()]
-        # Anonymous volumes went with their containers; what is left was made by name.
-        left = made.volumes & set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
-        if left:
-            done = self.docker.call(["volume", "rm", "-f", *sorted(left)], check=False)
+        if made.volumes:  # those of removed containers may have gone with them: -f ignores the missing
+            done = self.docker.call(["volume", "rm", "-f", *sorted(made.volumes)], check=False)
             removed += [f"volume {v}" for v in done.stdout.split()]
         if made.networks:
             done = self.docker.call(["network", "rm", *sorted(made.networks)], check=False)

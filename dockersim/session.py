@@ -88,8 +88,10 @@ class Session:
             codec_errors="replace",
             timeout=None,
         )
-        # pexpect sleeps 50 ms before every send by default; every wait here is on output instead.
+        # pexpect sleeps before every send and after close by default; every wait here is on an event.
         self.child.delaybeforesend = None
+        self.child.delayafterclose = 0
+        self.child.delayafterterminate = 0
         self.raw = ""
         self.text = ""  # the cleaned screen text read so far
         self._pending = ""  # an escape sequence cut in two by a read
@@ -146,7 +148,10 @@ class Session:
                     continue
             return m
 
-    def expect(self, pattern: re.Pattern[str], timeout: float) -> re.Match[str]:
+    def expect(self, pattern: re.Pattern[str], timeout: float, start: int | None = None) -> re.Match[str]:
+        """Wait for the pattern in what was read from `start` (default: where the last match ended)."""
+        if start is not None:
+            self.pos = start
         deadline = time.monotonic() + timeout
         while True:
             m = self._search(pattern)
@@ -178,6 +183,7 @@ class Session:
 
     def close(self, timeout: float = 10.0) -> int:
         """Wait for the client to end (reading what it still prints); kill it at the deadline."""
+        deadline = time.monotonic() + timeout
         if not self.eof:
             try:
                 self.expect_eof(timeout)
@@ -185,6 +191,9 @@ class Session:
                 # Client 28 ignores the first SIGINT/SIGTERM while attached: only SIGKILL ends it for sure.
                 self.child.kill(9)
                 self.eof = True
+        # After EOF the client is exiting: wait for that, so its exit status is its own.
+        while self.child.isalive() and time.monotonic() < deadline:
+            time.sleep(0.002)  # poll: waitpid until the client has exited, bounded by the deadline
         self.child.close(force=True)
         status = self.child.exitstatus
         if status is None and self.child.signalstatus is not None:

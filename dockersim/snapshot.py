@@ -43,6 +43,7 @@ class Snapshot:
         self._images: list[ImageState] | None = None
         self._volumes: list[VolumeState] | None = None
         self._networks: list[NetworkState] | None = None
+        self._named: dict[str, ContainerState | None] = {}  # targeted lookups, when not everything is read
 
     def _call(self, *args: str) -> str:
         self.calls += 1
@@ -116,8 +117,29 @@ class Snapshot:
             self._networks = parse_networks(self._inspect("network", ids))
         return self._networks
 
+    def prefetch(self, refs: list[str]) -> None:
+        """Look up these containers with one batched inspect, unless everything is read already: checks
+        that name their containers need not list the whole engine."""
+        wanted = [r for r in dict.fromkeys(refs) if r and r not in self._named]
+        if self._containers is not None or not wanted:
+            return
+        self.calls += 1
+        done = self.docker.call(["inspect", "--type", "container", *wanted], check=False)
+        answered = done.stdout.strip().startswith("[") or "no such" in done.stderr.lower()
+        if done.status != 0 and not answered and "multiple" not in done.stderr.lower():
+            raise DockerError(done.argv, done.status, done.stderr, done.stdout)
+        found = parse_containers(done.stdout) if done.stdout.strip().startswith("[") else []
+        for ref in wanted:
+            if re.search(rf"multiple .*\b{re.escape(ref)}\b", done.stderr, re.IGNORECASE):
+                raise AmbiguousReference(f"the ID prefix {ref!r} matches more than one container")
+            self._named[ref] = next((c for c in found if ref in (c.name, c.id) or c.id.startswith(ref)), None)
+
     def container(self, ref: str) -> ContainerState | None:
         """By name, full ID or unique ID prefix, as docker resolves it; None when there is none."""
+        if self._containers is None:
+            self.prefetch([ref])
+            if ref in self._named:
+                return self._named[ref]
         for c in self.containers:
             if ref in (c.name, c.id):
                 return c
