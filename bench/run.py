@@ -93,6 +93,9 @@ class _AllMine:
     def owned(self, container: object) -> bool:
         return True
 
+    def host_path(self, path: str) -> str:
+        return path
+
 
 def state_reads(sizes: list[int]) -> list[list[str]]:
     import testinfra

@@ -36,6 +36,8 @@ class CheckContext(Protocol):
 
     def owned(self, container: ContainerState) -> bool: ...
 
+    def host_path(self, path: str) -> str: ...
+
 
 def _fail(path: str, line: int, message: str) -> ScenarioError:
     return ScenarioError(message, path, line)
@@ -247,9 +249,13 @@ class ContainerCheck:
             out = []
             for spec in want:
                 wanted = {k: (v if k == "rw" else r(v)) for k, v in spec.items()}
+                if "source" in wanted and wanted.get("type", "bind") == "bind":
+                    wanted["source"] = ctx.host_path(wanted["source"])  # as the grader re-rooted it
                 if not any(all(getattr(m, k) == v for k, v in wanted.items()) for m in c.mounts):
                     shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
-                    found = "; ".join(f"{m.type} {m.source or m.name} -> {m.destination}" for m in c.mounts)
+                    found = "; ".join(
+                        f"{m.type} {m.name if m.type == 'volume' else m.source} -> {m.destination}" for m in c.mounts
+                    )
                     out.append(Mismatch("mounts", f"a mount with {shown}", found or "no mounts"))
             return out
         raise AssertionError(key)
@@ -368,7 +374,16 @@ class HttpCheck:
     @classmethod
     def parse(cls, spec: LMap, path: str) -> HttpCheck:
         _only(spec, ("http", "status", "body", "location"), path)
-        url = _scalar(spec["http"], path, spec.lines["http"], "http")
+        target = spec["http"]
+        if isinstance(target, dict):
+            # {container: web, port: 80/tcp, path: /}: through the port the engine publishes it on
+            if "container" not in target or "port" not in target or set(target) - {"container", "port", "path"}:
+                raise _fail(path, spec.lines["http"], "http names a URL, or {container: NAME, port: 80/tcp, path: /}")
+            container = _scalar(target["container"], path, spec.lines["http"], "http container")
+            port = _port_key(_scalar(target["port"], path, spec.lines["http"], "http port"))
+            page = _scalar(target.get("path", "/"), path, spec.lines["http"], "http path")
+            target = f"http://{{engine_host}}:{{host_port:{container}:{port}}}/{page.lstrip('/')}"
+        url = _scalar(target, path, spec.lines["http"], "http")
         if not re.match(r"https?://", url):
             raise _fail(path, spec.lines["http"], f"http should be a URL starting http:// or https://, not '{url}'")
         check = cls(url, spec.line)
@@ -449,7 +464,7 @@ class HostFileCheck:
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         from pathlib import Path
 
-        p = Path(ctx.resolve(self.path))
+        p = Path(ctx.host_path(ctx.resolve(self.path)))
         if p.exists() != self.exists:
             return [
                 Mismatch(
@@ -461,6 +476,65 @@ class HostFileCheck:
             if not re.search(self.contains, text):
                 return [Mismatch("contains", f"{p} to match {self.contains!r}", repr(text[:80]))]
         return []
+
+
+@dataclass
+class ExecCheck:
+    """`{exec: {container: myvolume_2, command: cat /root/volume}, stdout: 'hello, volume!', exit: 0}`"""
+
+    container: str
+    command: list[str]
+    line: int
+    stdout: str | None = None
+    stderr: str | None = None
+    exit: int | None = 0
+
+    @classmethod
+    def parse(cls, spec: LMap, path: str) -> ExecCheck:
+        import shlex
+
+        _only(spec, ("exec", "stdout", "stderr", "exit"), path)
+        target = spec["exec"]
+        if not isinstance(target, dict) or set(target) != {"container", "command"}:
+            raise _fail(path, spec.lines["exec"], "exec names {container: NAME, command: COMMAND}")
+        try:
+            command = shlex.split(_scalar(target["command"], path, spec.lines["exec"], "exec command"))
+        except ValueError as e:
+            raise _fail(path, spec.lines["exec"], f"exec command cannot be split into words: {e}") from None
+        if not command:
+            raise _fail(path, spec.lines["exec"], "exec command is empty")
+        check = cls(_scalar(target["container"], path, spec.lines["exec"], "exec container"), command, spec.line)
+        for key in ("stdout", "stderr"):
+            if key in spec:
+                text = _scalar(spec[key], path, spec.lines[key], key)
+                try:
+                    re.compile(text)
+                except re.error as e:
+                    raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
+                setattr(check, key, text)
+        if "exit" in spec:
+            value = spec["exit"]
+            if value != "any" and (isinstance(value, bool) or not isinstance(value, int)):
+                raise _fail(path, spec.lines["exit"], "exit should be a number or any")
+            check.exit = None if value == "any" else value
+        return check
+
+    def describe(self) -> str:
+        return f"exec in {self.container}"
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        container = ctx.resolve(self.container)
+        done = snap.docker.call(["exec", container, *(ctx.resolve(w) for w in self.command)], check=False)
+        if "no such container" in done.stderr.lower() or "is not running" in done.stderr.lower():
+            return [Mismatch("exec", f"container {container} running", done.stderr.strip().splitlines()[-1])]
+        out = []
+        if self.exit is not None and done.status != self.exit:
+            out.append(Mismatch("exit", str(self.exit), str(done.status)))
+        for key, pattern, text in (("stdout", self.stdout, done.stdout), ("stderr", self.stderr, done.stderr)):
+            if pattern is not None and not re.search(ctx.resolve(pattern), text, re.MULTILINE):
+                shown = text.strip().splitlines()[-1:] or ["nothing"]
+                out.append(Mismatch(key, f"to match {pattern!r}", repr(shown[0][:80])))
+        return out
 
 
 def _only(spec: LMap, allowed: tuple[str, ...], path: str) -> None:
@@ -476,7 +550,7 @@ def _bool(spec: LMap, key: str, path: str) -> bool:
     return value
 
 
-Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck, HttpCheck, HostFileCheck]
+Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck, HttpCheck, HostFileCheck, ExecCheck]
 
 CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of precedence
     "container": ContainerCheck.parse,
@@ -485,6 +559,7 @@ CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of preceden
     "image": ImageCheck.parse,
     "http": HttpCheck.parse,
     "host_file": HostFileCheck.parse,
+    "exec": ExecCheck.parse,
 }
 
 

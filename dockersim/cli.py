@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict
+from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn, TypeVar
 
@@ -19,6 +20,7 @@ from dockersim import __version__, kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.messages import default_lang
+from dockersim.report.files import slug, write_junit, write_recordings
 from dockersim.report.jsonout import write_json
 from dockersim.report.text import TextReporter
 from dockersim.results import RunReport, ScenarioResult
@@ -157,6 +159,8 @@ def validate(paths: tuple[str, ...]) -> None:
     help="run on a private engine (dockersim engine up), where destructive steps are allowed.",
 )
 @click.option("--replace", is_flag=True, help="remove existing objects whose names the scenarios create.")
+@click.option("--record", "record_dir", metavar="DIR", help="write an asciicast of each tty step under DIR.")
+@click.option("--junit", "junit_file", metavar="FILE", help="write a JUnit XML report to FILE.")
 @click.option("--lang", type=click.Choice(["en", "ko"]), default=None, help="language of step names and reasons.")
 @click.option("-v", "--verbose", is_flag=True, help="show the screen of passing steps too.")
 def run(
@@ -171,6 +175,8 @@ def run(
     keep: bool,
     sandbox: bool,
     replace: bool,
+    record_dir: str | None,
+    junit_file: str | None,
     lang: str | None,
     verbose: bool,
 ) -> None:
@@ -226,6 +232,11 @@ def run(
             code = _run_all(docker, scenarios, options, report, reporter)
     except DockersimError as e:
         _fail(str(e))
+    if record_dir:
+        for scenario in report.scenarios:
+            write_recordings(Path(record_dir) / slug(Path(scenario.path).stem), scenario.steps, scenario.title)
+    if junit_file:
+        write_junit(Path(junit_file), report)
     if as_json:
         write_json(report)
     elif reporter:
@@ -456,3 +467,94 @@ def engine_status(docker_bin: str, context: str | None) -> None:
         )
     else:
         click.echo("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")
+
+
+@main.command()
+@click.argument("spec_file", metavar="SPEC")
+@engine_options
+def check(spec_file: str, docker_bin: str, context: str | None) -> None:
+    """Check your work against a homework spec, on your engine as it is now (hidden checks are skipped).
+
+    \b
+    Example:
+      dockersim check examples/hw-wordpress/spec.yaml
+    """
+    from dockersim.grading import self_check
+    from dockersim.homework import load_spec
+
+    try:
+        spec = load_spec(spec_file)
+        outcomes = self_check(spec, _docker(docker_bin, context))
+    except DockersimError as e:
+        _fail(str(e))
+    for c in outcomes:
+        click.echo(f"{'ok  ' if c.outcome == 'passed' else c.outcome.upper():6} {c.name} ({c.earned}/{c.points})")
+        for d in c.details:
+            click.echo(f"         - {d}")
+        if c.hint:
+            click.echo(f"         hint: {c.hint}")
+    earned, most = sum(c.earned for c in outcomes), sum(c.points for c in outcomes)
+    click.echo(f"\n{earned} / {most} points from the checks you can see")
+    sys.exit(0 if earned == most else EXIT_FAILED)
+
+
+@main.command()
+@click.argument("spec_file", metavar="SPEC")
+@click.argument("folders", nargs=-1, required=True, metavar="SUBMISSION_DIR...")
+@click.option(
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="submissions graded at once, each on its own sandbox engine.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="grades",
+    show_default=True,
+    metavar="DIR",
+    help="where the gradebook, results, JUnit files, feedback and recordings go.",
+)
+@click.option(
+    "--docker",
+    "docker_bin",
+    metavar="PATH",
+    envvar="DOCKERSIM_DOCKER",
+    default="docker",
+    show_default=True,
+    help="docker-compatible binary (env DOCKERSIM_DOCKER).",
+)
+def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, docker_bin: str) -> None:
+    """Grade submissions: each on a fresh sandbox engine (root, Linux), with a gradebook and feedback.
+
+    A submission is a folder named after the student holding commands.sh (one docker command a line,
+    never run by a shell) and optionally session.yaml (tty steps).
+
+    \b
+    Examples:
+      sudo dockersim grade examples/hw-wordpress/spec.yaml examples/hw-wordpress/submissions/*
+      sudo dockersim grade --jobs 2 --out grades/ spec.yaml submissions/*
+    """
+    from dockersim.grading import grade_all
+    from dockersim.homework import load_spec
+    from dockersim.report.grades import write_all
+
+    try:
+        spec = load_spec(spec_file)
+        paths = [Path(f) for f in folders]
+        for p in paths:
+            if not p.is_dir():
+                raise DockersimError(f"{p}: a submission should be a folder named after the student")
+        if len({p.name for p in paths}) != len(paths):
+            raise DockersimError("two submissions have the same folder name")
+        Docker(docker_bin)  # the binary exists
+        Sandbox().check_can_run()
+        out = Path(out_dir)
+        grades = grade_all(spec, paths, jobs, out, docker_bin, _progress)
+        write_all(spec, grades, out)
+    except DockersimError as e:
+        _fail(str(e))
+    rows = [[g.student, f"{g.score}/{g.max}", len(g.refused), f"{g.seconds:.0f}s"] for g in grades]
+    click.echo(tabulate(rows, headers=["student", "score", "refused lines", "time"], disable_numparse=True))
+    click.echo(f"\nwritten to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/")

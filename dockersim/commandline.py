@@ -87,6 +87,7 @@ class Command:
     options: list[tuple[str, str | None]]
     positionals: list[str]
     options_at: int  # the index in argv where the verb's options begin
+    first_positional_at: int = -1  # for run/create: the image; what follows is the container's command
 
     def option(self, *names: str) -> list[str]:
         return [v for k, v in self.options if k in names and v is not None]
@@ -109,6 +110,7 @@ def parse(argv: Sequence[str]) -> Command | None:
         verb = sub if verb == "container" and sub in _BOOL else f"{verb} {sub}"
     flags = _BOOL.get(verb)
     options_at = i
+    first_at = -1
     options: list[tuple[str, str | None]] = []
     positionals: list[str] = []
     while i < len(argv):
@@ -118,6 +120,7 @@ def parse(argv: Sequence[str]) -> Command | None:
             positionals.append(arg)  # after the image (or container for exec) comes the command
             continue
         if arg == "--":
+            first_at = i if i < len(argv) and not positionals else first_at
             positionals += argv[i:]
             break
         if arg.startswith("--"):
@@ -145,8 +148,10 @@ def parse(argv: Sequence[str]) -> Command | None:
                     i += 1
                 break
             continue
+        if not positionals:
+            first_at = i - 1
         positionals.append(arg)
-    return Command(verb, options, positionals, options_at)
+    return Command(verb, options, positionals, options_at, first_at)
 
 
 def target_container(argv: Sequence[str]) -> str | None:

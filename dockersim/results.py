@@ -29,6 +29,7 @@ class StepResult:
     hint: str = ""
     exit_status: int | None = None
     line: int = 0
+    frames: list[tuple[float, str]] = field(default_factory=list, repr=False)  # a tty step's output, timed
 
     @property
     def ok(self) -> bool:
@@ -67,6 +68,9 @@ class RunReport:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        for scenario in data["scenarios"]:
+            for step in scenario["steps"]:
+                del step["frames"]  # recordings go to --record, not into the report
         data["ok"] = self.ok
         data["counts"] = self.counts()
         return data

@@ -100,6 +100,9 @@ class ScenarioRun:
     def owned(self, container: ContainerState) -> bool:
         return container.labels.get(LABEL_KEY) == self.run_id
 
+    def host_path(self, path: str) -> str:
+        return path
+
     def resolve(self, template: str, deadline: float | None = None, regex: bool = False) -> str:
         def value(p: placeholders.Placeholder) -> str:
             text = self._value(p, deadline)
@@ -310,6 +313,8 @@ class ScenarioRun:
         except BaseException:
             session.kill()
             raise
+        finally:
+            result.frames = session.frames
         result.screen = session.screen()
         if step.ends_with_detach() and status in (0, 1):
             status = self._detached(argv, result.screen)

@@ -106,7 +106,7 @@ class Sandbox:
 
     # -- up and down -------------------------------------------------------------------------------
 
-    def _preconditions(self) -> None:
+    def check_can_run(self) -> None:
         if not sys.platform.startswith("linux"):
             raise SandboxError("a sandbox engine needs Linux (dockerd in its own network namespace)")
         if os.geteuid() != 0:
@@ -117,7 +117,7 @@ class Sandbox:
 
     def up(self, timeout: float = 60.0) -> bool:
         """Start the sandbox unless it runs already; True when this call started it."""
-        self._preconditions()
+        self.check_can_run()
         if self.version() is not None:
             return False
         try:

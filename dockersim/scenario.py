@@ -158,12 +158,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
     raw_steps = doc.get("steps")
     if not isinstance(raw_steps, LList) or not raw_steps:
         raise ScenarioError("steps should be a non-empty list", path, doc.lines.get("steps", 1))
-    steps: list[Step] = []
-    captured: set[str] = set()
-    for i, raw in enumerate(raw_steps):
-        step = _step(raw, i + 1, path, raw_steps.lines[i], set(images), captured)
-        captured |= set(step.capture)
-        steps.append(step)
+    steps = parse_steps(raw_steps, path, images)
     description = doc.get("description")
     return Scenario(
         path=path,
@@ -172,6 +167,25 @@ def parse_scenario(text: str, path: str) -> Scenario:
         steps=steps,
         description=None if description is None else _text(description, path, doc.lines["description"], "description"),
     )
+
+
+def parse_steps(raw_steps: LList, path: str, images: dict[str, str]) -> list[Step]:
+    """A YAML list of steps (a scenario's, or a homework spec's setup) into validated Steps."""
+    steps: list[Step] = []
+    captured: set[str] = set()
+    for i, raw in enumerate(raw_steps):
+        step = _step(raw, i + 1, path, raw_steps.lines[i], set(images), captured)
+        captured |= set(step.capture)
+        steps.append(step)
+    return steps
+
+
+def images_of(value: Any, path: str, line: int) -> dict[str, str]:
+    return _images(value, path, line)
+
+
+def text_of(value: Any, path: str, line: int, what: str) -> Text:
+    return _text(value, path, line, what)
 
 
 def _known_keys(m: LMap, known: tuple[str, ...], path: str, what: str) -> None:

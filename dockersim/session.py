@@ -100,11 +100,15 @@ class Session:
         self._echo_from = 0
         self.eof = False
         self.exit_status: int | None = None
+        self.started = time.monotonic()
+        self.frames: list[tuple[float, str]] = []  # (seconds since start, output) for asciicast recordings
 
     # -- reading -------------------------------------------------------------------------------
 
     def _feed(self, chunk: str) -> None:
         self.raw += chunk
+        if chunk:
+            self.frames.append((time.monotonic() - self.started, chunk))
         data = self._pending + chunk
         cut = data.rfind("\x1b")
         if cut != -1 and not _ESCAPE.match(data, cut) and len(data) - cut < 32:

@@ -136,10 +136,8 @@ class Snapshot:
 
     def container(self, ref: str) -> ContainerState | None:
         """By name, full ID or unique ID prefix, as docker resolves it; None when there is none."""
-        if self._containers is None:
-            self.prefetch([ref])
-            if ref in self._named:
-                return self._named[ref]
+        if self._containers is None and ref in self._named:
+            return self._named[ref]  # prefetched; any other reference reads everything (two calls in all)
         for c in self.containers:
             if ref in (c.name, c.id):
                 return c

@@ -37,6 +37,9 @@ class Ctx:
     def owned(self, container: ContainerState) -> bool:
         return container.name.startswith("fx_")
 
+    def host_path(self, path: str) -> str:
+        return path
+
 
 def evaluate(spec: str, client: str = "28", ctx: Any = None) -> list[str]:
     check = parse_check(load_yaml(spec, "t.yaml"), "t.yaml", 1)

@@ -1,0 +1,260 @@
+"""Grading: each submission on a sandbox engine of its own — setup, the submission within its time limit,
+the checks, teardown — and a Grade per student. Writing the gradebook and feedback is report/grades.py's job.
+"""
+
+from __future__ import annotations
+
+import queue
+import shlex
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockersim import kit, submission
+from dockersim.driver import Docker
+from dockersim.errors import DockerError, DockersimError, ParseError, ScenarioError
+from dockersim.homework import GradedCheck, Spec
+from dockersim.results import Outcome, StepResult
+from dockersim.runner import RunOptions, ScenarioRun
+from dockersim.sandbox import Sandbox
+from dockersim.scenario import Scenario, parse_scenario
+from dockersim.snapshot import Snapshot
+from dockersim.state import ContainerState
+
+FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
+
+
+@dataclass
+class LineResult:
+    number: int
+    text: str
+    status: int | None = None
+    output: list[str] = field(default_factory=list)  # the last lines it printed
+    refused: str = ""
+    skipped: str = ""
+
+
+@dataclass
+class CheckOutcome:
+    index: int
+    name: str
+    points: int
+    earned: int
+    outcome: str  # passed | failed | error
+    details: list[str] = field(default_factory=list)
+    hidden: bool = False
+    hint: str = ""
+
+
+@dataclass
+class Grade:
+    student: str
+    score: int
+    max: int
+    checks: list[CheckOutcome] = field(default_factory=list)
+    lines: list[LineResult] = field(default_factory=list)
+    session: list[StepResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def refused(self) -> list[LineResult]:
+        return [line for line in self.lines if line.refused]
+
+
+class GradingRun(ScenarioRun):
+    """The spec's setup, the student's session and the checks, on one sandbox where everything counts."""
+
+    def __init__(self, docker: Docker, spec: Spec, workspace: Path | None, engine_host: str) -> None:
+        scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
+        super().__init__(docker, scenario, RunOptions(engine_host=engine_host, allow_destructive=True))
+        self.workspace = workspace
+
+    def owned(self, container: ContainerState) -> bool:
+        return True  # a grading engine holds nothing but what the setup and the submission made
+
+    def host_path(self, path: str) -> str:
+        if self.workspace is None:
+            return path
+        try:
+            return submission.inside(self.workspace, path)
+        except submission.Refused:
+            return str(self.workspace / ".outside")  # a path that leads out names nothing
+
+    def workdir(self) -> str:
+        return str(self.workspace) if self.workspace is not None else super().workdir()
+
+
+def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[CheckOutcome]:
+    """Every check; failed ones are looked at again until they pass or `settle` seconds are over, since
+    services a submission starts (a database, WordPress) take a while to answer."""
+    deadline = time.monotonic() + settle
+    outcomes: dict[int, CheckOutcome] = {}
+    pending = list(checks)
+    while True:
+        snap = Snapshot(run.docker)
+        for graded in pending:
+            try:
+                mismatches = graded.check.evaluate(snap, run)
+                outcome = "failed" if mismatches else "passed"
+                details = [str(m) for m in mismatches]
+            except (DockerError, ParseError, DockersimError) as e:
+                outcome, details = "error", [f"could not check: {e}"]
+            hint = graded.hint.get("en", "") if graded.hint else ""
+            outcomes[graded.index] = CheckOutcome(graded.index, graded.name, graded.points,
+                                                  graded.points if outcome == "passed" else 0, outcome, details,
+                                                  graded.hidden, hint if outcome != "passed" else "")  # fmt: skip
+        pending = [g for g in pending if outcomes[g.index].outcome == "failed"]
+        if not pending or time.monotonic() >= deadline:
+            return [outcomes[g.index] for g in checks]
+        time.sleep(0.5)  # poll: failing checks again until the settle deadline
+
+
+def reset(docker: Docker) -> None:
+    """Empty a grading engine of containers, volumes and networks (its images stay)."""
+    ids = docker.call(["ps", "-a", "-q"]).stdout.split()
+    if ids:
+        docker.call(["rm", "-f", "-v", *ids], timeout=300)
+    volumes = docker.call(["volume", "ls", "-q"]).stdout.split()
+    if volumes:
+        docker.call(["volume", "rm", "-f", *volumes], check=False)
+    docker.call(["network", "prune", "-f"], check=False)
+
+
+def prepare(docker: Docker, say: Callable[[str], None]) -> None:
+    """The kit's stand-ins built in this engine and tagged with the names a submission uses (mysql:5.7 …):
+    a grading engine is private, so there they may stand for the real images."""
+    recipes = [r for r in kit.RECIPES.values() if r.stands_for]
+    kit.build(docker, [r.tag for r in recipes], say, only_missing=True)
+    for recipe in recipes:
+        for ref in recipe.stands_for:
+            docker.call(["tag", recipe.tag, ref])
+
+
+def run_commands(docker: Docker, lines: list[submission.Line], deadline: float) -> list[LineResult]:
+    out = []
+    for line in lines:
+        result = LineResult(line.number, line.text, refused=line.refused)
+        out.append(result)
+        if line.refused:
+            continue
+        left = deadline - time.monotonic()
+        if left <= 0:
+            result.skipped = "not run: the submission's time limit was reached"
+            continue
+        marks = submission.substitution_marks(line.argv)
+        ids = {mark: docker.call(args).stdout.split() for mark, args in marks.items()}
+        done = docker.run_argv(docker.argv(submission.expand(line.argv, ids)[1:]), timeout=left)
+        result.status = done.status
+        result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
+        if done.timed_out:
+            result.skipped = "stopped: the submission's time limit was reached"
+    return out
+
+
+def run_session(run: GradingRun, path: Path, workspace: Path, notes: list[str]) -> list[StepResult]:
+    """session.yaml: tty steps in scenario syntax, each command vetted like a line of commands.sh."""
+    try:
+        scenario = parse_scenario(path.read_text(encoding="utf-8", errors="replace"), path.name)
+    except ScenarioError as e:
+        notes.append(f"{path.name} was not run: {e}")
+        return []
+    results = []
+    for step in scenario.steps:
+        step.checks = []  # a submission does not grade itself
+        if step.run is None:
+            notes.append(f"{path.name}:{step.line}: only `run:` steps run in a session (no shell)")
+            continue
+        [line] = submission.read_commands(shlex.join(step.run), workspace) or [submission.Line(step.line, "")]
+        if line.refused:
+            notes.append(f"{path.name}:{step.line}: refused: {line.refused}")
+            continue
+        step.run = line.argv
+        results.append(run.run_step(step))
+    return results
+
+
+def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path) -> Grade:
+    start = time.monotonic()
+    student = folder.name
+    workspace = workspaces / student
+    shutil.rmtree(workspace, ignore_errors=True)
+    workspace.mkdir(parents=True)
+    reset(docker)
+    prepare(docker, lambda _line: None)
+    grade = Grade(student, 0, spec.max_points)
+    run = GradingRun(docker, spec, workspace, box.engine_host)
+    for step in spec.setup:
+        result = run.run_step(step)
+        if not result.ok:
+            grade.notes.append(f"the spec's setup step {step.index} failed: {result.reason}")
+    commands = folder / spec.submission
+    deadline = time.monotonic() + spec.time_limit
+    if commands.is_file():
+        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace)
+        grade.lines = run_commands(docker, lines, deadline)
+    else:
+        grade.notes.append(f"no {spec.submission} in the submission")
+    session = folder / spec.session
+    if session.is_file():
+        grade.session = run_session(run, session, workspace, grade.notes)
+    grade.checks = evaluate(run, spec.checks, spec.settle)
+    root = str(workspace.resolve())
+    for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
+        outcome.details = [d.replace(root, "") for d in outcome.details]
+    grade.score = sum(c.earned for c in grade.checks)
+    reset(docker)
+    grade.seconds = time.monotonic() - start
+    return grade
+
+
+def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
+              progress: Callable[[str], None]) -> list[Grade]:  # fmt: skip
+    """Grade each folder on one of `jobs` sandbox engines, `jobs` at a time; grades in the folders' order."""
+    todo: queue.Queue[tuple[int, Path]] = queue.Queue()
+    for i, folder in enumerate(folders):
+        todo.put((i, folder))
+    grades: dict[int, Grade] = {}
+    lock = threading.Lock()
+    workspaces = out / "workspaces"
+
+    def worker(slot: int) -> None:
+        box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot)
+        box.up()
+        docker = Docker(docker_bin, env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+        try:
+            prepare(docker, lambda line: progress(f"engine {slot}: {line}"))
+            while True:
+                try:
+                    i, folder = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    grade = grade_one(spec, folder, docker, box, workspaces)
+                except DockersimError as e:
+                    grade = Grade(folder.name, 0, spec.max_points, notes=[f"grading stopped: {e}"])
+                with lock:
+                    grades[i] = grade
+                    progress(f"[{len(grades)}/{len(folders)}] {grade.student}: {grade.score}/{grade.max} "
+                             f"({grade.seconds:.0f}s, engine {slot})")  # fmt: skip
+        finally:
+            box.down()
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in [pool.submit(worker, slot) for slot in range(min(jobs, len(folders)))]:
+            future.result()
+    return [grades[i] for i in range(len(folders))]
+
+
+def self_check(spec: Spec, docker: Docker) -> list[CheckOutcome]:
+    """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
+    run = GradingRun(docker, spec, None, "127.0.0.1")
+    visible = [c for c in spec.checks if not c.hidden]
+    return evaluate(run, visible, settle=0)
+
+
+__all__ = ["Grade", "CheckOutcome", "LineResult", "grade_all", "self_check", "Outcome"]

@@ -1,0 +1,128 @@
+"""Homework specs (YAML, schema_version 1): checks with points, in the scenarios' check vocabulary.
+
+`probe:` is accepted beside `check:`; probes (http through a container's published port, exec inside a
+container, host_file) are check kinds like the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dockersim.checks import Check, parse_check
+from dockersim.checks import _closest as closest
+from dockersim.errors import ScenarioError
+from dockersim.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
+from dockersim.yamlsource import LList, LMap, load_yaml
+
+TOP_KEYS = ("schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "checks")
+CHECK_KEYS = ("name", "points", "hidden", "hint", "check", "probe")
+
+
+@dataclass
+class GradedCheck:
+    index: int
+    name: str
+    points: int
+    check: Check
+    line: int
+    hidden: bool = False
+    hint: Text | None = None
+
+
+@dataclass
+class Spec:
+    path: str
+    title: str
+    images: dict[str, str]
+    checks: list[GradedCheck]
+    setup: list[Step] = field(default_factory=list)
+    submission: str = "commands.sh"
+    session: str = "session.yaml"
+    time_limit: float = 300.0
+    settle: float = 60.0  # seconds the checks may take to come true after the submission ran
+
+    @property
+    def max_points(self) -> int:
+        return sum(c.points for c in self.checks)
+
+
+def load_spec(path: str | Path) -> Spec:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file", str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
+    return parse_spec(text, str(path))
+
+
+def parse_spec(text: str, path: str) -> Spec:
+    doc = load_yaml(text, path)
+    if not isinstance(doc, LMap):
+        raise ScenarioError("a homework spec should be a mapping with schema_version, title and checks", path, 1)
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise ScenarioError(
+                f"a homework spec has no key '{key}'" + closest(key, list(TOP_KEYS)), path, doc.lines[key]
+            )
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        raise ScenarioError(f"schema_version should be {SCHEMA_VERSION}", path, doc.lines.get("schema_version", 1))
+    images = images_of(doc.get("images", LMap()), path, doc.lines.get("images", 1))
+    setup = doc.get("setup") or LList()
+    if not isinstance(setup, LList):
+        raise ScenarioError("setup should be a list of steps", path, doc.lines.get("setup", 1))
+    spec = Spec(
+        path=path,
+        title=text_of(doc.get("title", Path(path).stem), path, doc.lines.get("title", 1), "title")["en"],
+        images=images,
+        checks=[],
+        setup=parse_steps(setup, path, images) if setup else [],
+    )
+    for key in ("submission", "session"):
+        if key in doc:
+            value = doc[key]
+            if not isinstance(value, str) or "/" in value or not value.strip():
+                raise ScenarioError(
+                    f"{key} should be a file name inside each submission directory", path, doc.lines[key]
+                )
+            setattr(spec, key, value)
+    for key in ("time_limit", "settle"):
+        if key in doc:
+            value = doc[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ScenarioError(f"{key} should be a number of seconds above 0", path, doc.lines[key])
+            setattr(spec, key, float(value))
+    raw_checks = doc.get("checks")
+    if not isinstance(raw_checks, LList) or not raw_checks:
+        raise ScenarioError("checks should be a non-empty list", path, doc.lines.get("checks", 1))
+    for i, (raw, line) in enumerate(zip(raw_checks, raw_checks.lines), start=1):
+        spec.checks.append(_graded(raw, i, path, line))
+    return spec
+
+
+def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
+    if not isinstance(raw, LMap):
+        raise ScenarioError("a graded check should be a mapping with name, points and check (or probe)", path, line)
+    for key in raw:
+        if key not in CHECK_KEYS:
+            raise ScenarioError(
+                f"a graded check has no key '{key}'" + closest(key, list(CHECK_KEYS)), path, raw.lines[key]
+            )
+    kinds = [k for k in ("check", "probe") if k in raw]
+    if len(kinds) != 1:
+        raise ScenarioError("a graded check has exactly one of check or probe", path, line)
+    points = raw.get("points", 1)
+    if isinstance(points, bool) or not isinstance(points, int) or points < 0:
+        raise ScenarioError("points should be a whole number, 0 or more", path, raw.lines.get("points", line))
+    hidden = raw.get("hidden", False)
+    if not isinstance(hidden, bool):
+        raise ScenarioError("hidden should be true or false", path, raw.lines.get("hidden", line))
+    name = raw.get("name", f"check {index}")
+    if not isinstance(name, str):
+        raise ScenarioError("name should be text", path, raw.lines.get("name", line))
+    hint = text_of(raw["hint"], path, raw.lines["hint"], "hint") if "hint" in raw else None
+    check = parse_check(raw[kinds[0]], path, raw.lines[kinds[0]])
+    return GradedCheck(index, name, points, check, line, hidden, hint)

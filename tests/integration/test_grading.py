@@ -1,0 +1,79 @@
+"""`dockersim grade` on the example homework: the scores EXPECTED.md gives, every hostile line refused,
+the same submission graded twice alike, and every output file written."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from dockersim.driver import Docker
+from dockersim.runner import Inventory
+
+ROOT = Path(__file__).parents[2]
+HW = ROOT / "examples" / "hw-wordpress"
+
+
+def expected_scores() -> dict[str, int]:
+    rows = re.findall(r"^\| (\w+) \| (\d+) \|", (HW / "EXPECTED.md").read_text(), re.MULTILINE)
+    return {student: int(score) for student, score in rows}
+
+
+def test_example_homework(engine: Docker, tmp_path: Path) -> None:
+    submissions = tmp_path / "submissions"
+    shutil.copytree(HW / "submissions", submissions)
+    shutil.copytree(HW / "submissions" / "alice", submissions / "alice_again")  # the same work, graded again
+    out = tmp_path / "grades"
+    before = Inventory.read(engine)
+    folders = sorted(str(p) for p in submissions.iterdir())
+    argv = [sys.executable, "-m", "dockersim", "grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml")]
+    done = subprocess.run([*argv, *folders], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert Inventory.read(engine) == before  # grading never touches the host's engine
+    assert "[5/5]" in done.stderr  # progress while it works
+
+    with (out / "gradebook.csv").open() as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    scores = {student: int(row["score"]) for student, row in rows.items()}
+    assert scores == {**expected_scores(), "alice_again": expected_scores()["alice"]}, scores
+    same = {k: v for k, v in rows["alice"].items() if k != "student"}
+    assert same == {k: v for k, v in rows["alice_again"].items() if k != "student"}
+
+    mallory = (out / "feedback" / "mallory.md").read_text()
+    for number in range(3, 21):
+        assert f"- line {number}: `" in mallory.split("## Lines that were refused")[1], number
+    results = json.loads((out / "results.json").read_text())
+    [m] = [s for s in results["students"] if s["student"] == "mallory"]
+    assert [line["number"] for line in m["lines"] if not line["refused"]] == [2]
+
+    bob = (out / "feedback" / "bob.md").read_text()
+    assert "✗ the database keeps its data in /home/wordpress_db on the host (0/3)" in bob
+    assert "hint: docker run -v HOST_DIR:CONTAINER_DIR" in bob
+    assert "a hidden check (0/1)" in bob and "shared volume holds" not in bob  # hidden: counted, not named
+
+    suite = ET.parse(out / "junit" / "bob.xml").getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "9" and suite.get("failures") == "3"
+    [cast] = (out / "recordings" / "alice").glob("*.cast")
+    header = json.loads(cast.read_text().splitlines()[0])
+    assert header["version"] == 2 and header["width"] == 80
+
+
+def test_self_check_on_the_learner_s_engine(engine: Docker, images: dict[str, str]) -> None:
+    # Half of the homework done by hand on the learner's own engine.
+    engine.call(["volume", "create", "myvolume"])
+    try:
+        done = subprocess.run([sys.executable, "-m", "dockersim", "check", str(HW / "spec.yaml")],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+        assert done.returncode == 1
+        assert "ok     a volume named myvolume (1/1)" in done.stdout
+        assert "FAILED the database runs mysql:5.7 (0/2)" in done.stdout
+        assert "hint: --link CONTAINER:ALIAS" in done.stdout
+        assert "hidden" not in done.stdout and "shared volume holds" not in done.stdout
+        assert "1 / 17 points from the checks you can see" in done.stdout
+    finally:
+        engine.call(["volume", "rm", "myvolume"], check=False)

@@ -1,0 +1,118 @@
+"""commands.sh read into argv: what runs, what is refused and why, and where host paths end up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dockersim.errors import ScenarioError
+from dockersim.homework import parse_spec
+from dockersim.submission import expand, read_commands, substitution_marks
+
+ROOT = Path(__file__).parents[2]
+
+
+def one(text: str, ws: Path) -> list[str] | str:
+    [line] = read_commands(text, ws)
+    return line.refused or line.argv
+
+
+def test_continuations_comments_and_blank_lines(tmp_path: Path) -> None:
+    lines = read_commands("# a comment\n\ndocker run -d \\\n  --name x \\\n  busybox  # trailing\n", tmp_path)
+    assert [(line.number, line.argv) for line in lines] == [(3, ["docker", "run", "-d", "--name", "x", "busybox"])]
+
+
+def test_host_paths_are_rerooted_into_the_workspace(tmp_path: Path) -> None:
+    ws = tmp_path.resolve()
+    assert one("docker run -v /home/db:/var/lib/mysql m", ws) == [
+        "docker", "run", "-v", f"{ws}/home/db:/var/lib/mysql", "m"]  # fmt: skip
+    assert one("docker run --volume=/etc:/e m", ws) == ["docker", "run", f"--volume={ws}/etc:/e", "m"]
+    assert one("docker run -v./rel:/r m", ws) == ["docker", "run", f"-v{ws}/rel:/r", "m"]
+    assert one("docker run --mount type=bind,source=/a,target=/b m", ws) == [
+        "docker", "run", "--mount", f"type=bind,source={ws}/a,target=/b", "m"]  # fmt: skip
+    # Named volumes, volume mounts and the container's own command are left alone.
+    argv = "docker run -v myvolume:/root --mount source=v,target=/t m echo -v /x:/y"
+    assert one(argv, ws) == argv.split()
+
+
+def test_paths_that_lead_out_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to("/etc")  # as a container could have made it in a bind mount
+    assert "leads outside" in one("docker run -v ../../etc:/e m", tmp_path)  # type: ignore[operator]
+    assert "leads outside" in one("docker run -v /link:/e m", tmp_path)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "line, why",
+    [
+        ("ls /", "only docker commands"),
+        ("docker ps; rm -rf /", "';' is shell syntax"),
+        ("docker ps && docker ps", "'&&' is shell syntax"),
+        ("docker ps | sh", "'|' is shell syntax"),
+        ("docker ps > /etc/x", "'>' is shell syntax"),
+        ("docker run `id`", "backticks"),
+        ("docker run $(id) m", "only $(docker ps -a -q)"),
+        ("docker run -e A=$HOME m", "shell variables"),
+        ("docker run -e A=${HOME} m", "shell variables"),
+        ("docker -H tcp://x:2375 ps", "-H would reach another engine"),
+        ("docker --context prod ps", "--context would reach another engine"),
+        ("docker context use prod", "docker context is not allowed"),
+        ("docker run --privileged m", "--privileged"),
+        ("docker run --cap-add=NET_ADMIN m", "--cap-add"),
+        ("docker run --device /dev/sda m", "--device"),
+        ("docker run --security-opt seccomp=unconfined m", "--security-opt"),
+        ("docker run --pid host m", "--pid host"),
+        ("docker run --network=host m", "--network host"),
+        ("docker run --net host m", "--net host"),
+        ("docker run --ipc=host m", "--ipc host"),
+        ("docker run --uts host m", "--uts host"),
+        ("docker run --userns=host m", "--userns host"),
+        ("docker run -v /var/run/docker.sock:/s m", "docker socket"),
+        ("docker run --mount type=bind,source=/run/docker.sock,target=/s m", "docker socket"),
+        ("docker run --env-file /etc/environment m", "--env-file"),
+        ("docker cp c:/etc/passwd /tmp/x", "docker cp is not allowed"),
+        ("docker build /", "docker build is not allowed"),
+        ("docker run 'unclosed m", "cannot be split"),
+    ],
+)
+def test_refused_lines_say_why(line: str, why: str, tmp_path: Path) -> None:
+    refused = one(line, tmp_path)
+    assert isinstance(refused, str) and why in refused, refused
+
+
+def test_substitutions_become_the_engine_s_ids(tmp_path: Path) -> None:
+    argv = one("docker stop $(docker ps -a -q)", tmp_path)
+    assert isinstance(argv, list)
+    marks = substitution_marks(argv)
+    assert list(marks.values()) == [["ps", "-a", "-q"]]
+    assert expand(argv, {m: ["abc", "def"] for m in marks}) == ["docker", "stop", "abc", "def"]
+
+
+def test_example_hostile_submission_is_refused_but_its_first_line(tmp_path: Path) -> None:
+    text = (ROOT / "examples/hw-wordpress/submissions/mallory/commands.sh").read_text()
+    lines = read_commands(text, tmp_path)
+    assert [line.number for line in lines if line.runs] == [2]
+    assert [line.number for line in lines if not line.runs] == list(range(3, 21))
+
+
+def test_the_example_spec_loads() -> None:
+    spec = parse_spec((ROOT / "examples/hw-wordpress/spec.yaml").read_text(), "spec.yaml")
+    assert spec.max_points == 18 and [c.hidden for c in spec.checks].count(True) == 1
+    assert (spec.time_limit, spec.settle) == (300.0, 30.0)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("schema_version: 1\nchecks: []\n", "non-empty"),
+        ("schema_version: 1\nchecks:\n  - {name: x, points: -1, check: {image: a}}\n", "points"),
+        ("schema_version: 1\nchecks:\n  - {name: x, check: {image: a}, probe: {image: b}}\n", "exactly one"),
+        ("schema_version: 1\nchecks:\n  - {name: x, probe: {exec: {container: c}}}\n", "exec names"),
+        ("schema_version: 1\nchecks:\n  - {name: x, probe: {http: {port: 80}}}\n", "http names"),
+        ("schema_version: 1\nsubmision: a.sh\nchecks: [{check: {image: a}}]\n", "did you mean 'submission'"),
+        ("schema_version: 1\nsubmission: ../x.sh\nchecks: [{check: {image: a}}]\n", "a file name"),
+    ],
+)
+def test_bad_specs(text: str, words: str) -> None:
+    with pytest.raises(ScenarioError, match=words):
+        parse_spec(text, "spec.yaml")
