@@ -394,12 +394,7 @@ class HttpCheck:
             check.status = tuple(codes)
         for key in ("body", "location"):
             if key in spec:
-                text = _scalar(spec[key], path, spec.lines[key], key)
-                try:
-                    re.compile(text)
-                except re.error as e:
-                    raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
-                setattr(check, key, text)
+                setattr(check, key, _regex_field(spec, key, path))
         return check
 
     def describe(self) -> str:
@@ -451,11 +446,7 @@ class HostFileCheck:
             _bool(spec, "exists", path),
         )
         if "contains" in spec:
-            check.contains = _scalar(spec["contains"], path, spec.lines["contains"], "contains")
-            try:
-                re.compile(check.contains)
-            except re.error as e:
-                raise _fail(path, spec.lines["contains"], f"contains is not a valid regular expression: {e}") from None
+            check.contains = _regex_field(spec, "contains", path)
         return check
 
     def describe(self) -> str:
@@ -506,12 +497,7 @@ class ExecCheck:
         check = cls(_scalar(target["container"], path, spec.lines["exec"], "exec container"), command, spec.line)
         for key in ("stdout", "stderr"):
             if key in spec:
-                text = _scalar(spec[key], path, spec.lines[key], key)
-                try:
-                    re.compile(text)
-                except re.error as e:
-                    raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
-                setattr(check, key, text)
+                setattr(check, key, _regex_field(spec, key, path))
         if "exit" in spec:
             value = spec["exit"]
             if value != "any" and (isinstance(value, bool) or not isinstance(value, int)):
@@ -535,6 +521,16 @@ class ExecCheck:
                 shown = text.strip().splitlines()[-1:] or ["nothing"]
                 out.append(Mismatch(key, f"to match {pattern!r}", repr(shown[0][:80])))
         return out
+
+
+def _regex_field(spec: LMap, key: str, path: str) -> str:
+    """A field holding a regular expression, compiled once here so a bad one is a load-time error."""
+    text = _scalar(spec[key], path, spec.lines[key], key)
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
+    return text
 
 
 def _only(spec: LMap, allowed: tuple[str, ...], path: str) -> None:

@@ -59,18 +59,21 @@ def entry_point() -> None:
         sys.exit(128 + e.signum)
 
 
+docker_option = click.option(
+    "--docker",
+    "docker_bin",
+    metavar="PATH",
+    envvar="DOCKERSIM_DOCKER",
+    default="docker",
+    show_default=True,
+    help="docker-compatible binary (env DOCKERSIM_DOCKER).",
+)
+
+
 def engine_options(f: F) -> F:
     """--docker and --context, shared by every command that talks to an engine."""
     f = click.option("--context", metavar="NAME", help="docker context to use (passed to every docker call).")(f)
-    f = click.option(
-        "--docker",
-        "docker_bin",
-        metavar="PATH",
-        envvar="DOCKERSIM_DOCKER",
-        default="docker",
-        show_default=True,
-        help="docker-compatible binary (env DOCKERSIM_DOCKER).",
-    )(f)
+    f = docker_option(f)
     return f
 
 
@@ -196,13 +199,15 @@ def run(
         allow_destructive=allow_destructive,
         keep=keep,
     )
+    stop_sandbox: Sandbox | None = None
     try:
         scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
         if sandbox:
             if context:
                 _fail("--sandbox and --context both name an engine: choose one")
             box = Sandbox()
-            box.up()
+            if box.up():
+                stop_sandbox = box  # this run started it, so this run stops it (its images stay cached)
             docker = _docker(docker_bin, None, box)
             options.engine_host = box.engine_host
             options.allow_destructive = True  # the sandbox holds nothing but what runs make
@@ -232,6 +237,9 @@ def run(
             code = _run_all(docker, scenarios, options, report, reporter)
     except DockersimError as e:
         _fail(str(e))
+    finally:
+        if stop_sandbox is not None:
+            stop_sandbox.down()
     if record_dir:
         for scenario in report.scenarios:
             write_recordings(Path(record_dir) / slug(Path(scenario.path).stem), scenario.steps, scenario.title)
@@ -275,6 +283,19 @@ def _remove(docker: Docker, names: list[str]) -> None:
         docker.call([*args[kind], name], check=False)
 
 
+def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
+    """Remove (or, with --keep, list) what the scenario made; an engine that went away is said, not raised."""
+    try:
+        if options.keep:
+            made = srun.created()
+            report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
+            report.kept += [f"volume {v}" for v in sorted(made.volumes)]
+        else:
+            report.removed += srun.cleanup()
+    except DockersimError as e:
+        report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
+
+
 def _run_all(
     docker: Docker, scenarios: list[Scenario], options: RunOptions, report: RunReport, reporter: TextReporter | None
 ) -> int:
@@ -292,12 +313,7 @@ def _run_all(
                     if reporter:
                         reporter.step(step)
             finally:
-                if options.keep:
-                    made = srun.created()
-                    report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
-                    report.kept += [f"volume {v}" for v in sorted(made.volumes)]
-                else:
-                    report.removed += srun.cleanup()
+                _finish(srun, options, report)
     except Interrupted as e:
         click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)", err=True)
         return 128 + e.signum
@@ -516,15 +532,7 @@ def check(spec_file: str, docker_bin: str, context: str | None) -> None:
     metavar="DIR",
     help="where the gradebook, results, JUnit files, feedback and recordings go.",
 )
-@click.option(
-    "--docker",
-    "docker_bin",
-    metavar="PATH",
-    envvar="DOCKERSIM_DOCKER",
-    default="docker",
-    show_default=True,
-    help="docker-compatible binary (env DOCKERSIM_DOCKER).",
-)
+@docker_option
 def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, docker_bin: str) -> None:
     """Grade submissions: each on a fresh sandbox engine (root, Linux), with a gradebook and feedback.
 

@@ -18,7 +18,7 @@ from dockersim import kit, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockerError, DockersimError, ParseError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
-from dockersim.results import Outcome, StepResult
+from dockersim.results import StepResult
 from dockersim.runner import RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, parse_scenario
@@ -255,6 +255,3 @@ def self_check(spec: Spec, docker: Docker) -> list[CheckOutcome]:
     run = GradingRun(docker, spec, None, "127.0.0.1")
     visible = [c for c in spec.checks if not c.hidden]
     return evaluate(run, visible, settle=0)
-
-
-__all__ = ["Grade", "CheckOutcome", "LineResult", "grade_all", "self_check", "Outcome"]

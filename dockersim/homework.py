@@ -14,7 +14,7 @@ from dockersim.checks import Check, parse_check
 from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
 from dockersim.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
-from dockersim.yamlsource import LList, LMap, load_yaml
+from dockersim.yamlsource import LList, LMap, load_yaml, read_source
 
 TOP_KEYS = ("schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "checks")
 CHECK_KEYS = ("name", "points", "hidden", "hint", "check", "probe")
@@ -49,14 +49,7 @@ class Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("no such file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
-    return parse_spec(text, str(path))
+    return parse_spec(read_source(path), str(path))
 
 
 def parse_spec(text: str, path: str) -> Spec:

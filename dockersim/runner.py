@@ -24,7 +24,7 @@ from dockersim.parse.inspect import parse_containers
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, pick
 from dockersim.session import Session, SessionError
-from dockersim.snapshot import Snapshot
+from dockersim.snapshot import Snapshot, only_missing
 from dockersim.state import ContainerState
 
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state
@@ -119,6 +119,8 @@ class ScenarioRun:
             return self._seen[name]
         while True:
             done = self.docker.call(["inspect", "--type", "container", name], check=False)
+            if done.status != 0 and not only_missing(done.stderr):
+                raise DockerError(done.argv, done.status, done.stderr, done.stdout)
             found = parse_containers(done.stdout) if done.status == 0 else []
             if found:
                 self._seen[name] = found[0]

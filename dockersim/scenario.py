@@ -13,7 +13,7 @@ from dockersim.checks import Check, parse_check
 from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
 from dockersim.session import key_bytes
-from dockersim.yamlsource import LList, LMap, line_of, load_yaml
+from dockersim.yamlsource import LList, LMap, line_of, load_yaml, read_source
 
 SCHEMA_VERSION = 1
 DEFAULT_STEP_TIMEOUT = 60.0
@@ -112,14 +112,7 @@ class Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError("no such file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
-    return parse_scenario(text, str(path))
+    return parse_scenario(read_source(path), str(path))
 
 
 def scenario_files(paths: list[str]) -> list[Path]:

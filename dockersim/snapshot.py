@@ -18,6 +18,16 @@ class AmbiguousReference(DockersimError):
     pass
 
 
+_MISSING = re.compile(r"(?i)^(error: )?(error response from daemon: )?(no such (object|container|volume|network|image)"
+                      r"|get \S+: no such volume|network \S+ not found)")  # fmt: skip
+
+
+def only_missing(stderr: str) -> bool:
+    """Whether a failed inspect failed only because objects are missing (not: no engine, no permission…)."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return bool(lines) and all(_MISSING.match(line) for line in lines)
+
+
 def _normal_ref(ref: str) -> str:
     for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
         if ref.startswith(prefix):
@@ -55,7 +65,7 @@ class Snapshot:
             return "[]"
         self.calls += 1
         done = self.docker.call(["inspect", "--type", kind, *names], check=False)
-        if done.status != 0 and not done.stdout.strip().startswith("["):
+        if done.status != 0 and not only_missing(done.stderr):
             raise DockerError(done.argv, done.status, done.stderr, done.stdout)
         return done.stdout
 
@@ -125,8 +135,8 @@ class Snapshot:
             return
         self.calls += 1
         done = self.docker.call(["inspect", "--type", "container", *wanted], check=False)
-        answered = done.stdout.strip().startswith("[") or "no such" in done.stderr.lower()
-        if done.status != 0 and not answered and "multiple" not in done.stderr.lower():
+        ambiguous = "multiple" in done.stderr.lower()
+        if done.status != 0 and not ambiguous and not only_missing(done.stderr):
             raise DockerError(done.argv, done.status, done.stderr, done.stdout)
         found = parse_containers(done.stdout) if done.stdout.strip().startswith("[") else []
         for ref in wanted:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,6 +22,16 @@ class LList(list):  # type: ignore[type-arg]
 
     line: int
     lines: list[int]
+
+
+def read_source(path: str | Path) -> str:
+    """A scenario's or spec's text; a missing or unreadable file is a ScenarioError naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file", str(path)) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
 
 
 def load_yaml(text: str, path: str) -> Any:

@@ -4,9 +4,11 @@ report, and what a run leaves behind (nothing it made; everything it did not).""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.driver import Docker
@@ -152,3 +154,66 @@ def test_objects_made_meanwhile_by_someone_else_survive(engine: Docker, images: 
         proc.kill()
         engine.call(["rm", "-f", "made_meanwhile", "conc_slow"], check=False)
         engine.call(["volume", "rm", "-f", "made_meanwhile_vol", "conc_vol"], check=False)
+
+
+def test_fail_fast_record_and_junit(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
+    f = tmp_path / "ff.yaml"
+    f.write_text("""\
+schema_version: 1
+title: fail fast
+images: {busybox: busybox}
+steps:
+  - name: a shell session
+    run: docker run -i -t --name ff_tty {image.busybox}
+    tty:
+      - expect: '/ # '
+      - send: echo recorded
+      - expect: '^recorded'
+      - send: exit
+      - expect: eof
+  - run: docker inspect no_such_container_ff
+  - run: docker ps
+""")
+    done = dockersim("run", "--fail-fast", "--record", str(tmp_path / "casts"), "--junit", str(tmp_path / "j.xml"),
+                     *IMAGE_MAP, str(f))  # fmt: skip
+    assert done.returncode == 1
+    assert "not run: an earlier step failed and --fail-fast is on" in done.stdout
+    [cast] = (tmp_path / "casts").rglob("*.cast")
+    lines = cast.read_text().splitlines()
+    assert json.loads(lines[0])["version"] == 2
+    assert any("recorded" in json.loads(line)[2] for line in lines[1:])
+    suite = ET.parse(tmp_path / "j.xml").getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
+
+
+def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
+    from dockersim.sandbox import Sandbox
+
+    box = Sandbox("gone", 7)
+    box.up()
+    try:
+        docker = Docker(env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+        kit_busybox = images["busybox"]
+        # The sandbox has no images of its own: give it busybox through a save and load.
+        save = subprocess.Popen(["docker", "save", kit_busybox], stdout=subprocess.PIPE)
+        docker.run_argv(docker.argv(["load"]), stdin=save.stdout)
+        save.wait()
+        f = tmp_path / "gone.yaml"
+        f.write_text("schema_version: 1\nimages: {busybox: busybox}\nsteps:\n"
+                     "  - run: docker run --name gone_wait {image.busybox} sleep 30\n"
+                     "    exit: any\n  - check: {container: gone_wait, state: exited}\n")  # fmt: skip
+        proc = subprocess.Popen([sys.executable, "-m", "dockersim", "run", "--image-map", f"busybox={kit_busybox}",
+                                 str(f)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "DOCKER_HOST": box.docker_host})  # fmt: skip
+        deadline = time.monotonic() + 30
+        while docker.call(["inspect", "gone_wait"], check=False).status != 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)  # poll
+        box.down()
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 1, out + err
+        assert "Traceback" not in err and "ERROR" in out
+        assert "could not remove what" in out  # said, not raised
+    finally:
+        box.down(purge=True)

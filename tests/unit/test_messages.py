@@ -1,0 +1,44 @@
+"""The message catalogue: every sentence in both languages, with the same blanks to fill."""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+
+from dockersim.messages import CATALOGUE, default_lang, say
+from dockersim.scenario import load_scenario
+
+
+def blanks(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_every_message_in_both_languages(key: str) -> None:
+    entry = CATALOGUE[key]
+    assert set(entry) == {"en", "ko"}
+    assert blanks(entry["en"]) == blanks(entry["ko"])
+
+
+def test_say_picks_the_language() -> None:
+    assert say("timed_out", "en", seconds=5) == "the command did not finish within 5s"
+    assert say("timed_out", "ko", seconds=5) == "명령이 5초 안에 끝나지 않았습니다"
+
+
+def test_default_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("DOCKERSIM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    assert default_lang() == "ko"
+    monkeypatch.setenv("DOCKERSIM_LANG", "en")
+    assert default_lang() == "en"
+
+
+def test_scenarios_speak_both_languages() -> None:
+    for path in sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        assert scenario.title["ko"] != scenario.title["en"], path
+        for step in scenario.steps:
+            assert step.name.get("ko"), f"{path.name} step {step.index} has no Korean name"
