@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.baseline import run_plain  # noqa: E402
 from dockersim import kit  # noqa: E402
-from dockersim.checks import ContainerCheck  # noqa: E402
+from dockersim.checks import ContainerCheck, PlainContext  # noqa: E402
 from dockersim.driver import Docker  # noqa: E402
 from dockersim.scenario import load_scenario  # noqa: E402
 from dockersim.session import Session  # noqa: E402
@@ -82,22 +82,6 @@ def scenario_overhead(rounds: int) -> list[list[str]]:
     ]
 
 
-class _AllMine:
-    """The check context of a bench: nothing to resolve, every container counts."""
-
-    def resolve(self, template: str) -> str:
-        return template
-
-    def image_ref(self, ref: str) -> str:
-        return ref
-
-    def owned(self, container: object) -> bool:
-        return True
-
-    def host_path(self, path: str) -> str:
-        return path
-
-
 def state_reads(sizes: list[int]) -> list[list[str]]:
     import testinfra
 
@@ -128,7 +112,7 @@ def state_reads(sizes: list[int]) -> list[list[str]]:
             def ours(checks: list[ContainerCheck] = checks) -> None:
                 nonlocal calls
                 snap = Snapshot(docker)
-                bad = [m for c in checks for m in c.evaluate(snap, _AllMine())]
+                bad = [m for c in checks for m in c.evaluate(snap, PlainContext())]
                 assert not bad, bad
                 calls = snap.calls
 

@@ -39,6 +39,22 @@ class CheckContext(Protocol):
     def host_path(self, path: str) -> str: ...
 
 
+class PlainContext:
+    """Checks evaluated outside a run: nothing to resolve, every container counts, host paths as given."""
+
+    def resolve(self, template: str) -> str:
+        return template
+
+    def image_ref(self, ref: str) -> str:
+        return ref
+
+    def owned(self, container: ContainerState) -> bool:
+        return True
+
+    def host_path(self, path: str) -> str:
+        return path
+
+
 def _fail(path: str, line: int, message: str) -> ScenarioError:
     return ScenarioError(message, path, line)
 

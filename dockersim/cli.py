@@ -108,8 +108,11 @@ def main() -> None:
     Examples:
       dockersim validate scenarios/
       dockersim run scenarios/2.2.1-creating-containers.yaml
-      dockersim run --image-map ubuntu:14.04=dockersim/ubuntu:14.04 scenarios/
+      dockersim run --offline scenarios/
+      sudo dockersim run --sandbox --offline scenarios/
       dockersim state --json
+      dockersim check examples/hw-wordpress/spec.yaml
+      sudo dockersim grade --jobs 2 examples/hw-wordpress/spec.yaml examples/hw-wordpress/submissions/*
 
     Exit status: 0 every step passed, 1 a step failed, 2 bad input or no engine.
     """
@@ -200,6 +203,7 @@ def run(
         keep=keep,
     )
     stop_sandbox: Sandbox | None = None
+    registry_host = "127.0.0.1"  # where the kit registry listens: an address the engine can reach
     try:
         scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
         if sandbox:
@@ -210,6 +214,7 @@ def run(
                 stop_sandbox = box  # this run started it, so this run stops it (its images stay cached)
             docker = _docker(docker_bin, None, box)
             options.engine_host = box.engine_host
+            registry_host = box.host_ip
             options.allow_destructive = True  # the sandbox holds nothing but what runs make
         else:
             docker = _docker(docker_bin, context)
@@ -231,7 +236,6 @@ def run(
             if not offline:
                 refs = _unpullable(docker, refs)
             if refs:
-                registry_host = Sandbox().host_ip if sandbox else "127.0.0.1"
                 stand_ins = stack.enter_context(kit.offline(docker, refs, _progress, registry_host))
                 options.image_map = {**stand_ins, **options.image_map}
             code = _run_all(docker, scenarios, options, report, reporter)

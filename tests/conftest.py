@@ -4,6 +4,8 @@ and a finalizer that removes whatever the tests left on the engine."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -89,6 +91,23 @@ def run_yaml(images: dict[str, str], tmp_path: Path):  # type: ignore[no-untyped
             srun.cleanup()
 
     return run
+
+
+ROOT = Path(__file__).parents[1]
+IMAGE_MAP = [a for ref, local in IMAGES.items() for a in ("--image-map", f"{ref}={local}")]
+
+
+def dockersim(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """`python -m dockersim ARGS` in the project folder, to its end."""
+    return subprocess.run([sys.executable, "-m", "dockersim", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout)  # fmt: skip
+
+
+def start_dockersim(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`python -m dockersim ARGS` in the background, its output unbuffered, for tests that act meanwhile."""
+    return subprocess.Popen([sys.executable, "-m", "dockersim", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})  # fmt: skip
 
 
 def describe(results: list[StepResult]) -> str:

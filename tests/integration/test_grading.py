@@ -7,15 +7,13 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.runner import Inventory
+from tests.conftest import ROOT, dockersim
 
-ROOT = Path(__file__).parents[2]
 HW = ROOT / "examples" / "hw-wordpress"
 
 
@@ -31,8 +29,7 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     out = tmp_path / "grades"
     before = Inventory.read(engine)
     folders = sorted(str(p) for p in submissions.iterdir())
-    argv = [sys.executable, "-m", "dockersim", "grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml")]
-    done = subprocess.run([*argv, *folders], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    done = dockersim("grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert Inventory.read(engine) == before  # grading never touches the host's engine
     assert "[5/5]" in done.stderr  # progress while it works
@@ -67,8 +64,7 @@ def test_self_check_on_the_learner_s_engine(engine: Docker, images: dict[str, st
     # Half of the homework done by hand on the learner's own engine.
     engine.call(["volume", "create", "myvolume"])
     try:
-        done = subprocess.run([sys.executable, "-m", "dockersim", "check", str(HW / "spec.yaml")],
-                              capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
+        done = dockersim("check", str(HW / "spec.yaml"), timeout=120)
         assert done.returncode == 1
         assert "ok     a volume named myvolume (1/1)" in done.stdout
         assert "FAILED the database runs mysql:5.7 (0/2)" in done.stdout

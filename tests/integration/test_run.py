@@ -4,26 +4,15 @@ report, and what a run leaves behind (nothing it made; everything it did not).""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.runner import Inventory
-from tests.conftest import CLIENTS, IMAGES
+from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.test_coverage import coverage_rows
-
-ROOT = Path(__file__).parents[2]
-IMAGE_MAP = [a for ref, local in IMAGES.items() for a in ("--image-map", f"{ref}={local}")]
-
-
-def dockersim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dockersim", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
-    )
 
 
 def test_shipped_scenarios_pass_with_each_client(client: Docker, images: dict[str, str]) -> None:
@@ -70,7 +59,7 @@ steps:
 
 
 def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, images: dict[str, str]) -> None:
-    engine.call(["create", "--name", "first", IMAGES["busybox"]])
+    engine.call(["create", "--name", "first", images["busybox"]])
     engine.call(["volume", "create", "learners_own_volume"])
     try:
         before = Inventory.read(engine)
@@ -129,13 +118,7 @@ def test_objects_made_meanwhile_by_someone_else_survive(engine: Docker, images: 
         "  - run: docker run --name conc_slow {image.busybox} sh -c 'sleep 3'\n"
         "  - run: docker volume create conc_vol\n"
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dockersim", "run", *IMAGE_MAP, str(f)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_dockersim("run", *IMAGE_MAP, str(f))
     try:
         deadline = time.monotonic() + 30
         while engine.call(["inspect", "conc_slow"], check=False).status != 0:
@@ -203,9 +186,8 @@ def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict
         f.write_text("schema_version: 1\nimages: {busybox: busybox}\nsteps:\n"
                      "  - run: docker run --name gone_wait {image.busybox} sleep 30\n"
                      "    exit: any\n  - check: {container: gone_wait, state: exited}\n")  # fmt: skip
-        proc = subprocess.Popen([sys.executable, "-m", "dockersim", "run", "--image-map", f"busybox={kit_busybox}",
-                                 str(f)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "DOCKER_HOST": box.docker_host})  # fmt: skip
+        proc = start_dockersim("run", "--image-map", f"busybox={kit_busybox}", str(f),
+                               env={"DOCKER_HOST": box.docker_host})  # fmt: skip
         deadline = time.monotonic() + 30
         while docker.call(["inspect", "gone_wait"], check=False).status != 0:
             assert time.monotonic() < deadline

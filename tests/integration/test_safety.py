@@ -4,22 +4,17 @@ objects with the chapter's names, and a run interrupted at any step leaves nothi
 from __future__ import annotations
 
 import json
-import os
 import select
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.runner import Inventory
 from dockersim.sandbox import Sandbox
-from tests.conftest import IMAGES
+from tests.conftest import IMAGE_MAP, dockersim, start_dockersim
 from tests.test_coverage import coverage_rows
-
-ROOT = Path(__file__).parents[2]
-IMAGE_MAP = [a for ref, local in IMAGES.items() for a in ("--image-map", f"{ref}={local}")]
 
 
 def test_everything_runs_on_the_sandbox_and_the_host_keeps_its_objects(
@@ -31,9 +26,8 @@ def test_everything_runs_on_the_sandbox_and_the_host_keeps_its_objects(
     client.call(["tag", images["busybox"], "centos:8"])
     try:
         before = Inventory.read(client)
-        done = subprocess.run(
-            [sys.executable, "-m", "dockersim", "run", "--sandbox", "--offline", "--json", "--docker", client.binary,
-             "scenarios/"], capture_output=True, text=True, cwd=ROOT, timeout=1200)  # fmt: skip
+        done = dockersim("run", "--sandbox", "--offline", "--json", "--docker", client.binary, "scenarios/",
+                         timeout=1200)  # fmt: skip
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
         report = json.loads(done.stdout)
         assert report["counts"]["skipped"] == 0 and report["counts"]["failed"] == 0, report["counts"]
@@ -86,17 +80,9 @@ def test_interrupted_at_each_step_leaves_nothing(engine: Docker, images: dict[st
     scenario.write_text(INTERRUPTED)
     before = Inventory.read(engine)
     workdirs = set(Path("/tmp").glob("dockersim-*"))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     for step in range(6):
         sig = signal.SIGTERM if step == 3 else signal.SIGINT
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dockersim", "run", *IMAGE_MAP, str(scenario)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        proc = start_dockersim("run", *IMAGE_MAP, str(scenario))
         try:
             _lines_until(proc, step, time.monotonic() + 60)  # the signal lands during step `step + 1`
             proc.send_signal(sig)
@@ -110,13 +96,7 @@ def test_interrupted_at_each_step_leaves_nothing(engine: Docker, images: dict[st
 
 
 def test_an_interrupt_before_the_run_starts_is_clean() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "dockersim", "run", "--offline", "scenarios/"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_dockersim("run", "--offline", "scenarios/")
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     # Either the signal came before Python could handle it, or dockersim handled it: never a traceback.

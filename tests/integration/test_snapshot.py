@@ -45,7 +45,7 @@ def test_ps_and_inspect_agree_on_states(engine: Docker, images: dict[str, str]) 
 
 
 def test_checks_on_many_containers_cost_two_calls(engine: Docker, images: dict[str, str]) -> None:
-    from dockersim.checks import ContainerCheck
+    from dockersim.checks import ContainerCheck, PlainContext
     from dockersim.yamlsource import load_yaml
 
     made = [engine.call(["create", "--label", "dockersim.test=calls", images["busybox"]]).stdout.strip()
@@ -53,22 +53,9 @@ def test_checks_on_many_containers_cost_two_calls(engine: Docker, images: dict[s
     try:
         snap = Snapshot(engine)
 
-        class Ctx:
-            def resolve(self, t: str) -> str:
-                return t
-
-            def image_ref(self, r: str) -> str:
-                return r
-
-            def owned(self, c: object) -> bool:
-                return True
-
-            def host_path(self, p: str) -> str:
-                return p
-
         for cid in made:
             check = ContainerCheck.parse(load_yaml(f"{{container: '{cid[:12]}', state: created}}", "t"), "t")
-            assert check.evaluate(snap, Ctx()) == []
+            assert check.evaluate(snap, PlainContext()) == []
         assert snap.calls == 2
     finally:
         engine.call(["rm", "-f", *made], check=False)
