@@ -22,6 +22,7 @@ from dockersim.errors import DockersimError
 from dockersim.messages import default_lang
 from dockersim.report.files import slug, write_junit, write_recordings
 from dockersim.report.jsonout import write_json
+from dockersim.report.state import state_tables
 from dockersim.report.text import TextReporter
 from dockersim.results import RunReport, ScenarioResult
 from dockersim.runner import RunOptions, ScenarioRun, existing_names
@@ -349,23 +350,7 @@ def state(docker_bin: str, context: str | None, as_json: bool) -> None:
         }
         click.echo(json.dumps(data, indent=2))
         return
-    rows = [
-        [
-            c.name,
-            c.short_id,
-            c.image,
-            c.state + (f" ({c.exit_code})" if c.exit_code is not None else ""),
-            ", ".join(f"{b.host()}->{b.key}" if b.published else b.key for b in c.ports),
-            c.ip,
-            ", ".join(f"{m.source or m.name}:{m.destination}" for m in c.mounts),
-        ]
-        for c in containers
-    ]
-    click.echo(tabulate(rows, headers=["name", "id", "image", "state", "ports", "ip", "mounts"]))
-    click.echo("")
-    click.echo(
-        tabulate([[v.name, v.driver, v.mountpoint] for v in volumes], headers=["volume", "driver", "mountpoint"])
-    )
+    click.echo(state_tables(containers, volumes))
     for d in snap.disagreements:
         click.echo(f"note: {d}")
     click.echo(f"\n({snap.calls} docker calls)")

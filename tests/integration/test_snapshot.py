@@ -59,3 +59,35 @@ def test_checks_on_many_containers_cost_two_calls(engine: Docker, images: dict[s
         assert snap.calls == 2
     finally:
         engine.call(["rm", "-f", *made], check=False)
+
+
+def test_state_command_shows_what_the_checks_see(engine: Docker, images: dict[str, str]) -> None:
+    import json
+
+    from tests.conftest import dockersim
+
+    engine.call(["run", "-d", "--name", "state_demo", "-p", "127.0.0.1::80", "-v", "state_vol:/data",
+                 images["busybox"], "sleep", "60"])  # fmt: skip
+    try:
+        table = dockersim("state")
+        assert table.returncode == 0
+        [row] = [line for line in table.stdout.splitlines() if line.startswith("state_demo ")]
+        assert "running" in row and "->80/tcp" in row and "state_vol:/data" in row
+        data = json.loads(dockersim("state", "--json").stdout)
+        [c] = [c for c in data["containers"] if c["name"] == "state_demo"]
+        assert c["state"] == "running" and c["networks"]["bridge"].startswith("172.17.")
+        assert data["docker_calls"] == 4 and data["disagreements"] == []
+    finally:
+        engine.call(["rm", "-f", "state_demo"], check=False)
+        engine.call(["volume", "rm", "state_vol"], check=False)
+
+
+def test_engine_status_and_images_list(engine: Docker, images: dict[str, str]) -> None:
+    from tests.conftest import dockersim
+
+    status = dockersim("engine", "status")
+    assert status.returncode == 0 and status.stdout.startswith("run uses the default engine: answers, engine ")
+    assert "run --sandbox" in status.stdout
+    listing = dockersim("images", "list")
+    assert listing.returncode == 0
+    assert any(line.startswith("dockersim/mysql:5.7") and "mysql:5.7" in line for line in listing.stdout.splitlines())
