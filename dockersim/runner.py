@@ -59,13 +59,12 @@ class Inventory:
     networks: set[str]
 
     @classmethod
-    def read(cls, docker: Docker, label: str | None = None) -> Inventory:
-        """Everything on the engine, or only what carries this label."""
-        only = ["--filter", f"label={label}"] if label else []
+    def read(cls, docker: Docker) -> Inventory:
+        """Everything on the engine."""
         return cls(
-            set(docker.call(["ps", "-a", "-q", "--no-trunc", *only]).stdout.split()),
-            set(docker.call(["volume", "ls", "-q", *only]).stdout.split()),
-            set(docker.call(["network", "ls", "-q", "--no-trunc", *only]).stdout.split()),
+            set(docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()),
+            set(docker.call(["volume", "ls", "-q"]).stdout.split()),
+            set(docker.call(["network", "ls", "-q", "--no-trunc"]).stdout.split()),
         )
 
 
@@ -227,6 +226,8 @@ class ScenarioRun:
         assert step.run is not None
         words = [self.resolve(w, deadline=None) for w in step.run]
         if words[0] != "docker":
+            if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
+                raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
         for kind, name in commandline.created_names(words):
             if kind == "volume" and name not in self.volumes_before:

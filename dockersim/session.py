@@ -92,7 +92,6 @@ class Session:
         self.child.delaybeforesend = None
         self.child.delayafterclose = 0
         self.child.delayafterterminate = 0
-        self.raw = ""
         self.text = ""  # the cleaned screen text read so far
         self._pending = ""  # an escape sequence cut in two by a read
         self.pos = 0  # where the next expectation starts looking
@@ -106,7 +105,6 @@ class Session:
     # -- reading -------------------------------------------------------------------------------
 
     def _feed(self, chunk: str) -> None:
-        self.raw += chunk
         if chunk:
             self.frames.append((time.monotonic() - self.started, chunk))
         data = self._pending + chunk

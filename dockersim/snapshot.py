@@ -6,10 +6,10 @@ import re
 
 from dockersim.driver import Docker
 from dockersim.errors import DockerError, DockersimError
-from dockersim.parse.inspect import parse_containers, parse_networks, parse_volumes
+from dockersim.parse.inspect import parse_containers, parse_volumes
 from dockersim.parse.ps import parse_ps_json
 from dockersim.parse.status import parse_status
-from dockersim.state import ContainerState, ImageState, NetworkState, PsRow, VolumeState
+from dockersim.state import ContainerState, ImageState, PsRow, VolumeState
 
 _HEX = re.compile(r"[0-9a-f]{4,64}")
 
@@ -40,8 +40,8 @@ def _normal_ref(ref: str) -> str:
 class Snapshot:
     """One reading of the engine; each kind of object is fetched at most once, on first use.
 
-    Containers cost two calls (one `ps -a`, one batched `inspect`), volumes two, images one,
-    networks two; ps and inspect are cross-checked and a disagreement is kept, not hidden.
+    Containers cost two calls (one `ps -a`, one batched `inspect`), volumes two, images one; ps and
+    inspect are cross-checked and a disagreement is kept, not hidden.
     """
 
     def __init__(self, docker: Docker) -> None:
@@ -52,7 +52,6 @@ class Snapshot:
         self._ps: list[PsRow] | None = None
         self._images: list[ImageState] | None = None
         self._volumes: list[VolumeState] | None = None
-        self._networks: list[NetworkState] | None = None
         self._named: dict[str, ContainerState | None] = {}  # targeted lookups, when not everything is read
 
     def _call(self, *args: str) -> str:
@@ -120,13 +119,6 @@ class Snapshot:
             self._volumes = parse_volumes(self._inspect("volume", names))
         return self._volumes
 
-    @property
-    def networks(self) -> list[NetworkState]:
-        if self._networks is None:
-            ids = self._call("network", "ls", "-q", "--no-trunc").split()
-            self._networks = parse_networks(self._inspect("network", ids))
-        return self._networks
-
     def prefetch(self, refs: list[str]) -> None:
         """Look up these containers with one batched inspect, unless everything is read already: checks
         that name their containers need not list the whole engine."""
@@ -168,6 +160,3 @@ class Snapshot:
 
     def volume(self, name: str) -> VolumeState | None:
         return next((v for v in self.volumes if v.name == name), None)
-
-    def network(self, name: str) -> NetworkState | None:
-        return next((n for n in self.networks if name in (n.name, n.id)), None)

@@ -199,3 +199,12 @@ def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict
         assert "could not remove what" in out  # said, not raised
     finally:
         box.down(purge=True)
+
+
+def test_a_missing_host_program_is_the_step_s_failure_not_the_engine_s(engine: Docker, tmp_path: Path) -> None:
+    f = tmp_path / "nop.yaml"
+    f.write_text("schema_version: 1\nsteps:\n  - run: no-such-program-xyz --flag\n")
+    done = dockersim("run", str(f))
+    assert done.returncode == 1
+    assert "FAIL" in done.stdout and "cannot run 'no-such-program-xyz': no such program" in done.stdout
+    assert "engine could not be asked" not in done.stdout
