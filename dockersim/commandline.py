@@ -1,157 +1,177 @@
-"""What a docker command line names: its subcommand, the container it acts on, the objects it creates.
+"""The only reader of docker command lines: argv -> Command, by the grammar the clients describe (grammar.py).
 
-Knows docker's flag grammar only as far as needed to find positional arguments.
+It parses as the client does (cobra and pflag): global options before the verb, management forms and
+aliases (`ps` is `container ls`), short flags grouped (`-dit`, `-dv/x:/y`, `-v=/x:/y`), `--flag=value`,
+flags after arguments where the verb allows it, `--`. A flag the client does not have is an error, never a
+guess. Everything else that reads a command line (labels, created names, detach keys, destructive steps,
+submission vetting) asks a Command.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-_GLOBAL_WITH_VALUE = {
-    "--context",
-    "-c",
-    "--host",
-    "-H",
-    "--config",
-    "--log-level",
-    "-l",
-    "--tlscacert",
-    "--tlscert",
-    "--tlskey",
-}
-# Flags that take no value, per subcommand; every other flag takes one.
-_BOOL = {
-    "run": {
-        "-d",
-        "--detach",
-        "-i",
-        "--interactive",
-        "-t",
-        "--tty",
-        "--rm",
-        "--privileged",
-        "-P",
-        "--publish-all",
-        "--init",
-        "--read-only",
-        "--no-healthcheck",
-        "--oom-kill-disable",
-        "--disable-content-trust",
-        "-q",
-        "--quiet",
-        "--sig-proxy",
-        "--help",
-        "--use-api-socket",
-    },
-    "start": {"-a", "--attach", "-i", "--interactive", "--help"},
-    "attach": {"--no-stdin", "--sig-proxy", "--help"},
-    "exec": {"-d", "--detach", "-i", "--interactive", "-t", "--tty", "--privileged", "--help"},
-    "rm": {"-f", "--force", "-v", "--volumes", "-l", "--link", "--help"},
-    "stop": {"--help"},
-    "restart": {"--help"},
-    "kill": {"--help"},
-    "pause": {"--help"},
-    "unpause": {"--help"},
-    "port": {"--help"},
-    "logs": {"-f", "--follow", "-t", "--timestamps", "--details", "--help"},
-    "inspect": {"-s", "--size", "--help"},
-}
-_BOOL["create"] = _BOOL["run"]
-_ACTS_ON_CONTAINER = {
-    "attach",
-    "start",
-    "exec",
-    "stop",
-    "rm",
-    "restart",
-    "kill",
-    "pause",
-    "unpause",
-    "port",
-    "logs",
-    "rename",
-    "wait",
-    "top",
-    "inspect",
-    "container inspect",
-    "commit",
-    "diff",
-}
-_OBJECT_GROUPS = {"container", "image", "volume", "network"}
+from dockersim import grammar
+from dockersim.errors import DockersimError
+
+_FALSE = {"0", "f", "F", "false", "FALSE", "False"}
+_TRUE = {"1", "t", "T", "true", "TRUE", "True"}
+_VOLUME_NAME_START = tuple("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+class CommandLineError(DockersimError):
+    """A docker command line the client itself would refuse, in one sentence."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str  # the long name, whatever was written: --volume for -v
+    value: str | None  # None for a flag given without a value
+    at: int  # the index in argv of the word it was written in
 
 
 @dataclass(frozen=True)
 class Command:
-    verb: str  # "run", "attach", "volume create", …
-    options: list[tuple[str, str | None]]
-    positionals: list[str]
-    options_at: int  # the index in argv where the verb's options begin
-    first_positional_at: int = -1  # for run/create: the image; what follows is the container's command
+    argv: tuple[str, ...]
+    path: str  # canonical: "container run", "volume create"; "" for `docker [global options]` alone
+    globals: tuple[Option, ...]
+    options: tuple[Option, ...]
+    args: tuple[str, ...]  # positional arguments; for run/create the image, then the container's command
+    options_at: int  # the index in argv where the verb's own options begin
 
-    def option(self, *names: str) -> list[str]:
-        return [v for k, v in self.options if k in names and v is not None]
+    def values(self, *names: str) -> list[str]:
+        """The values given to these flags (long names), in order."""
+        return [o.value for o in self.options if o.name in names and o.value is not None]
+
+    def flag(self, name: str) -> bool:
+        """Whether a flag that takes no value is on (`-d`, `--rm`, `--rm=true`; not `--rm=false`)."""
+        on = False
+        for o in self.options:
+            if o.name == name:
+                on = o.value is None or o.value in _TRUE
+        return on
+
+    def normalized(self) -> list[str]:
+        """The same command spelled one way: long names, `--name=value`, management form, `--` before any
+        argument that looks like a flag. It means to the client exactly what argv meant."""
+        out = [self.argv[0], *(_spelled(o) for o in self.globals), *self.path.split()]
+        out += [_spelled(o) for o in self.options]
+        if any(a.startswith("-") and a != "-" for a in self.args):
+            out.append("--")
+        return out + list(self.args)
+
+
+def _spelled(o: Option) -> str:
+    return o.name if o.value is None else f"{o.name}={o.value}"
+
+
+def is_docker(argv: Sequence[str]) -> bool:
+    return bool(argv) and Path(argv[0]).name.startswith("docker")
 
 
 def parse(argv: Sequence[str]) -> Command | None:
-    """`docker [global options] [group] verb [options] args…`; None when argv is not a docker command."""
-    if not argv or not argv[0].rsplit("/", 1)[-1].startswith("docker"):
+    """`docker [global options] [group…] verb [options] args…`; None when argv is not a docker command.
+    CommandLineError when the client would refuse it."""
+    if not is_docker(argv):
         return None
-    i = 1
-    while i < len(argv) and argv[i].startswith("-"):
-        i += 2 if argv[i] in _GLOBAL_WITH_VALUE else 1
-    if i >= len(argv):
-        return None
-    verb = argv[i]
-    i += 1
-    if verb in _OBJECT_GROUPS and i < len(argv) and not argv[i].startswith("-"):
-        sub = argv[i]
-        i += 1
-        verb = sub if verb == "container" and sub in _BOOL else f"{verb} {sub}"
-    flags = _BOOL.get(verb)
-    options_at = i
-    first_at = -1
-    options: list[tuple[str, str | None]] = []
-    positionals: list[str] = []
-    while i < len(argv):
-        arg = argv[i]
-        i += 1
-        if positionals and verb in ("run", "create", "exec"):
-            positionals.append(arg)  # after the image (or container for exec) comes the command
-            continue
-        if arg == "--":
-            first_at = i if i < len(argv) and not positionals else first_at
-            positionals += argv[i:]
-            break
-        if arg.startswith("--"):
-            name, eq, value = arg.partition("=")
-            if eq:
-                options.append((name, value))
-            elif flags is not None and name in flags:
-                options.append((name, None))
-            elif i < len(argv):
-                options.append((name, argv[i]))
-                i += 1
-            continue
-        if arg.startswith("-") and len(arg) > 1:
-            # Short flags may be grouped (-it, -dit); the first one that takes a value ends the group.
-            for j, ch in enumerate(arg[1:], start=1):
-                name = "-" + ch
-                if flags is not None and name in flags:
-                    options.append((name, None))
-                    continue
-                rest = arg[j + 1 :]
-                if rest:
-                    options.append((name, rest))
-                elif i < len(argv):
-                    options.append((name, argv[i]))
-                    i += 1
+    words = tuple(argv)
+    g = grammar.load()
+    root = g.verbs[grammar.ROOT]
+    globals_, _, i = _options(words, 1, root, "docker")
+    path = ""
+    verb = root
+    while i < len(words) and verb.group:
+        word = words[i]
+        if word.startswith("-"):
+            if word in ("--help", "-h"):
                 break
+            raise CommandLineError(f"docker {path or ''} takes no option {word} before its command".replace("  ", " "))
+        canonical = g.canonical(f"{path} {word}".strip())
+        if canonical is None:
+            raise CommandLineError(f"'{f'{path} {word}'.strip()}' is not a docker command")
+        path, verb = canonical, g.verbs[canonical]
+        i += 1
+    options_at = i
+    options, args, _ = _options(words, i, verb, f"docker {path}".strip()) if path else ((), (), i)
+    return Command(words, path, globals_, options, args, options_at)
+
+
+def _options(
+    words: tuple[str, ...], i: int, verb: grammar.Verb, what: str
+) -> tuple[tuple[Option, ...], tuple[str, ...], int]:
+    """pflag's reading of words[i:] for one verb: its options, its arguments, and where reading stopped
+    (the first argument, for a verb whose flags may not follow arguments and for the root)."""
+    options: list[Option] = []
+    args: list[str] = []
+    n = len(words)
+    while i < n:
+        word = words[i]
+        at = i
+        i += 1
+        if word == "--":
+            args += words[i:]
+            return tuple(options), tuple(args), n
+        if word.startswith("--"):
+            name, eq, value = word[2:].partition("=")
+            long = "--" + name
+            if not name or name.startswith("-") or verb.long_name(long) is None:
+                raise CommandLineError(f"{what} has no option {long}")
+            if eq:
+                options.append(Option(long, _checked(verb, long, value, what), at))
+            elif verb.takes_value(long):
+                if i >= n:
+                    raise CommandLineError(f"{what}: {long} needs a value")
+                options.append(Option(long, words[i], at))
+                i += 1
+            else:
+                options.append(Option(long, None, at))
             continue
-        if not positionals:
-            first_at = i - 1
-        positionals.append(arg)
-    return Command(verb, options, positionals, options_at, first_at)
+        if word.startswith("-") and len(word) > 1:
+            letters = word[1:]
+            while letters:
+                long_name = verb.long_name("-" + letters[0])
+                if long_name is None:
+                    raise CommandLineError(f"{what} has no option -{letters[0]} (in {word})")
+                if len(letters) > 1 and letters[1] == "=":
+                    options.append(Option(long_name, _checked(verb, long_name, letters[2:], what), at))
+                    break
+                if verb.takes_value(long_name):
+                    if len(letters) > 1:
+                        options.append(Option(long_name, letters[1:], at))
+                    elif i < n:
+                        options.append(Option(long_name, words[i], at))
+                        i += 1
+                    else:
+                        raise CommandLineError(f"{what}: -{letters[0]} ({long_name}) needs a value")
+                    break
+                options.append(Option(long_name, None, at))
+                letters = letters[1:]
+            continue
+        if not verb.interspersed:
+            # The verb's arguments begin here, and everything after them is theirs (run's command, …).
+            return tuple(options), (word, *words[i:]) if verb.path else (), at
+        args.append(word)
+    return tuple(options), tuple(args), n
+
+
+def _checked(verb: grammar.Verb, long: str, value: str, what: str) -> str:
+    if not verb.takes_value(long) and value not in _TRUE | _FALSE:
+        raise CommandLineError(f"{what}: {long} is true or false, not {value!r}")
+    return value
+
+
+# -- what a command means --------------------------------------------------------------------------
+
+CREATES = ("container run", "container create", "volume create", "network create")  # these carry our label
+_ACTS_ON_CONTAINER = {
+    "container attach", "container start", "container exec", "container stop", "container rm",
+    "container restart", "container kill", "container pause", "container unpause", "container port",
+    "container logs", "container rename", "container wait", "container top", "container inspect",
+    "container commit", "container diff", "container stats", "container update", "container export", "inspect",
+}  # fmt: skip
+PRUNES = ("container prune", "volume prune", "network prune", "image prune", "system prune", "builder prune")
 
 
 def target_container(argv: Sequence[str]) -> str | None:
@@ -159,12 +179,37 @@ def target_container(argv: Sequence[str]) -> str | None:
     cmd = parse(argv)
     if cmd is None:
         return None
-    if cmd.verb in ("run", "create"):
-        names = cmd.option("--name")
+    if cmd.path in ("container run", "container create"):
+        names = cmd.values("--name")
         return names[-1] if names else None
-    if cmd.verb in _ACTS_ON_CONTAINER and cmd.positionals:
-        return cmd.positionals[0]
+    if cmd.path in _ACTS_ON_CONTAINER and cmd.args:
+        return cmd.args[0]
     return None
+
+
+def bind_source(spec: str) -> tuple[str, str] | None:
+    """What `-v SPEC` mounts from: ("bind", host path) or ("volume", name); None for an anonymous volume."""
+    source, sep, _ = spec.partition(":")
+    if not sep or not source:
+        return None
+    if source.startswith(_VOLUME_NAME_START) and "/" not in source:
+        return "volume", source
+    return "bind", source
+
+
+def mount_fields(spec: str) -> list[tuple[str, str | None]]:
+    """`--mount` is CSV of key=value (keys case-insensitive, `readonly` alone is a key): as the client reads it."""
+    import csv
+
+    try:
+        [row] = list(csv.reader([spec], strict=True)) or [[]]
+    except (csv.Error, ValueError):
+        raise CommandLineError(f"--mount {spec!r} is not comma-separated key=value fields") from None
+    out: list[tuple[str, str | None]] = []
+    for item in row:
+        key, eq, value = item.partition("=")
+        out.append((key.strip().lower(), value if eq else None))
+    return out
 
 
 def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
@@ -173,32 +218,46 @@ def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
     if cmd is None:
         return []
     out: list[tuple[str, str]] = []
-    if cmd.verb in ("run", "create"):
-        out += [("container", n) for n in cmd.option("--name")]
-        for spec in cmd.option("-v", "--volume"):
-            source = spec.split(":", 1)[0]
-            if ":" in spec and source and not source.startswith(("/", ".", "~")):
-                out.append(("volume", source))
-        for spec in cmd.option("--mount"):
-            fields = dict(p.split("=", 1) for p in spec.split(",") if "=" in p)
+    if cmd.path in ("container run", "container create"):
+        out += [("container", n) for n in cmd.values("--name")]
+        for spec in cmd.values("--volume"):
+            source = bind_source(spec)
+            if source and source[0] == "volume":
+                out.append(("volume", source[1]))
+        for spec in cmd.values("--mount"):
+            fields = dict(mount_fields(spec))
             named = fields.get("source") or fields.get("src")
-            if fields.get("type", "volume") == "volume" and named:
+            if (fields.get("type") or "volume").lower() == "volume" and named:
                 out.append(("volume", named))
-    elif cmd.verb == "volume create":
-        out += [("volume", n) for n in cmd.option("--name") + cmd.positionals[:1]]
-    elif cmd.verb == "network create":
-        out += [("network", n) for n in cmd.positionals[:1]]
-    elif cmd.verb in ("rename", "container rename") and len(cmd.positionals) == 2:
-        out.append(("container", cmd.positionals[1]))
+    elif cmd.path == "volume create":
+        out += [("volume", n) for n in [*cmd.values("--name"), *cmd.args[:1]]]
+    elif cmd.path == "network create":
+        out += [("network", n) for n in cmd.args[:1]]
+    elif cmd.path == "container rename" and len(cmd.args) == 2:
+        out.append(("container", cmd.args[1]))
     return out
-
-
-LABELLED = ("run", "create", "volume create", "network create")
 
 
 def with_label(argv: Sequence[str], label: str) -> list[str]:
     """argv with `--label LABEL` added where the command creates a container, volume or network."""
     cmd = parse(argv)
-    if cmd is None or cmd.verb not in LABELLED:
+    if cmd is None or cmd.path not in CREATES:
         return list(argv)
     return [*argv[: cmd.options_at], "--label", label, *argv[cmd.options_at :]]
+
+
+def detach_keys(argv: Sequence[str]) -> tuple[str, ...]:
+    """The keys that detach this command's client: `--detach-keys` if given, else Ctrl+P,Ctrl+Q."""
+    cmd = parse(argv)
+    keys = cmd.values("--detach-keys") if cmd else []
+    return tuple(keys[-1].split(",")) if keys else ("ctrl-p", "ctrl-q")
+
+
+def removes_containers(argv: Sequence[str]) -> bool:
+    cmd = parse(argv)
+    return cmd is not None and cmd.path in ("container rm", "container prune", "system prune")
+
+
+def prunes(argv: Sequence[str]) -> bool:
+    cmd = parse(argv)
+    return cmd is not None and cmd.path in PRUNES

@@ -18,6 +18,7 @@ from dockersim import kit, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockerError, DockersimError, ParseError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
+from dockersim.policy import Policy
 from dockersim.results import StepResult
 from dockersim.runner import RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
@@ -156,7 +157,7 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float) 
     return out
 
 
-def run_session(run: GradingRun, path: Path, workspace: Path, notes: list[str]) -> list[StepResult]:
+def run_session(run: GradingRun, path: Path, workspace: Path, policy: Policy, notes: list[str]) -> list[StepResult]:
     """session.yaml: tty steps in scenario syntax, each command vetted like a line of commands.sh."""
     try:
         scenario = parse_scenario(path.read_text(encoding="utf-8", errors="replace"), path.name)
@@ -169,7 +170,7 @@ def run_session(run: GradingRun, path: Path, workspace: Path, notes: list[str]) 
         if step.run is None:
             notes.append(f"{path.name}:{step.line}: only `run:` steps run in a session (no shell)")
             continue
-        [line] = submission.read_commands(shlex.join(step.run), workspace) or [submission.Line(step.line, "")]
+        [line] = submission.read_commands(shlex.join(step.run), workspace, policy) or [submission.Line(step.line, "")]
         if line.refused:
             notes.append(f"{path.name}:{step.line}: refused: {line.refused}")
             continue
@@ -195,13 +196,13 @@ def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces
     commands = folder / spec.submission
     deadline = time.monotonic() + spec.time_limit
     if commands.is_file():
-        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace)
+        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace, spec.policy)
         grade.lines = run_commands(docker, lines, deadline)
     else:
         grade.notes.append(f"no {spec.submission} in the submission")
     session = folder / spec.session
     if session.is_file():
-        grade.session = run_session(run, session, workspace, grade.notes)
+        grade.session = run_session(run, session, workspace, spec.policy, grade.notes)
     grade.checks = evaluate(run, spec.checks, spec.settle)
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them

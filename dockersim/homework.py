@@ -13,10 +13,13 @@ from typing import Any
 from dockersim.checks import Check, parse_check
 from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
+from dockersim.policy import DEFAULT, Policy, widened
 from dockersim.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
 from dockersim.yamlsource import LList, LMap, load_yaml, read_source
 
-TOP_KEYS = ("schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "checks")
+TOP_KEYS = (
+    "schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "allow", "checks",
+)  # fmt: skip
 CHECK_KEYS = ("name", "points", "hidden", "hint", "check", "probe")
 
 
@@ -42,6 +45,7 @@ class Spec:
     session: str = "session.yaml"
     time_limit: float = 300.0
     settle: float = 60.0  # seconds the checks may take to come true after the submission ran
+    policy: Policy = DEFAULT  # what a submission may run: the built-in allow-list, widened by `allow:`
 
     @property
     def max_points(self) -> int:
@@ -88,6 +92,8 @@ def parse_spec(text: str, path: str) -> Spec:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ScenarioError(f"{key} should be a number of seconds above 0", path, doc.lines[key])
             setattr(spec, key, float(value))
+    if "allow" in doc:
+        spec.policy = _allow(doc["allow"], path, doc.lines["allow"])
     raw_checks = doc.get("checks")
     if not isinstance(raw_checks, LList) or not raw_checks:
         raise ScenarioError("checks should be a non-empty list", path, doc.lines.get("checks", 1))
@@ -119,3 +125,13 @@ def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
     hint = text_of(raw["hint"], path, raw.lines["hint"], "hint") if "hint" in raw else None
     check = parse_check(raw[kinds[0]], path, raw.lines[kinds[0]])
     return GradedCheck(index, name, points, check, line, hidden, hint)
+
+
+def _allow(raw: Any, path: str, line: int) -> Policy:
+    """`allow:` — docker verbs and flags this homework needs beyond the built-in list."""
+    if not isinstance(raw, LList) or not raw or not all(isinstance(e, str) for e in raw):
+        raise ScenarioError("allow should be a list such as ['docker commit', 'docker run --cap-add']", path, line)
+    for entry, entry_line in zip(raw, raw.lines):
+        for problem in widened([entry])[1]:
+            raise ScenarioError(problem, path, entry_line)
+    return widened(raw)[0]

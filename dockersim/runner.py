@@ -238,11 +238,7 @@ class ScenarioRun:
     def _note_anonymous_volumes(self, step: Step) -> None:
         """Before a step that may remove our containers, remember their anonymous volumes: `docker rm`
         without -v leaves them behind, unlabelled."""
-        removes = step.shell is not None or (
-            step.run is not None
-            and (cmd := commandline.parse(step.run)) is not None
-            and cmd.verb in ("rm", "container prune", "system prune")
-        )
+        removes = step.shell is not None or (step.run is not None and commandline.removes_containers(step.run))
         if not removes:
             return
         mounts = self.docker.call(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from dockersim import placeholders
+from dockersim import commandline, placeholders
 from dockersim.checks import Check, parse_check
 from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
@@ -82,20 +82,10 @@ class Step:
             return shlex.join(self.run)
         return self.shell or ""
 
-    def detach_keys(self) -> tuple[str, ...]:
-        """The keys that detach this step's client: `--detach-keys` if the command sets it, else Ctrl+P,Ctrl+Q."""
-        argv = self.run or []
-        for i, arg in enumerate(argv):
-            if arg == "--detach-keys" and i + 1 < len(argv):
-                return tuple(argv[i + 1].split(","))
-            if arg.startswith("--detach-keys="):
-                return tuple(arg.split("=", 1)[1].split(","))
-        return ("ctrl-p", "ctrl-q")
-
     def ends_with_detach(self) -> bool:
         keys = [a for a in self.tty or [] if a.kind == "keys"]
         pressed: tuple[str, ...] = keys[-1].keys if keys else ()
-        sequence = self.detach_keys()
+        sequence = commandline.detach_keys(self.run or [])
         return bool(pressed) and pressed[-len(sequence) :] == sequence
 
 
@@ -269,6 +259,10 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
         except ValueError as e:
             raise ScenarioError(f"run cannot be split into words: {e}", path, at("run")) from None
         _templates_ok(raw["run"], path, at("run", line), images, captured)
+        try:
+            commandline.parse(step.run)  # a flag or verb the client does not have fails here, not on the engine
+        except commandline.CommandLineError as e:
+            raise ScenarioError(str(e), path, at("run")) from None
     if "shell" in raw:
         if not isinstance(raw["shell"], str) or not raw["shell"].strip():
             raise ScenarioError("shell should be a script", path, at("shell"))
@@ -313,8 +307,9 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
 
 def _looks_destructive(step: Step) -> bool:
     """Acts on objects the scenario did not make: prune, or a command over `$(docker ps …)`."""
-    words = step.run or (step.shell or "").split()
-    return "prune" in words or "$(docker" in (step.shell or "")
+    if step.run is not None:
+        return commandline.prunes(step.run)
+    return "prune" in (step.shell or "").split() or "$(docker" in (step.shell or "")
 
 
 def _exit(value: Any, path: str, line: int) -> ExitSpec:

@@ -208,3 +208,40 @@ def test_a_missing_host_program_is_the_step_s_failure_not_the_engine_s(engine: D
     assert done.returncode == 1
     assert "FAIL" in done.stdout and "cannot run 'no-such-program-xyz': no such program" in done.stdout
     assert "engine could not be asked" not in done.stdout
+
+
+CREATING = """\
+schema_version: 1
+images: {busybox: busybox}
+steps:
+  - run: docker network create --internal ds_net_internal
+  - run: docker network create ds_net_after --internal -d bridge --label course=x
+  - run: docker volume create -d local --label a=b ds_vol_flags
+  - run: docker volume create ds_vol_after --label a=b
+  - run: docker container create -it --name ds_ctr_flags --network ds_net_internal -v ds_vol_run:/d {image.busybox}
+  - run: docker run -dit --name=ds_ctr_mount --mount type=volume,src=ds_vol_mount,dst=/m {image.busybox}
+"""
+CREATED = {"network": ["ds_net_internal", "ds_net_after"], "container": ["ds_ctr_flags", "ds_ctr_mount"],
+           "volume": ["ds_vol_flags", "ds_vol_after", "ds_vol_run", "ds_vol_mount"]}  # fmt: skip
+
+
+def test_every_creating_verb_is_clash_checked_and_cleaned_whatever_its_flags(
+    engine: Docker, images: dict[str, str], tmp_path: Path
+) -> None:
+    f = tmp_path / "creating.yaml"
+    f.write_text(CREATING)
+    before = Inventory.read(engine)
+    done = dockersim("run", *IMAGE_MAP, str(f))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert Inventory.read(engine) == before  # all of it removed, networks too
+    for kind, names in CREATED.items():  # and a learner's own object of any of these names is a clash
+        for name in names:
+            args = {"network": ["network", "create"], "volume": ["volume", "create"], "container": ["create", "--name"]}
+            engine.call([*args[kind], name, *([images["busybox"]] if kind == "container" else [])])
+            try:
+                clash = dockersim("run", *IMAGE_MAP, str(f))
+                assert clash.returncode == 2 and f"{kind} {name}" in clash.stderr, (name, clash.stderr)
+            finally:
+                rm = {"network": ["network", "rm"], "volume": ["volume", "rm"], "container": ["rm", "-f"]}
+                engine.call([*rm[kind], name], check=False)
+    assert Inventory.read(engine) == before

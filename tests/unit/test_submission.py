@@ -20,20 +20,30 @@ def one(text: str, ws: Path) -> list[str] | str:
 
 def test_continuations_comments_and_blank_lines(tmp_path: Path) -> None:
     lines = read_commands("# a comment\n\ndocker run -d \\\n  --name x \\\n  busybox  # trailing\n", tmp_path)
-    assert [(line.number, line.argv) for line in lines] == [(3, ["docker", "run", "-d", "--name", "x", "busybox"])]
+    assert [(line.number, line.argv) for line in lines] == [
+        (3, ["docker", "container", "run", "--detach", "--name=x", "busybox"])]  # fmt: skip
 
 
 def test_host_paths_are_rerooted_into_the_workspace(tmp_path: Path) -> None:
     ws = tmp_path.resolve()
-    assert one("docker run -v /home/db:/var/lib/mysql m", ws) == [
-        "docker", "run", "-v", f"{ws}/home/db:/var/lib/mysql", "m"]  # fmt: skip
-    assert one("docker run --volume=/etc:/e m", ws) == ["docker", "run", f"--volume={ws}/etc:/e", "m"]
-    assert one("docker run -v./rel:/r m", ws) == ["docker", "run", f"-v{ws}/rel:/r", "m"]
+    run = ["docker", "container", "run"]
+    assert one("docker run -v /home/db:/var/lib/mysql m", ws) == [*run, f"--volume={ws}/home/db:/var/lib/mysql", "m"]
+    assert one("docker run --volume=/etc:/e m", ws) == [*run, f"--volume={ws}/etc:/e", "m"]
+    assert one("docker run -v./rel:/r m", ws) == [*run, f"--volume={ws}/rel:/r", "m"]
     assert one("docker run --mount type=bind,source=/a,target=/b m", ws) == [
-        "docker", "run", "--mount", f"type=bind,source={ws}/a,target=/b", "m"]  # fmt: skip
+        *run, f"--mount=type=bind,source={ws}/a,target=/b", "m"]  # fmt: skip
     # Named volumes, volume mounts and the container's own command are left alone.
     argv = "docker run -v myvolume:/root --mount source=v,target=/t m echo -v /x:/y"
-    assert one(argv, ws) == argv.split()
+    assert one(argv, ws) == [
+        *run,
+        "--volume=myvolume:/root",
+        "--mount=source=v,target=/t",
+        "--",
+        "m",
+        "echo",
+        "-v",
+        "/x:/y",
+    ]
 
 
 def test_paths_that_lead_out_are_refused(tmp_path: Path) -> None:
@@ -54,24 +64,24 @@ def test_paths_that_lead_out_are_refused(tmp_path: Path) -> None:
         ("docker run $(id) m", "only $(docker ps -a -q)"),
         ("docker run -e A=$HOME m", "shell variables"),
         ("docker run -e A=${HOME} m", "shell variables"),
-        ("docker -H tcp://x:2375 ps", "-H would reach another engine"),
+        ("docker -H tcp://x:2375 ps", "--host would reach another engine"),
         ("docker --context prod ps", "--context would reach another engine"),
-        ("docker context use prod", "docker context is not allowed"),
+        ("docker context use prod", "docker context use is not allowed"),
         ("docker run --privileged m", "--privileged"),
         ("docker run --cap-add=NET_ADMIN m", "--cap-add"),
         ("docker run --device /dev/sda m", "--device"),
         ("docker run --security-opt seccomp=unconfined m", "--security-opt"),
-        ("docker run --pid host m", "--pid host"),
-        ("docker run --network=host m", "--network host"),
-        ("docker run --net host m", "--net host"),
-        ("docker run --ipc=host m", "--ipc host"),
-        ("docker run --uts host m", "--uts host"),
-        ("docker run --userns=host m", "--userns host"),
-        ("docker run -v /var/run/docker.sock:/s m", "docker socket"),
-        ("docker run --mount type=bind,source=/run/docker.sock,target=/s m", "docker socket"),
+        ("docker run --pid host m", "--pid would share a namespace"),
+        ("docker run --network=host m", "the host's network"),
+        ("docker run --net host m", "the host's network"),
+        ("docker run --ipc=host m", "--ipc would share a namespace"),
+        ("docker run --uts host m", "--uts would share a namespace"),
+        ("docker run --userns=host m", "--userns would share a namespace"),
+        ("docker run -v /var/run/docker.sock:/s m", "engine's socket"),
+        ("docker run --mount type=bind,source=/run/docker.sock,target=/s m", "engine's socket"),
         ("docker run --env-file /etc/environment m", "--env-file"),
-        ("docker cp c:/etc/passwd /tmp/x", "docker cp is not allowed"),
-        ("docker build /", "docker build is not allowed"),
+        ("docker cp c:/etc/passwd /tmp/x", "docker container cp is not allowed"),
+        ("docker build /", "docker image build is not allowed"),
         ("docker run 'unclosed m", "cannot be split"),
     ],
 )
@@ -84,8 +94,8 @@ def test_substitutions_become_the_engine_s_ids(tmp_path: Path) -> None:
     argv = one("docker stop $(docker ps -a -q)", tmp_path)
     assert isinstance(argv, list)
     marks = substitution_marks(argv)
-    assert list(marks.values()) == [["ps", "-a", "-q"]]
-    assert expand(argv, {m: ["abc", "def"] for m in marks}) == ["docker", "stop", "abc", "def"]
+    assert list(marks.values()) == [["container", "ls", "--all", "--quiet"]]
+    assert expand(argv, {m: ["abc", "def"] for m in marks}) == ["docker", "container", "stop", "abc", "def"]
 
 
 def test_example_hostile_submission_is_refused_but_its_first_line(tmp_path: Path) -> None:
