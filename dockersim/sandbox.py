@@ -4,10 +4,14 @@ exec root, pidfile, socket and default bridge.
 In its namespace the default bridge is 172.17.0.0/16 as on a fresh engine, its published ports never
 clash with the host's or another sandbox's, and its containers reach Debian's archive through a veth
 pair and NAT. Its published ports answer on the namespace's address (`engine_host`).
+
+An isolated sandbox (grading) also runs dockerd in a private mount namespace on a throwaway root and
+with user namespaces: a container's bind of /etc finds a copy, and its root is an unprivileged host uid.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -22,6 +26,79 @@ from dockersim.errors import DockersimError
 STATE_ROOT = Path(os.environ.get("DOCKERSIM_STATE", "/var/lib/dockersim"))
 RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN", "/run/dockersim"))
 SUBNET = "10.213"  # 10.213.<slot>.0/30 links each sandbox's namespace to the host
+REMAP_FIRST = 100000  # an isolated sandbox's containers run as host uids/gids from here, 65536 per slot
+REMAP_COUNT = 65536
+
+# Runs as root in the sandbox's network namespace and a new private mount namespace, so that nothing it
+# mounts is seen by the host and everything goes when the last process in it ends. It builds a root on a
+# fresh tmpfs and pivots into it (not chroot: runc's own pivot_root fails under a chroot), then execs
+# dockerd. Arguments: the new root's mount point, the remap's first id and count, the number of host
+# folders to bind, those folders, then dockerd's argv. The folders (run dir, data root, shared ones) are
+# bound at the same paths as on the host, so that the socket, the pidfile and bind sources agree.
+_ISOLATE = r"""
+set -eu
+root=$1 first=$2 count=$3 binds=$4
+shift 4
+mount -t tmpfs -o mode=0755 dockersim-root "$root"
+cd "$root"
+mkdir usr etc proc sys dev tmp var run root .oldroot
+chmod 1777 tmp
+chmod 0700 root
+ln -s usr/bin bin
+ln -s usr/sbin sbin
+ln -s usr/lib lib
+ln -s usr/lib64 lib64
+mount --bind /usr usr
+mount -o remount,bind,ro usr
+
+# /etc: only what dockerd, containerd, runc and iptables read; the host's is never written.
+for f in resolv.conf hosts hostname nsswitch.conf host.conf ld.so.cache protocols services ethertypes; do
+  if [ -e "/etc/$f" ]; then cp -L "/etc/$f" "etc/$f"; fi
+done
+mkdir etc/alternatives etc/docker
+for alt in /etc/alternatives/iptables* /etc/alternatives/ip6tables*; do
+  if [ -L "$alt" ]; then cp -P "$alt" etc/alternatives/; fi
+done
+if [ -e /etc/ssl/certs/ca-certificates.crt ]; then
+  mkdir -p etc/ssl/certs
+  cp -L /etc/ssl/certs/ca-certificates.crt etc/ssl/certs/
+fi
+grep -v '^dockremap:' /etc/passwd > etc/passwd || true
+grep -v '^dockremap:' /etc/group > etc/group || true
+echo "dockremap:x:$first:$first:dockersim user namespace:/nonexistent:/usr/sbin/nologin" >> etc/passwd
+echo "dockremap:x:$first:" >> etc/group
+echo "dockremap:$first:$count" > etc/subuid
+echo "dockremap:$first:$count" > etc/subgid
+
+mount -t proc proc proc
+mount --rbind /sys sys
+mount -t tmpfs -o mode=0755,nosuid dockersim-dev dev
+for d in null zero full random urandom tty; do
+  touch "dev/$d"
+  mount --bind "/dev/$d" "dev/$d"
+done
+mkdir dev/pts dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts dev/pts
+ln -s pts/ptmx dev/ptmx
+mount -t tmpfs -o mode=1777,nosuid,nodev shm dev/shm
+ln -s /proc/self/fd dev/fd
+ln -s /proc/self/fd/0 dev/stdin
+ln -s /proc/self/fd/1 dev/stdout
+ln -s /proc/self/fd/2 dev/stderr
+
+while [ "$binds" -gt 0 ]; do
+  mkdir -p "$root$1"
+  mount --bind "$1" "$root$1"
+  shift
+  binds=$((binds - 1))
+done
+
+pivot_root . .oldroot
+cd /
+umount -l /.oldroot
+rmdir /.oldroot
+exec "$@"
+"""
 
 
 class SandboxError(DockersimError):
@@ -36,10 +113,44 @@ def _run(argv: list[str], check: bool = True) -> subprocess.CompletedProcess[str
     return done
 
 
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _in_namespace(mntns: str) -> set[int]:
+    """The live processes whose mount namespace is `mntns` (as /proc/PID/ns/mnt reads: `mnt:[ID]`)."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.readlink(entry / "ns" / "mnt") == mntns:
+                    found.add(int(entry.name))
+            except OSError:  # gone meanwhile, or a zombie
+                continue
+    return found
+
+
+def _in_cgroup(name: str) -> set[int]:
+    """The live processes in the cgroup `/name` or below it, in any hierarchy (v1 or v2)."""
+    found: set[int] = set()
+    top = Path("/sys/fs/cgroup")
+    for procs in [*top.glob(f"{name}/**/cgroup.procs"), *top.glob(f"*/{name}/**/cgroup.procs")]:
+        try:
+            found.update(int(line) for line in procs.read_text().split())
+        except OSError:  # removed meanwhile
+            continue
+    return {pid for pid in found if _alive(pid)}
+
+
 @dataclass(frozen=True)
 class Sandbox:
     name: str = "default"
     slot: int = 0  # picks the namespace's link subnet and interface names; one per sandbox running at once
+    isolated: bool = False  # a throwaway root and user namespaces (grading); `run --sandbox` binds host folders
+    shared: tuple[Path, ...] = ()  # host folders an isolated sandbox's containers may bind, at the same paths
 
     @property
     def netns(self) -> str:
@@ -74,6 +185,15 @@ class Sandbox:
     def engine_host(self) -> str:
         """The namespace's end of the link: where the sandbox's published ports answer."""
         return f"{SUBNET}.{self.slot}.2"
+
+    @property
+    def remap_root(self) -> int:
+        """The host uid and gid that root in this sandbox's containers is (chown a bind source to it)."""
+        return REMAP_FIRST + self.slot * REMAP_COUNT if self.isolated else 0
+
+    @property
+    def _mntns_file(self) -> Path:
+        return self.run_dir / "mntns"
 
     @property
     def _veth(self) -> tuple[str, str]:
@@ -111,7 +231,8 @@ class Sandbox:
             raise SandboxError("a sandbox engine needs Linux (dockerd in its own network namespace)")
         if os.geteuid() != 0:
             raise SandboxError("a sandbox engine needs root: it starts dockerd and a network namespace")
-        missing = [tool for tool in ("dockerd", "ip", "nsenter", "iptables") if shutil.which(tool) is None]
+        tools = ("dockerd", "ip", "nsenter", "iptables", *(("unshare", "pivot_root") if self.isolated else ()))
+        missing = [tool for tool in tools if shutil.which(tool) is None]
         if missing:
             raise SandboxError(f"a sandbox engine needs {', '.join(missing)} (apt-get install docker.io iproute2)")
 
@@ -128,8 +249,7 @@ class Sandbox:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.data_root.mkdir(parents=True, exist_ok=True)
         log = open(self.run_dir / "dockerd.log", "ab")  # noqa: SIM115 - dockerd writes to it while it runs
-        argv = [
-            "nsenter", f"--net=/run/netns/{self.netns}",  # only the network: `ip netns exec` would hide cgroups
+        dockerd = [
             "dockerd",
             "--data-root", str(self.data_root / "data"),
             "--exec-root", str(self.run_dir / "exec"),
@@ -139,20 +259,48 @@ class Sandbox:
             "--insecure-registry", f"{SUBNET}.0.0/16",  # the kit registry, served on host_ip
             "--log-level", "warn",
         ]  # fmt: skip
-        subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        if self.isolated:
+            dockerd = self._isolate([*dockerd, "--userns-remap", "dockremap"])
+        # Only the network namespace: `ip netns exec` would hide cgroups.
+        argv = ["nsenter", f"--net=/run/netns/{self.netns}", *dockerd]
+        proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
         deadline = time.monotonic() + timeout
         while self.version() is None:
-            if time.monotonic() >= deadline:
+            ended = proc.poll() is not None
+            if ended or time.monotonic() >= deadline:
                 tail = (self.run_dir / "dockerd.log").read_text(errors="replace").strip().splitlines()[-1:]
                 self.down()
-                raise SandboxError(f"the sandbox's dockerd did not answer within {timeout:g}s: {' '.join(tail)}")
+                why = "exited" if ended else f"did not answer within {timeout:g}s"
+                raise SandboxError(f"the sandbox's dockerd {why}: {' '.join(tail)}")
             time.sleep(0.1)  # poll: until the new daemon answers on its socket, bounded by the deadline
+        if self.isolated:
+            self._mntns_file.write_text(os.readlink(f"/proc/{proc.pid}/ns/mnt") + "\n")
         return True
+
+    def _isolate(self, dockerd: list[str]) -> list[str]:
+        """dockerd's argv wrapped to start in a private mount namespace on a throwaway root (see _ISOLATE)."""
+        rootfs = self.run_dir / "rootfs"
+        rootfs.mkdir(exist_ok=True)
+        for folder in self.shared:
+            folder.mkdir(parents=True, exist_ok=True)
+        binds: list[str] = []
+        for folder in (self.run_dir, self.data_root, *self.shared):
+            # As given and as resolved: a symlink on the way (/var/run) is not in the new root.
+            for path in (os.path.abspath(folder), str(folder.resolve())):
+                if path not in binds:
+                    binds.append(path)
+        return [
+            "unshare", "--mount", "--propagation", "private",
+            "sh", "-c", _ISOLATE, "dockersim-isolate",
+            str(rootfs), str(self.remap_root), str(REMAP_COUNT), str(len(binds)), *binds,
+            *dockerd,
+        ]  # fmt: skip
 
     def down(self, purge: bool = False, timeout: float = 60.0) -> None:
         """Stop dockerd (it stops its containers), remove the namespace and the rules; purge: the data too."""
         pid = self.pid()
+        mntns = self._mntns()
         if pid is not None:
             os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
@@ -160,9 +308,41 @@ class Sandbox:
                 time.sleep(0.1)  # poll: dockerd stopping its containers, bounded by the deadline
             if self.pid() is not None:
                 os.kill(pid, signal.SIGKILL)
+        self._end_leftovers(mntns, timeout)
         self._network_down()
         if purge and self.data_root.exists():
             shutil.rmtree(self.data_root)
+
+    def _mntns(self) -> str | None:
+        """The mount namespace an isolated dockerd started in, while something of this sandbox is in it."""
+        try:
+            mntns = self._mntns_file.read_text().strip()
+        except OSError:
+            return None
+        # Namespace ids are reused once freed: trust the record only while dockerd, its containerd or a
+        # shim (their argv names this run dir) is still in that namespace.
+        marker = str(self.run_dir.resolve()).encode()
+        for pid in _in_namespace(mntns):
+            try:
+                if marker in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    return mntns
+            except OSError:
+                continue
+        self._mntns_file.unlink(missing_ok=True)
+        return None
+
+    def _end_leftovers(self, mntns: str | None, timeout: float) -> None:
+        """Kill what a dockerd that did not stop cleanly left: containers (in its cgroup parent), and shims
+        in an isolated dockerd's mount namespace, which goes, with its mounts, when the last of them ends."""
+        deadline = time.monotonic() + timeout
+        while left := _in_cgroup(f"dockersim-{self.name}") | (_in_namespace(mntns) if mntns else set()):
+            if time.monotonic() >= deadline:
+                raise SandboxError(f"processes {sorted(left)} of the sandbox {self.name} outlived {timeout:g}s")
+            for pid in left:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)  # poll: killed processes ending, bounded by the deadline
+        self._mntns_file.unlink(missing_ok=True)
 
     # -- the link between the namespace and the host -----------------------------------------------
 
@@ -201,3 +381,10 @@ class Sandbox:
         host_if, _ = self._veth
         _run(["ip", "link", "del", host_if], check=False)  # removes its peer too
         _run(["ip", "netns", "del", self.netns], check=False)
+
+
+def running() -> list[str]:
+    """The names of the sandbox engines whose dockerd runs now (`run --sandbox`'s, grading's)."""
+    if not RUN_ROOT.is_dir():
+        return []
+    return sorted(d.name for d in RUN_ROOT.iterdir() if d.is_dir() and Sandbox(d.name).pid() is not None)
