@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pexpect
@@ -234,7 +235,7 @@ def grading(jobs_list: list[int]) -> list[list[str]]:
         out = tempfile.mkdtemp(prefix="bench-grades-")
         argv = [sys.executable, "-m", "dockersim", "grade", "--jobs", str(jobs), "--out", out, str(hw / "spec.yaml"),
                 *folders]  # fmt: skip
-        seconds[jobs] = timed(lambda argv=argv: subprocess.run(argv, capture_output=True, check=True, cwd=ROOT))
+        seconds[jobs] = timed(partial(subprocess.run, argv, capture_output=True, check=True, cwd=ROOT))
     one = seconds[jobs_list[0]]
     return [[f"grading {len(folders)} example submissions, --jobs {jobs}", f"{s:.1f}s",
              f"{one:.1f}s (--jobs {jobs_list[0]})", f"{one / s:.2f}× throughput", "", ""]

@@ -9,7 +9,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 from dockersim.errors import ScenarioError
 from dockersim.snapshot import Snapshot
@@ -562,7 +562,7 @@ def _bool(spec: LMap, key: str, path: str) -> bool:
     return value
 
 
-Check = Union[ContainerCheck, ImageCheck, VolumeCheck, CountCheck, HttpCheck, HostFileCheck, ExecCheck]
+Check = ContainerCheck | ImageCheck | VolumeCheck | CountCheck | HttpCheck | HostFileCheck | ExecCheck
 
 CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of precedence
     "container": ContainerCheck.parse,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sys
+import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
@@ -17,17 +18,20 @@ import click
 from tabulate import tabulate
 
 from dockersim import __version__, kit
+from dockersim.batch import Interrupted, Plan, run_scenarios
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.messages import default_lang
+from dockersim.ownership import orphans, reap_dead, remove
 from dockersim.report.files import slug, write_junit, write_recordings
 from dockersim.report.jsonout import write_json
 from dockersim.report.state import state_tables
 from dockersim.report.text import TextReporter
-from dockersim.results import RunReport, ScenarioResult
-from dockersim.runner import RunOptions, ScenarioRun, existing_names
+from dockersim.results import StepResult
+from dockersim.runner import RunOptions
 from dockersim.sandbox import Sandbox
-from dockersim.scenario import Scenario, load_scenario, pick, scenario_files
+from dockersim.sandbox import running as sandbox_running
+from dockersim.scenario import load_scenario, scenario_files
 from dockersim.snapshot import Snapshot
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,18 +39,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM: the run stops, cleans up, and exits 128 + the signal's number."""
-
-    def __init__(self, signum: int) -> None:
-        self.signum = signum
+_first_signal: float | None = None
+SIGNAL_BURST = 1.0  # seconds: signals this close to the first are the same request (a group's, a double tap)
 
 
 def _interrupted(signum: int, _frame: FrameType | None) -> None:
-    # A second signal, while cleaning up, ends dockersim at once.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    raise Interrupted(signum)
+    """The first SIGINT/SIGTERM stops the run, which cleans up; the same signal again at once (a supervisor
+    signalling the process and its group, Ctrl+C pressed twice) counts as one. A later one ends dockersim
+    at once, and the run's reaper removes what it made."""
+    global _first_signal
+    now = time.monotonic()
+    if _first_signal is None:
+        _first_signal = now
+        raise Interrupted(signum)
+    if now - _first_signal < SIGNAL_BURST:
+        return
+    os._exit(128 + signum)
 
 
 def entry_point() -> None:
@@ -203,48 +211,14 @@ def run(
         allow_destructive=allow_destructive,
         keep=keep,
     )
-    stop_sandbox: Sandbox | None = None
-    registry_host = "127.0.0.1"  # where the kit registry listens: an address the engine can reach
+    plan = Plan(options, docker_bin, context, sandbox, offline, replace)
+    events = TextReporter(verbose=verbose) if not as_json else _Quiet()
     try:
-        scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
-        if sandbox:
-            if context:
-                _fail("--sandbox and --context both name an engine: choose one")
-            box = Sandbox()
-            if box.up():
-                stop_sandbox = box  # this run started it, so this run stops it (its images stay cached)
-            docker = _docker(docker_bin, None, box)
-            options.engine_host = box.engine_host
-            registry_host = box.host_ip
-            options.allow_destructive = True  # the sandbox holds nothing but what runs make
-        else:
-            docker = _docker(docker_bin, context)
-        clashes = existing_names(docker, scenarios)
-        if clashes and not replace:
-            _fail(
-                "the engine already holds "
-                + ", ".join(clashes)
-                + "; the scenarios create these names (remove them, or pass --replace)"
-            )
-        if clashes:
-            _remove(docker, clashes)
-        report = RunReport(
-            engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
-        )
-        reporter = None if as_json else TextReporter(verbose=verbose)
-        with ExitStack() as stack:
-            refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
-            if not offline:
-                refs = _unpullable(docker, refs)
-            if refs:
-                stand_ins = stack.enter_context(kit.offline(docker, refs, _progress, registry_host))
-                options.image_map = {**stand_ins, **options.image_map}
-            code = _run_all(docker, scenarios, options, report, reporter)
+        report = run_scenarios([load_scenario(p) for p in scenario_files(list(paths))], plan, events)
     except DockersimError as e:
         _fail(str(e))
-    finally:
-        if stop_sandbox is not None:
-            stop_sandbox.down()
+    if report.interrupted:
+        click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)", err=True)
     if record_dir:
         for scenario in report.scenarios:
             write_recordings(Path(record_dir) / slug(Path(scenario.path).stem), scenario.steps, scenario.title)
@@ -252,77 +226,26 @@ def run(
         write_junit(Path(junit_file), report)
     if as_json:
         write_json(report)
-    elif reporter:
-        reporter.finish(report)
-    sys.exit(code if code else (0 if report.ok else EXIT_FAILED))
+    elif isinstance(events, TextReporter):
+        events.finish(report)
+    sys.exit(128 + report.interrupted if report.interrupted else (0 if report.ok else EXIT_FAILED))
 
 
-def _unpullable(docker: Docker, refs: set[str]) -> set[str]:
-    """The images that are neither on the engine nor to be pulled, and that the kit can stand in for."""
-    stand_ins = kit.stand_in_map()
-    out = set()
-    for ref in sorted(refs):
-        if docker.call(["image", "inspect", ref], check=False).status == 0:
-            continue
-        _progress(f"pulling {ref}")
-        pulled = docker.call(["pull", ref], check=False, timeout=900)
-        if pulled.status == 0:
-            continue
-        why = (pulled.stderr.strip().splitlines() or ["no answer"])[-1]
-        if ref in stand_ins:
-            _progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
-            out.add(ref)
-        else:
-            _progress(f"could not pull {ref} ({why}); steps that use it will fail")
-    return out
+class _Quiet:
+    """Events for --json: only progress, on stderr."""
+
+    def scenario_started(self, title: str, path: str) -> None:
+        pass
+
+    def step(self, result: StepResult) -> None:
+        pass
+
+    def progress(self, line: str) -> None:
+        _progress(line)
 
 
 def _progress(line: str) -> None:
     click.echo(f"  {line}", err=True)
-
-
-def _remove(docker: Docker, names: list[str]) -> None:
-    for item in names:
-        kind, name = item.split(" ", 1)
-        args = {"container": ["rm", "-f", "-v"], "volume": ["volume", "rm", "-f"], "network": ["network", "rm"]}
-        docker.call([*args[kind], name], check=False)
-
-
-def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
-    """Remove (or, with --keep, list) what the scenario made; an engine that went away is said, not raised."""
-    try:
-        if options.keep:
-            made = srun.created()
-            report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
-            report.kept += [f"volume {v}" for v in sorted(made.volumes)]
-        else:
-            report.removed += srun.cleanup()
-    except DockersimError as e:
-        report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
-
-
-def _run_all(
-    docker: Docker, scenarios: list[Scenario], options: RunOptions, report: RunReport, reporter: TextReporter | None
-) -> int:
-    try:
-        for scenario in scenarios:
-            title = pick(scenario.title, options.lang)
-            result = ScenarioResult(scenario.path, title)
-            report.scenarios.append(result)
-            if reporter:
-                reporter.scenario_started(title, scenario.path)
-            srun = ScenarioRun(docker, scenario, options)
-            try:
-                for step in srun.run_steps():
-                    result.steps.append(step)
-                    if reporter:
-                        reporter.step(step)
-            finally:
-                _finish(srun, options, report)
-    except Interrupted as e:
-        click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)", err=True)
-        return 128 + e.signum
-    return 0
 
 
 @main.command()
@@ -354,6 +277,35 @@ def state(docker_bin: str, context: str | None, as_json: bool) -> None:
     for d in snap.disagreements:
         click.echo(f"note: {d}")
     click.echo(f"\n({snap.calls} docker calls)")
+
+
+@main.command()
+@engine_options
+@click.option("--dry-run", is_flag=True, help="list what would be removed; remove nothing.")
+def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
+    """Remove what dockersim runs that died (killed, crashed, a reboot) left behind.
+
+    Only objects a dockersim run labelled, of runs whose process is gone; your own objects, and those of
+    runs still going in another terminal, are never touched. Every run does this at its start too.
+
+    \b
+    Examples:
+      dockersim clean --dry-run
+      dockersim clean
+    """
+    try:
+        removed = reap_dead(dry_run)
+        docker = _docker(docker_bin, context)
+        left = orphans(docker)
+        if dry_run:
+            removed += [f"container {c[:12]}" for c in left.containers] + [f"volume {v}" for v in left.volumes]
+            removed += [f"network {n[:12]}" for n in left.networks]
+        else:
+            removed += remove(docker, left)
+    except DockersimError as e:
+        _fail(str(e))
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
 
 
 @main.group()
@@ -445,7 +397,7 @@ def engine_down(purge: bool) -> None:
 @engine.command("status")
 @engine_options
 def engine_status(docker_bin: str, context: str | None) -> None:
-    """Say which engine a run would use, and whether it and the sandbox answer.
+    """Say which engine a run would use, whether it and the sandbox answer, and which grading engines run.
 
     \b
     Example:
@@ -453,6 +405,9 @@ def engine_status(docker_bin: str, context: str | None) -> None:
     """
     import os
 
+    leftovers = reap_dead()
+    if leftovers:
+        click.echo(f"removed what runs that died had left: {', '.join(leftovers)}")
     where = (
         f"context {context}"
         if context
@@ -472,6 +427,8 @@ def engine_status(docker_bin: str, context: str | None) -> None:
         )
     else:
         click.echo("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")
+    grading = [name for name in sandbox_running() if name != box.name]
+    click.echo(f"grading engines running: {', '.join(grading)}" if grading else "no grading engine runs")
 
 
 @main.command()

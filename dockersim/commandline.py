@@ -238,12 +238,14 @@ def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
-def with_label(argv: Sequence[str], label: str) -> list[str]:
-    """argv with `--label LABEL` added where the command creates a container, volume or network."""
+def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
+    """argv with `--label KEY=VALUE` for each label added where the command creates a container, volume or
+    network."""
     cmd = parse(argv)
     if cmd is None or cmd.path not in CREATES:
         return list(argv)
-    return [*argv[: cmd.options_at], "--label", label, *argv[cmd.options_at :]]
+    added = [word for label in labels for word in ("--label", label)]
+    return [*argv[: cmd.options_at], *added, *argv[cmd.options_at :]]
 
 
 def detach_keys(argv: Sequence[str]) -> tuple[str, ...]:

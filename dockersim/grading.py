@@ -4,6 +4,7 @@ the checks, teardown — and a Grade per student. Writing the gradebook and feed
 
 from __future__ import annotations
 
+import os
 import queue
 import shlex
 import shutil
@@ -18,6 +19,7 @@ from dockersim import kit, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockerError, DockersimError, ParseError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
+from dockersim.ownership import Ownership, empty, reap_dead
 from dockersim.policy import Policy
 from dockersim.results import StepResult
 from dockersim.runner import RunOptions, ScenarioRun
@@ -115,17 +117,6 @@ def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[
         time.sleep(0.5)  # poll: failing checks again until the settle deadline
 
 
-def reset(docker: Docker) -> None:
-    """Empty a grading engine of containers, volumes and networks (its images stay)."""
-    ids = docker.call(["ps", "-a", "-q"]).stdout.split()
-    if ids:
-        docker.call(["rm", "-f", "-v", *ids], timeout=300)
-    volumes = docker.call(["volume", "ls", "-q"]).stdout.split()
-    if volumes:
-        docker.call(["volume", "rm", "-f", *volumes], check=False)
-    docker.call(["network", "prune", "-f"], check=False)
-
-
 def prepare(docker: Docker, say: Callable[[str], None]) -> None:
     """The kit's stand-ins built in this engine and tagged with the names a submission uses (mysql:5.7 …):
     a grading engine is private, so there they may stand for the real images."""
@@ -185,7 +176,9 @@ def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces
     workspace = workspaces / student
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
-    reset(docker)
+    # Root in the isolated engine's containers is this host uid: it may write its own workspace, no other.
+    os.chown(workspace, box.remap_root, box.remap_root)
+    empty(docker)
     prepare(docker, lambda _line: None)
     grade = Grade(student, 0, spec.max_points)
     run = GradingRun(docker, spec, workspace, box.engine_host)
@@ -208,7 +201,7 @@ def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
         outcome.details = [d.replace(root, "") for d in outcome.details]
     grade.score = sum(c.earned for c in grade.checks)
-    reset(docker)
+    empty(docker)
     grade.seconds = time.monotonic() - start
     return grade
 
@@ -221,10 +214,20 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         todo.put((i, folder))
     grades: dict[int, Grade] = {}
     lock = threading.Lock()
-    workspaces = out / "workspaces"
+    workspaces = (out / "workspaces").resolve()
+    workspaces.mkdir(parents=True, exist_ok=True)
+    workspaces.chmod(0o755)  # the engines' remapped roots pass through to their own workspace
+    # The grading engines are this run's: if it dies, its reaper stops them (ownership.py).
+    ownership = Ownership(Docker(docker_bin))
+    leftovers = reap_dead()
+    if leftovers:
+        progress(f"removed what runs that died had left: {', '.join(leftovers)}")
 
     def worker(slot: int) -> None:
-        box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot)
+        # Isolated: the engine's files are a throwaway root but for the workspaces, and its root is not root.
+        box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,))
+        with lock:
+            ownership.note_sandbox(box.name, box.slot)
         box.up()
         docker = Docker(docker_bin, env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
         try:
@@ -248,6 +251,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for future in [pool.submit(worker, slot) for slot in range(min(jobs, len(folders)))]:
             future.result()
+    ownership.close()
     return [grades[i] for i in range(len(folders))]
 
 

@@ -158,7 +158,7 @@ def read_client(binary: str) -> dict[str, Any]:
             while todo:
                 helps = list(pool.map(lambda p: _help(binary, p.split(), env), todo))
                 found: list[str] = []
-                for path, text in zip(todo, helps):
+                for path, text in zip(todo, helps, strict=True):
                     verb, subcommands, named = parse_help(path, text)
                     verbs[path] = verb
                     # The first name an Aliases line gives is the command's own; the others stand for it.
@@ -168,7 +168,9 @@ def read_client(binary: str) -> dict[str, Any]:
                     found += [f"{path} {s}".strip() for s in subcommands]
                 todo = [p for p in found if p not in verbs]
             leaves = [p for p, v in verbs.items() if p and not v.group]
-            for path, spread in zip(leaves, pool.map(lambda p: _interspersed(binary, p.split(), env), leaves)):
+            for path, spread in zip(
+                leaves, pool.map(lambda p: _interspersed(binary, p.split(), env), leaves), strict=True
+            ):
                 verbs[path].interspersed = spread
     verbs[ROOT].interspersed = False
     return {

@@ -97,7 +97,7 @@ def parse_spec(text: str, path: str) -> Spec:
     raw_checks = doc.get("checks")
     if not isinstance(raw_checks, LList) or not raw_checks:
         raise ScenarioError("checks should be a non-empty list", path, doc.lines.get("checks", 1))
-    for i, (raw, line) in enumerate(zip(raw_checks, raw_checks.lines), start=1):
+    for i, (raw, line) in enumerate(zip(raw_checks, raw_checks.lines, strict=True), start=1):
         spec.checks.append(_graded(raw, i, path, line))
     return spec
 
@@ -131,7 +131,7 @@ def _allow(raw: Any, path: str, line: int) -> Policy:
     """`allow:` — docker verbs and flags this homework needs beyond the built-in list."""
     if not isinstance(raw, LList) or not raw or not all(isinstance(e, str) for e in raw):
         raise ScenarioError("allow should be a list such as ['docker commit', 'docker run --cap-add']", path, line)
-    for entry, entry_line in zip(raw, raw.lines):
+    for entry, entry_line in zip(raw, raw.lines, strict=True):
         for problem in widened([entry])[1]:
             raise ScenarioError(problem, path, entry_line)
     return widened(raw)[0]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.ownership import Ownership
 from dockersim.registry import KitRegistry
 
 KIT_DIR = Path(__file__).parent / "kit"
@@ -177,7 +178,11 @@ def _dockerfile(docker: Docker, recipe: Recipe, say: Callable[[str], None]) -> N
 
 @contextmanager
 def offline(
-    docker: Docker, refs: set[str], say: Callable[[str], None], registry_host: str = "127.0.0.1"
+    docker: Docker,
+    refs: set[str],
+    say: Callable[[str], None],
+    registry_host: str = "127.0.0.1",
+    ownership: Ownership | None = None,
 ) -> Iterator[dict[str, str]]:
     """Stand-ins for these image references, built where missing, for the length of a run.
 
@@ -194,11 +199,15 @@ def offline(
         return
     registry = KitRegistry(registry_host)
     registry.start()
+    if ownership is not None and registry.proc is not None:
+        ownership.note_process(registry.proc.pid)  # if the run dies, its reaper stops the registry
     mapping: dict[str, str] = {}
     try:
         say(f"serving the stand-ins from a registry on {registry.address}")
         for ref, local in wanted.items():
             mapping[ref] = registry.publish(docker, local, ref)
+            if ownership is not None:
+                ownership.note_image(mapping[ref])
         yield mapping
     finally:
         registry.stop()

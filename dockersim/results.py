@@ -54,10 +54,11 @@ class RunReport:
     removed: list[str] = field(default_factory=list)  # objects the run made and then removed
     kept: list[str] = field(default_factory=list)  # objects the run made and left (--keep)
     notes: list[str] = field(default_factory=list)
+    interrupted: int | None = None  # the signal that stopped the run, if one did
 
     @property
     def ok(self) -> bool:
-        return all(s.ok for s in self.scenarios)
+        return all(s.ok for s in self.scenarios) and self.interrupted is None
 
     def counts(self) -> dict[str, int]:
         out = {o.value: 0 for o in Outcome}

@@ -11,7 +11,6 @@ import re
 import shutil
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from dockersim.checks import Check, ContainerCheck
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import say
+from dockersim.ownership import LABEL_KEY, Inventory, Ownership
 from dockersim.parse.inspect import parse_containers
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, pick
@@ -47,27 +47,6 @@ class StepFailed(DockersimError):
         super().__init__(reason)
 
 
-LABEL_KEY = "dockersim.run"
-
-
-@dataclass
-class Inventory:
-    """Containers, volumes and networks by ID or name: what an engine holds, or what a run made."""
-
-    containers: set[str]
-    volumes: set[str]
-    networks: set[str]
-
-    @classmethod
-    def read(cls, docker: Docker) -> Inventory:
-        """Everything on the engine."""
-        return cls(
-            set(docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()),
-            set(docker.call(["volume", "ls", "-q"]).stdout.split()),
-            set(docker.call(["network", "ls", "-q", "--no-trunc"]).stdout.split()),
-        )
-
-
 def _screen(text: str) -> list[str]:
     return [line.rstrip() for line in text.rstrip("\n").splitlines()[-SCREEN_LINES:]]
 
@@ -75,21 +54,19 @@ def _screen(text: str) -> list[str]:
 class ScenarioRun:
     """The state of one scenario while it runs: its captures, its label, the volumes its commands named."""
 
-    def __init__(self, docker: Docker, scenario: Scenario, options: RunOptions) -> None:
+    def __init__(
+        self, docker: Docker, scenario: Scenario, options: RunOptions, ownership: Ownership | None = None
+    ) -> None:
         self.docker = docker
         self.scenario = scenario
         self.options = options
         self.captures: dict[str, str] = {}
-        # What this run's own commands create carries this label, so that cleanup and counts never
-        # touch a learner's objects or another run's, even while they are made at the same time.
-        self.run_id = uuid.uuid4().hex[:12]
-        self.label = f"{LABEL_KEY}={self.run_id}"
+        # What this run's own commands create carries its labels, so that cleanup and counts never touch a
+        # learner's objects or another run's, even while they are made at the same time.
+        self.ownership = ownership if ownership is not None else Ownership(docker, watched=False)
         self.volumes_before = set(docker.call(["volume", "ls", "-q"]).stdout.split())
-        self.named_volumes: set[str] = set()  # made by `-v NAME:/path`, which cannot carry a label
-        self.anonymous_volumes: set[str] = set()  # of our containers removed by the scenario's own `rm`
         self._workdir: str | None = None
         self._seen: dict[str, ContainerState] = {}  # containers looked up during the current step
-        self.made_networks = False  # whether any step created a network (else cleanup need not list them)
 
     # -- CheckContext ----------------------------------------------------------------------------
 
@@ -97,7 +74,7 @@ class ScenarioRun:
         return self.options.image_map.get(ref, ref)
 
     def owned(self, container: ContainerState) -> bool:
-        return container.labels.get(LABEL_KEY) == self.run_id
+        return self.ownership.owns_label(container.labels)
 
     def host_path(self, path: str) -> str:
         return path
@@ -159,6 +136,7 @@ class ScenarioRun:
         """A scratch directory on the host for this scenario's bind mounts, made on first use."""
         if self._workdir is None:
             self._workdir = tempfile.mkdtemp(prefix="dockersim-")
+            self.ownership.note_dir(self._workdir)
         return self._workdir
 
     # -- steps -----------------------------------------------------------------------------------
@@ -229,11 +207,11 @@ class ScenarioRun:
             if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
                 raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
-        for kind, name in commandline.created_names(words):
-            if kind == "volume" and name not in self.volumes_before:
-                self.named_volumes.add(name)
-            self.made_networks = self.made_networks or kind == "network"
-        return self.docker.argv(commandline.with_label(words, self.label)[1:])
+        created = commandline.created_names(words)
+        # `-v NAME:/path` makes a volume that cannot carry a label: the journal names it before it exists.
+        self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
+        self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
+        return self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
 
     def _note_anonymous_volumes(self, step: Step) -> None:
         """Before a step that may remove our containers, remember their anonymous volumes: `docker rm`
@@ -242,10 +220,18 @@ class ScenarioRun:
         if not removes:
             return
         mounts = self.docker.call(
-            ["ps", "-a", "--no-trunc", "--filter", f"label={self.label}", "--format", "{{.Mounts}}"]
+            [
+                "ps",
+                "-a",
+                "--no-trunc",
+                "--filter",
+                f"label={LABEL_KEY}={self.ownership.run_id}",
+                "--format",
+                "{{.Mounts}}",
+            ]
         ).stdout
         # ps names a container's volumes (and bind sources); an anonymous volume's name is 64 hex digits.
-        self.anonymous_volumes |= set(re.findall(r"\b[0-9a-f]{64}\b", mounts))
+        self.ownership.note_volumes(set(re.findall(r"\b[0-9a-f]{64}\b", mounts)))
 
     def _command(self, step: Step, result: StepResult) -> None:
         lang = self.options.lang
@@ -258,7 +244,7 @@ class ScenarioRun:
                 argv = self.docker.shell_argv(self.resolve(step.shell))
             else:
                 argv = self._argv(step, deadline)
-            done: Completed = self.docker.run_argv(argv, timeout=step.timeout)
+            done: Completed = self.docker.run_argv(argv, timeout=step.timeout, on_start=self.ownership.note_child)
             status, stdout, stderr = done.status, done.stdout, done.stderr
             result.screen = _screen(stdout + stderr)
             if done.timed_out:
@@ -288,7 +274,7 @@ class ScenarioRun:
         argv = self._argv(step, deadline)
         held = hold_signals()
         try:
-            session: Session = self.docker.spawn(argv)
+            session: Session = self.docker.spawn(argv, on_start=self.ownership.note_child)
         except BaseException:
             release_signals(held)
             raise
@@ -343,7 +329,15 @@ class ScenarioRun:
         """The client detached (run -it exits 0, attach and exec -it exit 1): it passed if the container runs."""
         ref = commandline.target_container(argv)
         if ref is None:  # `docker run -it IMAGE` without --name: the newest container this run made
-            latest = ["ps", "-a", "-q", "--no-trunc", "--latest", "--filter", f"label={self.label}"]
+            latest = [
+                "ps",
+                "-a",
+                "-q",
+                "--no-trunc",
+                "--latest",
+                "--filter",
+                f"label={LABEL_KEY}={self.ownership.run_id}",
+            ]
             ref = self.docker.call(latest).stdout.strip() or None
         if ref is None:
             raise StepFailed(say("no_container", self.options.lang, name="?"), screen)
@@ -373,39 +367,14 @@ class ScenarioRun:
     # -- cleanup ---------------------------------------------------------------------------------
 
     def created(self) -> Inventory:
-        """What this scenario made and is still there: by its label, and the named volumes its commands made."""
-        containers = self.docker.call(["ps", "-a", "-q", "--no-trunc", "--filter", f"label={self.label}"])
-        volumes = self.docker.call(["volume", "ls", "--format", f'{{{{.Name}}}}\t{{{{.Label "{LABEL_KEY}"}}}}'])
-        labelled, present = set(), set()
-        for line in volumes.stdout.splitlines():
-            name, _, run_id = line.partition("\t")
-            present.add(name)
-            if run_id == self.run_id:
-                labelled.add(name)
-        networks = set()
-        if self.made_networks:
-            only = ["--filter", f"label={self.label}"]
-            networks = set(self.docker.call(["network", "ls", "-q", "--no-trunc", *only]).stdout.split())
-        return Inventory(
-            set(containers.stdout.split()),
-            labelled | ((self.named_volumes | self.anonymous_volumes) & present),
-            networks,
-        )
+        """What this scenario made and is still there."""
+        return self.ownership.created()
 
     def cleanup(self) -> list[str]:
-        """Remove exactly what this scenario created: containers (with anonymous volumes), volumes, networks."""
-        made = self.created()
-        removed: list[str] = []
-        if made.containers:
-            done = self.docker.call(["rm", "-f", "-v", *sorted(made.containers)], check=False, timeout=120)
-            removed += [f"container {i[:12]}" for i in done.stdout.split()]
-        if made.volumes:  # those of removed containers may have gone with them: -f ignores the missing
-            done = self.docker.call(["volume", "rm", "-f", *sorted(made.volumes)], check=False)
-            removed += [f"volume {v}" for v in done.stdout.split()]
-        if made.networks:
-            done = self.docker.call(["network", "rm", *sorted(made.networks)], check=False)
-            removed += [f"network {n}" for n in done.stdout.split()]
-        if self._workdir is not None:
+        """Remove exactly what this scenario created: containers (with anonymous volumes), volumes, networks,
+        and its scratch directory."""
+        removed = self.ownership.remove()
+        if self._workdir is not None and os.path.exists(self._workdir):
             self._remove_workdir(self._workdir)
             removed.append(f"directory {self._workdir}")
         return removed
@@ -420,8 +389,7 @@ class ScenarioRun:
                     [
                         "run",
                         "--rm",
-                        "--label",
-                        self.label,
+                        *(a for label in self.ownership.labels for a in ("--label", label)),
                         "-v",
                         f"{path}:/w",
                         "--entrypoint",

@@ -6,7 +6,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from dockersim import commandline, placeholders
 from dockersim.checks import Check, parse_check
@@ -21,7 +21,7 @@ DEFAULT_EXPECT_TIMEOUT = 10.0
 LANGS = ("en", "ko")
 
 Text = dict[str, str]  # language -> words; a plain string in the file is the same in every language
-ExitSpec = Union[int, str]  # a number, "nonzero" or "any"
+ExitSpec = int | str  # a number, "nonzero" or "any"
 
 STREAM_KEYS = ("stdout", "stderr", "stdout_not", "stderr_not")
 STEP_KEYS = (
@@ -294,7 +294,7 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
     if "check" in raw:
         specs = raw["check"] if isinstance(raw["check"], LList) else [raw["check"]]
         lines = raw["check"].lines if isinstance(raw["check"], LList) else [at("check", line)]
-        for spec, spec_line in zip(specs, lines):
+        for spec, spec_line in zip(specs, lines, strict=True):
             for s in _all_strings(spec):
                 _templates_ok(s, path, line_of(spec, spec_line), images, captured)
             step.checks.append(parse_check(spec, path, spec_line))
@@ -338,7 +338,7 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
     if not isinstance(value, LList) or not value:
         raise ScenarioError("tty should be a non-empty list of expect, send and keys actions", path, line)
     actions: list[TtyAction] = []
-    for raw, at in zip(value, value.lines):
+    for raw, at in zip(value, value.lines, strict=True):
         if actions and actions[-1].kind == "eof":
             raise ScenarioError("nothing can happen after `expect: eof`: the session has ended", path, at)
         if not isinstance(raw, LMap):

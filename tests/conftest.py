@@ -15,8 +15,9 @@ import pytest
 from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.ownership import Inventory
 from dockersim.results import StepResult
-from dockersim.runner import Inventory, RunOptions, ScenarioRun
+from dockersim.runner import RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
 from dockersim.scenario import parse_scenario
 

@@ -44,7 +44,7 @@ def parse_ports_column(text: str) -> list[PortBinding]:
         if len(container) != len(host):
             raise ParseError("a docker ps PORTS entry", item)
         ip = _host_ip(m.group("host"))
-        out += [PortBinding(c, m.group("proto"), ip, h) for c, h in zip(container, host)]
+        out += [PortBinding(c, m.group("proto"), ip, h) for c, h in zip(container, host, strict=True)]
     return out
 
 

@@ -34,6 +34,9 @@ class TextReporter:
     def scenario_started(self, title: str, path: str) -> None:
         click.echo(f"{title}  ({path})")
 
+    def progress(self, line: str) -> None:
+        click.echo(f"  {line}", err=True)
+
     def step(self, r: StepResult) -> None:
         label = f"[{r.index}/{r.total}] {r.name} "
         dots = "." * max(3, WIDTH - len(label))

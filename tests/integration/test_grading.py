@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.driver import Docker
-from dockersim.runner import Inventory
+from dockersim.ownership import Inventory
 from tests.conftest import ROOT, dockersim
 
 HW = ROOT / "examples" / "hw-wordpress"
@@ -28,11 +29,15 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     shutil.copytree(HW / "submissions" / "alice", submissions / "alice_again")  # the same work, graded again
     out = tmp_path / "grades"
     before = Inventory.read(engine)
+    host_files = {p: sorted(os.listdir(p)) for p in ("/etc", "/tmp", "/root", "/var/lib/docker")}
     folders = sorted(str(p) for p in submissions.iterdir())
     done = dockersim("grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert Inventory.read(engine) == before  # grading never touches the host's engine
-    assert "[5/5]" in done.stderr  # progress while it works
+    assert "[6/6]" in done.stderr  # progress while it works
+    # Eve's escapes: whatever ran wrote only into her workspace, never into the grading machine's files.
+    assert {p: sorted(os.listdir(p)) for p in host_files} == host_files
+    assert not any(Path(p, "eve-was-here").exists() for p in ("/etc", "/tmp", "/root", "/var/lib/docker", "/proc"))
 
     with (out / "gradebook.csv").open() as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
@@ -47,6 +52,13 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     results = json.loads((out / "results.json").read_text())
     [m] = [s for s in results["students"] if s["student"] == "mallory"]
     assert [line["number"] for line in m["lines"] if not line["refused"]] == [2]
+
+    eve = (out / "feedback" / "eve.md").read_text().split("## Lines that were refused")[1]
+    [e] = [s for s in results["students"] if s["student"] == "eve"]
+    refused = [line for line in e["lines"] if line["refused"]]
+    assert len(refused) >= 40
+    for line in refused:  # each refused line named in her feedback with its reason
+        assert f"- line {line['number']}: `" in eve and line["refused"] in eve, line
 
     bob = (out / "feedback" / "bob.md").read_text()
     assert "✗ the database keeps its data in /home/wordpress_db on the host (0/3)" in bob

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.driver import Docker
-from dockersim.runner import Inventory
+from dockersim.ownership import Inventory
 from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.test_coverage import coverage_rows
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from dockersim.driver import Docker
-from dockersim.runner import Inventory
+from dockersim.ownership import Inventory
 from dockersim.sandbox import Sandbox
 from tests.conftest import IMAGE_MAP, dockersim, start_dockersim
 from tests.test_coverage import coverage_rows

@@ -127,9 +127,9 @@ def test_created_names_whatever_the_flags(line: str, created: list[tuple[str, st
 
 
 def test_labels_go_where_the_client_reads_them() -> None:
-    labelled = commandline.with_label(["docker", "network", "create", "--internal", "mynet"], "dockersim.run=x")
+    labelled = commandline.with_label(["docker", "network", "create", "--internal", "mynet"], ["dockersim.run=x"])
     assert labelled == ["docker", "network", "create", "--label", "dockersim.run=x", "--internal", "mynet"]
-    cmd = parse(commandline.with_label(["docker", "-D", "container", "run", "-dit", "img", "sh"], "k=v"))
+    cmd = parse(commandline.with_label(["docker", "-D", "container", "run", "-dit", "img", "sh"], ["k=v"]))
     assert cmd is not None and cmd.values("--label") == ["k=v"] and cmd.args == ("img", "sh")
     assert commandline.detach_keys(["docker", "attach", "--detach-keys=ctrl-x,x", "c"]) == ("ctrl-x", "x")
     assert commandline.detach_keys(["docker", "run", "-it", "img"]) == ("ctrl-p", "ctrl-q")

@@ -1,0 +1,163 @@
+"""A batch of scenarios on one engine, as `dockersim run` does it: the engine (yours, a context, or the
+sandbox), leftovers of dead runs removed, the name-clash check, stand-ins for images that cannot be pulled,
+each scenario run and cleaned up, and one RunReport. Events go to whoever listens; nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from dockersim import kit
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+from dockersim.ownership import Ownership, reap_dead, remove_named
+from dockersim.results import RunReport, ScenarioResult, StepResult
+from dockersim.runner import RunOptions, ScenarioRun, existing_names
+from dockersim.sandbox import Sandbox
+from dockersim.scenario import Scenario, pick
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM: the batch stops, cleans up, and its command exits 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+
+
+class Events(Protocol):
+    def scenario_started(self, title: str, path: str) -> None: ...
+
+    def step(self, result: StepResult) -> None: ...
+
+    def progress(self, line: str) -> None: ...
+
+
+@dataclass
+class Plan:
+    """Where and how a batch runs."""
+
+    options: RunOptions = field(default_factory=RunOptions)
+    docker_bin: str = "docker"
+    context: str | None = None
+    sandbox: bool = False  # on the private sandbox engine (root, Linux)
+    offline: bool = False  # the kit's stand-ins for every image, built when missing
+    replace: bool = False  # remove existing objects whose names the scenarios create
+
+
+@dataclass
+class Engine:
+    docker: Docker
+    registry_host: str  # where the kit registry listens: an address the engine reaches
+
+
+@contextmanager
+def engine(plan: Plan) -> Iterator[Engine]:
+    """The engine a plan names, answering; a sandbox this call started is stopped after (its images stay)."""
+    if not plan.sandbox:
+        docker = Docker(plan.docker_bin, plan.context)
+        docker.server_version()
+        yield Engine(docker, "127.0.0.1")
+        return
+    if plan.context:
+        raise DockersimError("--sandbox and --context both name an engine: choose one")
+    box = Sandbox()
+    started = box.up()
+    try:
+        docker = Docker(plan.docker_bin, None, {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+        docker.server_version()
+        plan.options.engine_host = box.engine_host
+        plan.options.allow_destructive = True  # the sandbox holds nothing but what runs make
+        yield Engine(docker, box.host_ip)
+    finally:
+        if started:
+            box.down()
+
+
+def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunReport:
+    """Run every scenario, each cleaned up after itself. Interrupted stops it: the report says which signal."""
+    with engine(plan) as eng:
+        docker = eng.docker
+        leftovers = reap_dead()
+        if leftovers:
+            events.progress(f"removed what runs that died had left: {', '.join(leftovers)}")
+        clashes = existing_names(docker, scenarios)
+        if clashes and not plan.replace:
+            raise DockersimError(
+                "the engine already holds "
+                + ", ".join(clashes)
+                + "; the scenarios create these names (remove them, or pass --replace)"
+            )
+        remove_named(docker, clashes)
+        report = RunReport(
+            engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
+        )
+        ownership = Ownership(docker)
+        try:
+            with ExitStack() as stack:
+                options = plan.options
+                refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
+                if not plan.offline:
+                    refs = _unpullable(docker, refs, events)
+                if refs:
+                    stand_ins = stack.enter_context(
+                        kit.offline(docker, refs, events.progress, eng.registry_host, ownership)
+                    )
+                    options.image_map = {**stand_ins, **options.image_map}
+                for scenario in scenarios:
+                    _run_one(docker, scenario, options, ownership, report, events)
+        except Interrupted as e:
+            report.interrupted = e.signum
+        ownership.close()
+        return report
+
+
+def _run_one(
+    docker: Docker, scenario: Scenario, options: RunOptions, ownership: Ownership, report: RunReport, events: Events
+) -> None:
+    title = pick(scenario.title, options.lang)
+    result = ScenarioResult(scenario.path, title)
+    report.scenarios.append(result)
+    events.scenario_started(title, scenario.path)
+    srun = ScenarioRun(docker, scenario, options, ownership)
+    try:
+        for step in srun.run_steps():
+            result.steps.append(step)
+            events.step(step)
+    finally:
+        _finish(srun, options, report)
+
+
+def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
+    """Remove (or, with --keep, list) what the scenario made; an engine that went away is said, not raised."""
+    try:
+        if options.keep:
+            made = srun.created()
+            report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
+            report.kept += [f"volume {v}" for v in sorted(made.volumes)]
+        else:
+            report.removed += srun.cleanup()
+    except DockersimError as e:
+        report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
+
+
+def _unpullable(docker: Docker, refs: set[str], events: Events) -> set[str]:
+    """The images that are neither on the engine nor to be pulled, and that the kit can stand in for."""
+    stand_ins = kit.stand_in_map()
+    out = set()
+    for ref in sorted(refs):
+        if docker.call(["image", "inspect", ref], check=False).status == 0:
+            continue
+        events.progress(f"pulling {ref}")
+        pulled = docker.call(["pull", ref], check=False, timeout=900)
+        if pulled.status == 0:
+            continue
+        why = (pulled.stderr.strip().splitlines() or ["no answer"])[-1]
+        if ref in stand_ins:
+            events.progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
+            out.add(ref)
+        else:
+            events.progress(f"could not pull {ref} ({why}); steps that use it will fail")
+    return out

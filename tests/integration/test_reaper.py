@@ -1,0 +1,137 @@
+"""Nothing left behind when dockersim dies: SIGKILL at each step (the reaper removes the run's objects),
+a supervisor's SIGINT to the whole process group (one interrupt, a full cleanup), a killed `grade` (its
+engines stopped), and dead runs' leftovers found at the next start — never a learner's own objects."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from dockersim import ownership
+from dockersim.driver import Docker
+from dockersim.ownership import Inventory
+from dockersim.sandbox import running
+from dockersim.scenario import load_scenario
+from tests.conftest import IMAGE_MAP, ROOT, dockersim, start_dockersim
+from tests.integration.test_safety import INTERRUPTED, _lines_until
+
+HW = ROOT / "examples" / "hw-wordpress"
+
+
+def settled(read: Callable[[], object], wanted: object, seconds: float = 60.0) -> bool:
+    """Poll until read() returns wanted, up to a deadline (the reaper works in the background)."""
+    deadline = time.monotonic() + seconds
+    while read() != wanted:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)  # poll: the reaper removing what the run made, bounded by the deadline
+    return True
+
+
+@pytest.fixture
+def learner(engine: Docker, images: dict[str, str]) -> Iterator[None]:
+    """A learner's own container and volume beside the runs: they must survive all of it."""
+    engine.call(["create", "--name", "learners_keep", images["busybox"]])
+    engine.call(["volume", "create", "learners_keep_volume"])
+    yield
+    engine.call(["rm", "-f", "learners_keep"], check=False)
+    engine.call(["volume", "rm", "learners_keep_volume"], check=False)
+
+
+@pytest.mark.parametrize("which", ["tutorial 2.2.1", "tty and volumes"])
+@pytest.mark.usefixtures("learner")
+def test_sigkill_at_each_step_leaves_nothing_once_the_reaper_is_done(
+    engine: Docker, tmp_path: Path, which: str
+) -> None:
+    if which == "tty and volumes":
+        scenario = tmp_path / "killed.yaml"
+        scenario.write_text(INTERRUPTED)
+        args, steps = [*IMAGE_MAP, str(scenario)], 6
+    else:
+        scenario = ROOT / "scenarios/2.2.1-creating-containers.yaml"
+        args, steps = ["--offline", str(scenario)], len(load_scenario(scenario).steps)
+    before = Inventory.read(engine)
+    workdirs = set(Path("/tmp").glob("dockersim-*"))
+    journals = set(ownership.state_dir().glob("*.jsonl"))  # of runs going on meanwhile, if any
+    for step in range(steps):
+        proc = start_dockersim("run", *args)
+        try:
+            _lines_until(proc, step, time.monotonic() + 120)  # SIGKILL lands during step `step + 1`
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            proc.kill()
+        assert settled(lambda: Inventory.read(engine), before), f"left behind after SIGKILL in step {step + 1}"
+        assert settled(lambda: set(Path("/tmp").glob("dockersim-*")), workdirs)
+        assert settled(lambda: set(ownership.state_dir().glob("*.jsonl")) - journals, set())  # the reaper is done
+    again = dockersim("run", *args)  # no clash with anything the killed runs made
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    assert Inventory.read(engine) == before
+
+
+@pytest.mark.usefixtures("learner")
+def test_a_supervisor_s_sigint_to_the_process_group_is_one_interrupt(engine: Docker, tmp_path: Path) -> None:
+    scenario = tmp_path / "timed_out.yaml"
+    scenario.write_text(INTERRUPTED)
+    before = Inventory.read(engine)
+    # GNU timeout signals dockersim, then its whole process group: the same SIGINT twice at once.
+    for seconds in ("1", "2.5", "4", "6"):
+        done = subprocess.run(
+            ["timeout", "--preserve-status", "-s", "INT", seconds, "python3", "-m", "dockersim", "run",
+             *IMAGE_MAP, str(scenario)],
+            capture_output=True, text=True, cwd=ROOT, timeout=180,
+        )  # fmt: skip
+        if done.returncode == 0:
+            continue  # the run was over before the signal
+        assert done.returncode == 130, (seconds, done.returncode, done.stderr[-2000:])
+        assert "Traceback" not in done.stderr
+        assert settled(lambda: Inventory.read(engine), before), f"left behind by timeout -s INT {seconds}"
+
+
+@pytest.mark.usefixtures("learner")
+def test_a_dead_run_s_leftovers_are_removed_at_the_next_start(engine: Docker, images: dict[str, str]) -> None:
+    """The reaper killed too, or a reboot: the next start finds the journal of a run whose owner is gone."""
+    before = Inventory.read(engine)
+    run_id, dead = "deadbeef0001", f"{socket.gethostname()}/a-boot-before/4242/1"  # the machine restarted
+    labels = [f"--label={ownership.LABEL_KEY}={run_id}", f"--label={ownership.OWNER_KEY}={dead}"]
+    engine.call(["create", *labels, "--name", "reaped_one", images["busybox"]])
+    engine.call(["volume", "create", "reaped_named"])  # made by `-v NAME:/path`: named in the journal only
+    journal = ownership.state_dir() / f"{run_id}.jsonl"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    entries = [{"run": run_id, "owner": dead, **ownership.engine_of(engine)}, {"volumes": ["reaped_named"]}]
+    journal.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    # An orphan of another dead run whose journal is lost: found by its owner label alone.
+    orphan = [f"--label={ownership.LABEL_KEY}=deadbeef0002", f"--label={ownership.OWNER_KEY}={dead}"]
+    engine.call(["volume", "create", *orphan, "reaped_orphan"])
+
+    dry = dockersim("clean", "--dry-run")
+    assert dry.returncode == 0 and "reaped_named" in dry.stdout and "reaped_orphan" in dry.stdout, dry.stdout
+    assert engine.call(["inspect", "reaped_one"], check=False).status == 0  # a dry run removes nothing
+    done = dockersim("run", *IMAGE_MAP, str(ROOT / "scenarios/2.2.2-listing-containers.yaml"))
+    assert "removed what runs that died had left" in done.stderr, done.stderr[-2000:]
+    assert engine.call(["inspect", "reaped_one"], check=False).status != 0 and not journal.exists()
+    clean = dockersim("clean")
+    assert clean.returncode == 0 and "reaped_orphan" in clean.stdout, clean.stdout + clean.stderr
+    assert Inventory.read(engine) == before  # the learner's own container and volume are still there
+
+
+def test_a_killed_grade_leaves_no_engine_running(engine: Docker, tmp_path: Path) -> None:
+    proc = start_dockersim("grade", "--jobs", "2", "--out", str(tmp_path / "grades"), str(HW / "spec.yaml"),
+                           str(HW / "submissions" / "alice"), str(HW / "submissions" / "bob"))  # fmt: skip
+    try:
+        assert settled(lambda: len(running()) >= 2, True, 300), "the grading engines did not start"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+    assert settled(running, [], 120), running()
+    status = dockersim("engine", "status")
+    assert "no grading engine runs" in status.stdout, status.stdout
+    assert not any(Path("/run/netns").glob("dockersim-grade-*"))
