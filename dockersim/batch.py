@@ -13,18 +13,12 @@ from typing import Protocol
 from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.interrupts import Interrupted
 from dockersim.ownership import Ownership, reap_dead, remove_named
 from dockersim.results import RunReport, ScenarioResult, StepResult
 from dockersim.runner import RunOptions, ScenarioRun, existing_names
 from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, pick
-
-
-class Interrupted(BaseException):
-    """SIGINT or SIGTERM: the batch stops, cleans up, and its command exits 128 + the signal's number."""
-
-    def __init__(self, signum: int) -> None:
-        self.signum = signum
 
 
 class Events(Protocol):

@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from dockersim.errors import DockerError, EngineUnavailable
-from dockersim.session import Session
+
+if TYPE_CHECKING:
+    from dockersim.session import Session
 
 DEFAULT_TIMEOUT = 60.0
 INTERRUPT_GRACE = 30.0  # how long an interrupted docker command may take to finish
@@ -176,6 +178,8 @@ class Docker:
         return ["/bin/sh", "-c", f'docker() {{ {prefix} "$@"; }}\n{script}']
 
     def spawn(self, argv: Sequence[str], on_start: Callable[[int], None] | None = None) -> Session:
+        from dockersim.session import Session  # pexpect, loaded only by runs that open a pty
+
         session = Session(list(argv), env=self.env)
         if on_start is not None:
             on_start(session.child.pid)

@@ -255,6 +255,23 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     return [grades[i] for i in range(len(folders))]
 
 
+def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
+                  progress: Callable[[str], None]) -> list[Grade]:  # fmt: skip
+    """`dockersim grade`: the folders checked before any engine starts, graded, and their files written."""
+    from dockersim.report.grades import write_all
+
+    for p in folders:
+        if not p.is_dir():
+            raise DockersimError(f"{p}: a submission should be a folder named after the student")
+    if len({p.name for p in folders}) != len(folders):
+        raise DockersimError("two submissions have the same folder name")
+    Docker(docker_bin)  # the binary exists
+    Sandbox(isolated=True).check_can_run()
+    grades = grade_all(spec, folders, jobs, out, docker_bin, progress)
+    write_all(spec, grades, out)
+    return grades
+
+
 def self_check(spec: Spec, docker: Docker) -> list[CheckOutcome]:
     """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
     run = GradingRun(docker, spec, None, "127.0.0.1")

@@ -12,7 +12,7 @@ from dockersim import commandline, placeholders
 from dockersim.checks import Check, parse_check
 from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
-from dockersim.session import key_bytes
+from dockersim.terminal import key_bytes
 from dockersim.yamlsource import LList, LMap, line_of, load_yaml, read_source
 
 SCHEMA_VERSION = 1

@@ -1,1 +1,36 @@
-"""Reporters: each turns StepResults into output; the runner never prints."""
+"""Reporters: each turns StepResults into output; the runner never prints. Chosen by name from REPORTERS;
+files (JUnit, recordings) are written by FILE_REPORTS, also by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from dockersim.errors import DockersimError
+from dockersim.report.files import write_junit, write_recordings_of
+from dockersim.report.jsonout import JsonReporter
+from dockersim.report.text import TextReporter
+from dockersim.results import RunReport, StepResult
+
+
+class Reporter(Protocol):
+    """What a run tells as it goes (batch.Events) and once at its end."""
+
+    def scenario_started(self, title: str, path: str) -> None: ...
+
+    def step(self, result: StepResult) -> None: ...
+
+    def progress(self, line: str) -> None: ...
+
+    def finish(self, report: RunReport) -> None: ...
+
+
+REPORTERS: dict[str, Callable[..., Reporter]] = {"text": TextReporter, "json": JsonReporter}
+FILE_REPORTS: dict[str, Callable[[Path, RunReport], None]] = {"junit": write_junit, "recordings": write_recordings_of}
+
+
+def reporter(name: str, **options: object) -> Reporter:
+    if name not in REPORTERS:
+        raise DockersimError(f"there is no reporter {name!r} (known: {', '.join(REPORTERS)})")
+    return REPORTERS[name](**options)

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from dockersim.results import Outcome, RunReport, StepResult
-from dockersim.session import COLUMNS, ROWS
+from dockersim.terminal import COLUMNS, ROWS
 
 
 def slug(text: str) -> str:
@@ -35,6 +35,12 @@ def write_recordings(folder: Path, steps: list[StepResult], scenario_title: str)
             write_cast(path, step.frames, f"{scenario_title}: {step.name}")
             written.append(path)
     return written
+
+
+def write_recordings_of(folder: Path, report: RunReport) -> None:
+    """An asciicast per tty step of every scenario, in a folder per scenario."""
+    for scenario in report.scenarios:
+        write_recordings(folder / slug(Path(scenario.path).stem), scenario.steps, scenario.title)
 
 
 def junit_case(suite: ET.Element, classname: str, name: str, seconds: float, outcome: str, message: str,

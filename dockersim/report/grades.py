@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import asdict
 from pathlib import Path
 
-from dockersim.grading import Grade
+from tabulate import tabulate
+
+from dockersim.grading import CheckOutcome, Grade
 from dockersim.homework import Spec
 from dockersim.report.files import junit_case, junit_document, write_recordings
 
@@ -79,3 +81,23 @@ def feedback(spec: Spec, g: Grade) -> str:
     if g.notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in g.notes]
     return "\n".join(out) + "\n"
+
+
+def self_check_text(outcomes: list[CheckOutcome]) -> str:
+    """What `dockersim check` prints: each visible check, then the points."""
+    out = []
+    for c in outcomes:
+        out.append(f"{'ok  ' if c.outcome == 'passed' else c.outcome.upper():6} {c.name} ({c.earned}/{c.points})")
+        out += [f"         - {d}" for d in c.details]
+        if c.hint:
+            out.append(f"         hint: {c.hint}")
+    earned, most = sum(c.earned for c in outcomes), sum(c.points for c in outcomes)
+    out.append(f"\n{earned} / {most} points from the checks you can see")
+    return "\n".join(out)
+
+
+def summary_text(grades: list[Grade], out: Path) -> str:
+    """What `dockersim grade` prints at its end."""
+    rows = [[g.student, f"{g.score}/{g.max}", len(g.refused), f"{g.seconds:.0f}s"] for g in grades]
+    table = tabulate(rows, headers=["student", "score", "refused lines", "time"], disable_numparse=True)
+    return f"{table}\n\nwritten to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/"

@@ -1,4 +1,4 @@
-"""The report as one JSON document (shape documented in docs/json-report.md)."""
+"""The report as one JSON document (shape documented in docs/json-report.md); progress goes to stderr."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ import json
 
 import click
 
-from dockersim.results import RunReport
+from dockersim.results import RunReport, StepResult
 
 
-def write_json(report: RunReport) -> None:
-    click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+class JsonReporter:
+    def __init__(self, **_options: object) -> None:
+        pass
+
+    def scenario_started(self, title: str, path: str) -> None:
+        pass
+
+    def step(self, result: StepResult) -> None:
+        pass
+
+    def progress(self, line: str) -> None:
+        click.echo(f"  {line}", err=True)
+
+    def finish(self, report: RunReport) -> None:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import asdict
 
 from tabulate import tabulate
 
@@ -49,3 +51,10 @@ def state_tables(containers: list[ContainerState], volumes: list[VolumeState]) -
             ),  # fmt: skip
         ]
     )
+
+
+def state_json(containers: list[ContainerState], volumes: list[VolumeState], disagreements: list[str],
+               calls: int) -> str:  # fmt: skip
+    data = {"containers": [asdict(c) for c in containers], "volumes": [asdict(v) for v in volumes],
+            "disagreements": disagreements, "docker_calls": calls}  # fmt: skip
+    return json.dumps(data, indent=2)

@@ -24,7 +24,7 @@ def colour_wanted(stream: object = None) -> bool:
 
 
 class TextReporter:
-    def __init__(self, colour: bool | None = None, verbose: bool = False) -> None:
+    def __init__(self, colour: bool | None = None, verbose: bool = False, **_options: object) -> None:
         self.colour = colour_wanted() if colour is None else colour
         self.verbose = verbose
 
@@ -56,6 +56,9 @@ class TextReporter:
             click.echo(f"{pad}hint: {r.hint}")
 
     def finish(self, report: RunReport) -> None:
+        if report.interrupted:
+            click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)",
+                       err=True)  # fmt: skip
         rows = []
         for s in report.scenarios:
             for r in s.steps:

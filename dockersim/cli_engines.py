@@ -1,0 +1,105 @@
+"""`dockersim images …` and `dockersim engine …`: the offline image kit and the sandbox engine."""
+
+from __future__ import annotations
+
+import click
+
+from dockersim.cli import _docker, _progress, engine_options
+
+
+@click.group()
+def images() -> None:
+    """The offline kit: local stand-ins for the chapter's images, built from Debian's archive."""
+
+
+@images.command("list")
+@engine_options
+def images_list(docker_bin: str, context: str | None) -> None:
+    """List the kit's stand-ins, what each stands for, and whether it is built.
+
+    \b
+    Example:
+      dockersim images list
+    """
+    from tabulate import tabulate
+
+    from dockersim import kit
+
+    docker = _docker(docker_bin, context)
+    rows = [[r.tag, ", ".join(r.stands_for) or "(base)", "yes" if kit.present(docker, r.tag) else "no"]
+            for r in kit.RECIPES.values()]  # fmt: skip
+    click.echo(tabulate(rows, headers=["stand-in", "stands for", "built"]))
+
+
+@images.command("build")
+@click.argument("refs", nargs=-1)
+@engine_options
+def images_build(refs: tuple[str, ...], docker_bin: str, context: str | None) -> None:
+    """Build stand-ins (all of them when none is named); cached, so a rebuild takes seconds.
+
+    \b
+    Examples:
+      dockersim images build
+      dockersim images build ubuntu:14.04 centos:8
+    """
+    from dockersim import kit
+
+    stand_ins = kit.stand_in_map()
+    tags = [stand_ins.get(ref, ref) for ref in refs] or list(kit.RECIPES)
+    built = kit.build(_docker(docker_bin, context), tags, _progress)
+    click.echo(f"{len(built)} images ready: " + ", ".join(built))
+
+
+@click.group()
+def engine() -> None:
+    """The sandbox engine: a private dockerd beside any other, for runs that must not touch yours."""
+
+
+@engine.command("up")
+def engine_up() -> None:
+    """Start the sandbox engine (root, Linux): its own data, socket, network namespace and bridge.
+
+    \b
+    Example:
+      sudo dockersim engine up && sudo dockersim run --sandbox --offline scenarios/
+    """
+    from dockersim.sandbox import Sandbox
+
+    box = Sandbox()
+    started = box.up()
+    click.echo(f"sandbox engine {'started' if started else 'already running'}: {box.docker_host}; "
+               f"its published ports answer on {box.engine_host}")  # fmt: skip
+
+
+@engine.command("down")
+@click.option("--purge", is_flag=True, help="remove its data (images, volumes) as well.")
+def engine_down(purge: bool) -> None:
+    """Stop the sandbox engine and remove its network namespace.
+
+    \b
+    Examples:
+      dockersim engine down
+      dockersim engine down --purge
+    """
+    from dockersim.sandbox import Sandbox
+
+    Sandbox().down(purge=purge)
+    click.echo("sandbox engine stopped" + (" and its data removed" if purge else ""))
+
+
+@engine.command("status")
+@engine_options
+def engine_status(docker_bin: str, context: str | None) -> None:
+    """Say which engine a run would use, whether it and the sandbox answer, and which grading engines run.
+
+    \b
+    Example:
+      dockersim engine status
+    """
+    from dockersim.ownership import reap_dead
+    from dockersim.report.engine import status_lines
+
+    leftovers = reap_dead()
+    if leftovers:
+        click.echo(f"removed what runs that died had left: {', '.join(leftovers)}")
+    click.echo("\n".join(status_lines(docker_bin, context)))
