@@ -82,10 +82,8 @@ class Docker:
         argv: Sequence[str],
         timeout: float = DEFAULT_TIMEOUT,
         stdin: str | IO[bytes] | None = None,
-        on_start: Callable[[int], None] | None = None,
     ) -> Completed:
-        """Run any argv to completion or its deadline; a timed-out process is killed, never left behind.
-        on_start gets the child's pid as soon as it exists (a run's journal notes what may still create)."""
+        """Run any argv to completion or its deadline; a timed-out process is killed, never left behind."""
         start = time.monotonic()
         feed: bytes | None = None
         source: int | IO[bytes] = subprocess.PIPE
@@ -111,8 +109,6 @@ class Docker:
             release_signals(held)
             raise
         try:
-            if on_start is not None:
-                on_start(proc.pid)
             release_signals(held)
             out, err = proc.communicate(feed, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -177,13 +173,10 @@ class Docker:
         prefix = " ".join([f'"{self.binary}"', *([f'--context "{self.context}"'] if self.context else [])])
         return ["/bin/sh", "-c", f'docker() {{ {prefix} "$@"; }}\n{script}']
 
-    def spawn(self, argv: Sequence[str], on_start: Callable[[int], None] | None = None) -> Session:
+    def spawn(self, argv: Sequence[str]) -> Session:
         from dockersim.session import Session  # pexpect, loaded only by runs that open a pty
 
-        session = Session(list(argv), env=self.env)
-        if on_start is not None:
-            on_start(session.child.pid)
-        return session
+        return Session(list(argv), env=self.env)
 
     def server_version(self, timeout: float = 20.0) -> str:
         """The engine's version (asked once); EngineUnavailable in one sentence when none answers."""

@@ -4,6 +4,7 @@ the checks, teardown — and a Grade per student. Writing the gradebook and feed
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import queue
 import shlex
@@ -25,6 +26,7 @@ from dockersim.results import StepResult
 from dockersim.runner import RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, parse_scenario
+from dockersim.settling import may_change
 from dockersim.snapshot import Snapshot
 from dockersim.state import ContainerState
 
@@ -51,6 +53,7 @@ class CheckOutcome:
     details: list[str] = field(default_factory=list)
     hidden: bool = False
     hint: str = ""
+    looks: int = 1  # how often it was evaluated: again only while what it checks could still change
 
 
 @dataclass
@@ -93,14 +96,16 @@ class GradingRun(ScenarioRun):
 
 
 def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[CheckOutcome]:
-    """Every check; failed ones are looked at again until they pass or `settle` seconds are over, since
-    services a submission starts (a database, WordPress) take a while to answer."""
+    """Every check; a failed one is looked at again while what it checks can still change (settling.py)
+    and `settle` seconds are not over, since services a submission starts take a while to answer."""
     deadline = time.monotonic() + settle
     outcomes: dict[int, CheckOutcome] = {}
+    looks: dict[int, int] = {}
     pending = list(checks)
     while True:
         snap = Snapshot(run.docker)
         for graded in pending:
+            looks[graded.index] = looks.get(graded.index, 0) + 1
             try:
                 mismatches = graded.check.evaluate(snap, run)
                 outcome = "failed" if mismatches else "passed"
@@ -110,8 +115,10 @@ def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[
             hint = graded.hint.get("en", "") if graded.hint else ""
             outcomes[graded.index] = CheckOutcome(graded.index, graded.name, graded.points,
                                                   graded.points if outcome == "passed" else 0, outcome, details,
-                                                  graded.hidden, hint if outcome != "passed" else "")  # fmt: skip
-        pending = [g for g in pending if outcomes[g.index].outcome == "failed"]
+                                                  graded.hidden, hint if outcome != "passed" else "",
+                                                  looks[graded.index])  # fmt: skip
+        failed = [g for g in pending if outcomes[g.index].outcome == "failed"]
+        pending = [g for g in failed if may_change(g.check, snap.containers)] if failed else []
         if not pending or time.monotonic() >= deadline:
             return [outcomes[g.index] for g in checks]
         time.sleep(0.5)  # poll: failing checks again until the settle deadline
@@ -157,7 +164,6 @@ def run_session(run: GradingRun, path: Path, workspace: Path, policy: Policy, no
         return []
     results = []
     for step in scenario.steps:
-        step.checks = []  # a submission does not grade itself
         if step.run is None:
             notes.append(f"{path.name}:{step.line}: only `run:` steps run in a session (no shell)")
             continue
@@ -165,8 +171,8 @@ def run_session(run: GradingRun, path: Path, workspace: Path, policy: Policy, no
         if line.refused:
             notes.append(f"{path.name}:{step.line}: refused: {line.refused}")
             continue
-        step.run = line.argv
-        results.append(run.run_step(step))
+        # The vetted command, and no checks: a submission does not grade itself.
+        results.append(run.run_step(dataclasses.replace(step, run=line.argv, checks=[])))
     return results
 
 

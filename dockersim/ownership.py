@@ -29,9 +29,11 @@ from typing import Any
 
 from dockersim.driver import INTERRUPT_GRACE, Docker
 from dockersim.errors import DockersimError
+from dockersim.parse.listing import parse_pairs
 
 LABEL_KEY = "dockersim.run"
 OWNER_KEY = "dockersim.owner"
+RUN_ENV = "DOCKERSIM_RUN"  # in the environment of every process a watched run starts
 
 
 def state_dir() -> Path:
@@ -170,6 +172,10 @@ class Ownership:
             self.journal.parent.mkdir(parents=True, exist_ok=True)
             self._write({"run": self.run_id, "owner": self.owner, **engine_of(docker)})
             self._reaper = _start_reaper(self.journal)
+            # Every process this run starts from now on carries the mark, from fork on: the reaper waits
+            # for those still running (a docker command in flight may still create) before it looks.
+            os.environ[RUN_ENV] = self.run_id
+            docker.env[RUN_ENV] = self.run_id
 
     @property
     def labels(self) -> list[str]:
@@ -193,10 +199,6 @@ class Ownership:
     def note_dir(self, path: str) -> None:
         self.dirs.append(path)
         self._write({"dir": path})
-
-    def note_child(self, pid: int) -> None:
-        """A command that may still create something after this process is gone: the reaper waits for it."""
-        self._write({"child": pid, "start": _start_time(pid)})
 
     def note_process(self, pid: int) -> None:
         """A helper process of the run (the kit registry) that the reaper stops if the run dies."""
@@ -313,44 +315,36 @@ def reap(journal: Journal, dry_run: bool = False) -> list[str]:
         return _reap(journal, dry_run)
 
 
-def _wait_for_children(journal: Journal, timeout: float = INTERRUPT_GRACE) -> None:
+def marked(run_id: str) -> set[int]:
+    """The live processes that carry this run's mark in their environment (its docker commands)."""
+    mark = f"{RUN_ENV}={run_id}".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if mark in (entry / "environ").read_bytes().split(b"\0") and _start_time(int(entry.name)):
+                    found.add(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+    return found
+
+
+def _wait_for_children(run_id: str, timeout: float = INTERRUPT_GRACE) -> None:
     """A docker command the run started just before it died may still be creating: what it makes carries
-    the run's label, so wait for it to end (to a deadline) before looking."""
-    children = [(int(e["child"]), str(e.get("start", ""))) for e in journal.entries if "child" in e]
+    the run's label, so wait for the run's processes to end (to a deadline) before looking."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(_start_time(pid) == start != "" for pid, start in children):
+    while marked(run_id) and time.monotonic() < deadline:
         time.sleep(0.05)  # poll: the run's last docker command ending, bounded by the deadline
 
 
 def _reap(journal: Journal, dry_run: bool) -> list[str]:
+    """In order: the run's helpers (its registry, its grading engines) stopped; its docker commands in flight
+    waited for; then what carries its label or stands in its journal removed."""
     from dockersim.sandbox import Sandbox  # a grading run's engines; imported only when there are any
 
-    if not dry_run:
-        _wait_for_children(journal)
     header = journal.header
     run_id = str(header.get("run", ""))
-    volumes = {v for e in journal.entries for v in e.get("volumes", [])}
-    dirs = [str(e["dir"]) for e in journal.entries if "dir" in e]
-    boxes = [Sandbox(str(e["sandbox"]), int(e["slot"])) for e in journal.entries if "sandbox" in e]
     removed: list[str] = []
-    docker: Docker | None = None
-    try:
-        docker = Docker(str(header.get("docker", "docker")), header.get("context"), dict(header.get("env", {})))
-        made = Inventory.labelled(docker, run_id) if run_id else Inventory(set(), set(), set())
-        present = set(docker.call(["volume", "ls", "-q"]).stdout.split())
-        made.volumes |= volumes & present
-        if dry_run:
-            removed += [f"container {c[:12]}" for c in made.containers] + [f"volume {v}" for v in made.volumes]
-            removed += [f"network {n[:12]}" for n in made.networks]
-        else:
-            removed += remove(docker, made)
-    except DockersimError as e:  # an engine gone for good must not keep the journal forever
-        removed.append(f"(engine not reached: {e})")
-    for path in dirs:
-        if os.path.exists(path):
-            if not dry_run:
-                shutil.rmtree(path, ignore_errors=True)
-            removed.append(f"directory {path}")
     for entry in (e for e in journal.entries if "process" in e):
         pid = int(entry["process"])
         if _start_time(pid) == str(entry.get("start")) != "":
@@ -358,15 +352,34 @@ def _reap(journal: Journal, dry_run: bool) -> list[str]:
             if not dry_run:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
-    for ref in (str(e["image"]) for e in journal.entries if "image" in e and docker is not None):
-        with contextlib.suppress(DockersimError):
-            if dry_run or (docker is not None and docker.call(["image", "rm", ref], check=False).status == 0):
-                removed.append(f"image tag {ref}")
-    for box in boxes:
-        if box.pid() is not None or dry_run:
+    for box in (Sandbox(str(e["sandbox"]), int(e["slot"])) for e in journal.entries if "sandbox" in e):
+        if box.pid() is not None:
             removed.append(f"sandbox engine {box.name}")
-        if not dry_run:
-            box.down()
+            if not dry_run:
+                box.down()
+    if not dry_run and run_id:
+        _wait_for_children(run_id)
+    docker: Docker | None = None
+    try:
+        docker = Docker(str(header.get("docker", "docker")), header.get("context"), dict(header.get("env", {})))
+        made = Inventory.labelled(docker, run_id) if run_id else Inventory(set(), set(), set())
+        present = set(docker.call(["volume", "ls", "-q"]).stdout.split())
+        made.volumes |= {v for e in journal.entries for v in e.get("volumes", [])} & present
+        if dry_run:
+            removed += [f"container {c[:12]}" for c in made.containers] + [f"volume {v}" for v in made.volumes]
+            removed += [f"network {n[:12]}" for n in made.networks]
+        else:
+            removed += remove(docker, made)
+        for ref in (str(e["image"]) for e in journal.entries if "image" in e):
+            if dry_run or docker.call(["image", "rm", ref], check=False).status == 0:
+                removed.append(f"image tag {ref}")
+    except DockersimError as e:  # an engine gone for good must not keep the journal forever
+        removed.append(f"(engine not reached: {e})")
+    for path in (str(e["dir"]) for e in journal.entries if "dir" in e):
+        if os.path.exists(path):
+            if not dry_run:
+                shutil.rmtree(path, ignore_errors=True)
+            removed.append(f"directory {path}")
     if not dry_run:
         journal.path.unlink(missing_ok=True)
     return removed
@@ -386,11 +399,9 @@ def orphans(docker: Docker) -> Inventory:
         ("networks", ["network", "ls", "--no-trunc"]),
     ):
         key = "{{.ID}}" if kind != "volumes" else "{{.Name}}"
-        listing = docker.call(
-            [*args, "--filter", f"label={OWNER_KEY}", "--format", f'{key}\t{{{{.Label "{OWNER_KEY}"}}}}']
-        )
-        for line in listing.stdout.splitlines():
-            ident, _, owner = line.partition("\t")
-            if ident and owner_alive(owner) is False:
+        template = f'{key}\t{{{{.Label "{OWNER_KEY}"}}}}'
+        listing = docker.call([*args, "--filter", f"label={OWNER_KEY}", "--format", template])
+        for ident, owner in parse_pairs(listing.stdout):
+            if owner_alive(owner) is False:
                 getattr(found, kind).add(ident)
     return found

@@ -21,10 +21,11 @@ from dockersim.errors import DockerError, DockersimError, EngineUnavailable, Par
 from dockersim.messages import say
 from dockersim.ownership import LABEL_KEY, Inventory, Ownership
 from dockersim.parse.inspect import parse_containers
+from dockersim.parse.listing import anonymous_volumes
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, pick
 from dockersim.session import Session, SessionError
-from dockersim.snapshot import Snapshot, only_missing
+from dockersim.snapshot import Snapshot, inspect_existing
 from dockersim.state import ContainerState
 
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state
@@ -94,9 +95,7 @@ class ScenarioRun:
         if name in self._seen:
             return self._seen[name]
         while True:
-            done = self.docker.call(["inspect", "--type", "container", name], check=False)
-            if done.status != 0 and not only_missing(done.stderr):
-                raise DockerError(done.argv, done.status, done.stderr, done.stdout)
+            done = inspect_existing(self.docker, "container", [name])
             found = parse_containers(done.stdout) if done.status == 0 else []
             if found:
                 self._seen[name] = found[0]
@@ -230,8 +229,7 @@ class ScenarioRun:
                 "{{.Mounts}}",
             ]
         ).stdout
-        # ps names a container's volumes (and bind sources); an anonymous volume's name is 64 hex digits.
-        self.ownership.note_volumes(set(re.findall(r"\b[0-9a-f]{64}\b", mounts)))
+        self.ownership.note_volumes(anonymous_volumes(mounts))
 
     def _command(self, step: Step, result: StepResult) -> None:
         lang = self.options.lang
@@ -244,7 +242,7 @@ class ScenarioRun:
                 argv = self.docker.shell_argv(self.resolve(step.shell))
             else:
                 argv = self._argv(step, deadline)
-            done: Completed = self.docker.run_argv(argv, timeout=step.timeout, on_start=self.ownership.note_child)
+            done: Completed = self.docker.run_argv(argv, timeout=step.timeout)
             status, stdout, stderr = done.status, done.stdout, done.stderr
             result.screen = _screen(stdout + stderr)
             if done.timed_out:
@@ -274,7 +272,7 @@ class ScenarioRun:
         argv = self._argv(step, deadline)
         held = hold_signals()
         try:
-            session: Session = self.docker.spawn(argv, on_start=self.ownership.note_child)
+            session: Session = self.docker.spawn(argv)
         except BaseException:
             release_signals(held)
             raise

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from dockersim.driver import Docker
+from dockersim.driver import Completed, Docker
 from dockersim.errors import DockerError, DockersimError
+from dockersim.parse.errors import only_missing
 from dockersim.parse.inspect import parse_containers, parse_volumes
 from dockersim.parse.ps import parse_ps_json
 from dockersim.parse.status import parse_status
@@ -18,14 +19,14 @@ class AmbiguousReference(DockersimError):
     pass
 
 
-_MISSING = re.compile(r"(?i)^(error: )?(error response from daemon: )?(no such (object|container|volume|network|image)"
-                      r"|get \S+: no such volume|network \S+ not found)")  # fmt: skip
-
-
-def only_missing(stderr: str) -> bool:
-    """Whether a failed inspect failed only because objects are missing (not: no engine, no permission…)."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    return bool(lines) and all(_MISSING.match(line) for line in lines)
+def inspect_existing(docker: Docker, kind: str, names: list[str], ambiguous_ok: bool = False) -> Completed:
+    """A batched `docker inspect --type KIND NAMES…` in which a missing object is no error: docker then
+    exits 1 but prints the others. Any other failure (no engine, no permission) raises DockerError."""
+    done = docker.call(["inspect", "--type", kind, *names], check=False)
+    ambiguous = ambiguous_ok and "multiple" in done.stderr.lower()
+    if done.status != 0 and not ambiguous and not only_missing(done.stderr):
+        raise DockerError(done.argv, done.status, done.stderr, done.stdout)
+    return done
 
 
 def _normal_ref(ref: str) -> str:
@@ -63,10 +64,7 @@ class Snapshot:
         if not names:
             return "[]"
         self.calls += 1
-        done = self.docker.call(["inspect", "--type", kind, *names], check=False)
-        if done.status != 0 and not only_missing(done.stderr):
-            raise DockerError(done.argv, done.status, done.stderr, done.stdout)
-        return done.stdout
+        return inspect_existing(self.docker, kind, names).stdout
 
     @property
     def ps_rows(self) -> list[PsRow]:
@@ -126,10 +124,7 @@ class Snapshot:
         if self._containers is not None or not wanted:
             return
         self.calls += 1
-        done = self.docker.call(["inspect", "--type", "container", *wanted], check=False)
-        ambiguous = "multiple" in done.stderr.lower()
-        if done.status != 0 and not ambiguous and not only_missing(done.stderr):
-            raise DockerError(done.argv, done.status, done.stderr, done.stdout)
+        done = inspect_existing(self.docker, "container", wanted, ambiguous_ok=True)
         found = parse_containers(done.stdout) if done.stdout.strip().startswith("[") else []
         for ref in wanted:
             if re.search(rf"multiple .*\b{re.escape(ref)}\b", done.stderr, re.IGNORECASE):

@@ -1,6 +1,9 @@
-"""`docker images` and `docker volume ls`, as the tables a learner reads."""
+"""`docker images` and `docker volume ls`, as the tables a learner reads; the two-column listings
+dockersim asks for itself (`--format 'ID<TAB>LABEL'`); the volume names in ps's Mounts column."""
 
 from __future__ import annotations
+
+import re
 
 from dockersim.errors import ParseError
 from dockersim.parse.table import parse_table
@@ -25,3 +28,21 @@ def parse_volume_ls_table(text: str) -> list[VolumeState]:
             raise ParseError("a docker volume ls table", text.splitlines()[0])
         out.append(VolumeState(name=cells["VOLUME NAME"], driver=cells.get("DRIVER", "")))
     return out
+
+
+def parse_pairs(text: str) -> list[tuple[str, str]]:
+    """Lines of `--format '{{.ID}}\t{{.Label "k"}}'`: (ID, value); an empty value when the label is missing."""
+    out = []
+    for line in text.splitlines():
+        ident, _, value = line.partition("\t")
+        if ident.strip():
+            out.append((ident.strip(), value.strip()))
+    return out
+
+
+_ANONYMOUS = re.compile(r"\b[0-9a-f]{64}\b")
+
+
+def anonymous_volumes(mounts: str) -> set[str]:
+    """The anonymous volumes named in ps's Mounts column (`--no-trunc`): an anonymous name is 64 hex digits."""
+    return set(_ANONYMOUS.findall(mounts))

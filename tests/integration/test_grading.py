@@ -60,6 +60,13 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     for line in refused:  # each refused line named in her feedback with its reason
         assert f"- line {line['number']}: `" in eve and line["refused"] in eve, line
 
+    # A check of what was fixed when the container was made fails at its first look, without waiting for
+    # `settle`; alice's slow services (MariaDB, then WordPress) still get her every point.
+    [b] = [s for s in results["students"] if s["student"] == "bob"]
+    [mounts] = [c for c in b["checks"] if c["name"] == "the database keeps its data in /home/wordpress_db on the host"]
+    assert mounts["outcome"] == "failed" and mounts["looks"] == 1
+    assert all(c["looks"] == 1 for c in e["checks"])  # nothing of hers exists to change
+
     bob = (out / "feedback" / "bob.md").read_text()
     assert "✗ the database keeps its data in /home/wordpress_db on the host (0/3)" in bob
     assert "hint: docker run -v HOST_DIR:CONTAINER_DIR" in bob

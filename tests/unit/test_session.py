@@ -1,0 +1,52 @@
+"""Session against a local shell, no engine: prompts, the echo of what was typed, keys, EOF, timeouts
+that carry the screen, and the exit status."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from dockersim.session import Session, SessionError
+
+SHELL = ["/bin/sh", "-i"]
+ENV = {**os.environ, "PS1": "sh$ ", "ENV": "", "TERM": "xterm"}
+
+
+def test_prompt_send_answer_and_exit_status() -> None:
+    s = Session(SHELL, ENV)
+    try:
+        s.expect(re.compile(r"sh\$ $", re.MULTILINE), 10)
+        s.send_line("echo $((6 * 7))")
+        s.expect(re.compile(r"^42$", re.MULTILINE), 10)  # the answer, not the echo of `6 * 7`
+        s.send_line("exit 3")
+        s.expect_eof(10)
+        assert s.close(10) == 3
+        assert any("42" in line for line in s.screen())
+    finally:
+        s.kill()
+
+
+def test_echo_of_the_typed_line_does_not_count_as_the_answer() -> None:
+    s = Session(SHELL, ENV)
+    try:
+        s.expect(re.compile(r"sh\$ $", re.MULTILINE), 10)
+        s.send_line("true marker-xyz")
+        with pytest.raises(SessionError) as e:
+            s.expect(re.compile("marker-xyz"), 0.5)  # only the echo shows it: no answer contains it
+        assert "within 0.5s" in str(e.value) and any("marker-xyz" in line for line in e.value.screen)
+    finally:
+        s.kill()
+
+
+def test_ctrl_d_ends_the_shell_and_a_wait_after_eof_says_so() -> None:
+    s = Session(SHELL, ENV)
+    try:
+        s.expect(re.compile(r"sh\$ $", re.MULTILINE), 10)
+        s.send_keys(["ctrl-d"])
+        s.expect_eof(10)
+        with pytest.raises(SessionError, match="ended before"):
+            s.expect(re.compile("never"), 1)
+    finally:
+        s.kill()
