@@ -242,6 +242,64 @@ def grading(jobs_list: list[int]) -> list[list[str]]:
             for jobs, s in seconds.items()]  # fmt: skip
 
 
+def grading_batch(size: int) -> list[list[str]]:
+    """A course-sized batch of the example homework — a third correct (alice), the rest failing checks of
+    each kind (bob, carol, mallory) — graded with --jobs 1 and 2, against the floor: the same vetted commands
+    run as a plain script on a fresh grading engine, then one state read, submission after submission."""
+    import json
+    import shutil
+
+    from dockersim import ownership, submission
+    from dockersim.grading import FIRST_SLOT, prepare
+    from dockersim.sandbox import Sandbox
+
+    hw = ROOT / "examples" / "hw-wordpress"
+    batch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
+    kinds = ["alice", "bob", "carol", "mallory"]
+    folders = []
+    for i in range(size):
+        kind = "alice" if i % 3 == 0 else kinds[1 + i % 3]
+        folders.append(batch / f"{kind}{i:02d}")
+        shutil.copytree(hw / "submissions" / kind, folders[-1])
+    seconds: dict[int, float] = {}
+    per: dict[str, float] = {}
+    for jobs in (1, 2):
+        out = Path(tempfile.mkdtemp(prefix="bench-grades-"))
+        argv = [sys.executable, "-m", "dockersim", "grade", "--jobs", str(jobs), "--out", str(out),
+                str(hw / "spec.yaml"), *map(str, folders)]  # fmt: skip
+        seconds[jobs] = timed(partial(subprocess.run, argv, capture_output=True, check=True, cwd=ROOT))
+        if jobs == 1:
+            for s in json.loads((out / "results.json").read_text())["students"]:
+                per.setdefault(s["student"].rstrip("0123456789"), s["seconds"])
+    box = Sandbox("grade-0", FIRST_SLOT, isolated=True, shared=(batch,))
+    box.up()
+    try:
+        docker = Docker(env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+        prepare(docker, lambda _line: None)
+
+        def floor() -> None:
+            for folder in folders:
+                lines = submission.read_commands((folder / "commands.sh").read_text(), batch / "ws")
+                for line in lines:
+                    if line.runs and not submission.substitution_marks(line.argv):
+                        docker.call(line.argv[1:], check=False, timeout=120)
+                docker.call(["ps", "-a", "-q"])
+                _ = Snapshot(docker).containers
+                ownership.empty(docker)
+
+        plain = timed(floor)
+    finally:
+        box.down()
+    rows = [[f"grading {size} submissions (⅓ correct), --jobs {jobs}", f"{s:.1f}s", f"{plain:.1f}s (plain script)",
+             f"{s / plain:.2f}× the floor", "≤ 1.5×" if jobs == 2 else "", "yes" if s / plain <= 1.5 else "no"]
+            for jobs, s in seconds.items()]  # fmt: skip
+    gap = max(per[k] for k in ("bob", "carol")) - per["alice"]
+    rows.append([f"one submission: correct {per['alice']:.1f}s, failing bob {per['bob']:.1f}s / carol "
+                 f"{per['carol']:.1f}s, mallory {per['mallory']:.1f}s", "", "", f"{gap:+.1f}s", "≤ +2 s",
+                 "yes" if gap <= 2 else "no"])  # fmt: skip
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a small size, for CI; writes nothing")
@@ -255,6 +313,7 @@ def main() -> None:
     rows += startup(3 if args.quick else 15)
     if not args.quick:
         rows += grading([1, 2])
+        rows += grading_batch(30)
     table = tabulate(
         rows,
         headers=["measure", "dockersim", "baseline", "ratio / difference", "target", "met"],

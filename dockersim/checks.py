@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from dockersim.errors import ScenarioError
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError, ScenarioError
 from dockersim.snapshot import Snapshot
 from dockersim.state import STATES, ContainerState, PortBinding
 from dockersim.yamlsource import LMap, line_of
@@ -111,6 +112,170 @@ def _describe_ports(bindings: list[PortBinding]) -> str:
 _MOUNT_FIELDS = ("type", "source", "destination", "name", "driver", "mode", "rw")
 
 
+# -- container fields: each a row of (validate, compare), as goss's matchers are values, not branches -----
+
+
+def _v_state(value: Any, path: str, line: int, key: str) -> Any:
+    value = _scalar(value, path, line, key)
+    if value not in (*STATES, "absent"):
+        raise _fail(path, line, f"unknown state '{value}'" + _closest(value, [*STATES, "absent"]))
+    return value
+
+
+def _v_exit_code(value: Any, path: str, line: int, key: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(path, line, "exit_code should be a whole number")
+    return value
+
+
+def _v_ip(value: Any, path: str, line: int, key: str) -> Any:
+    value = _scalar(value, path, line, key)
+    if "{" not in value:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise _fail(
+                path, line, f"ip should be an address or a network such as 172.17.0.0/16, not '{value}'"
+            ) from None
+    return value
+
+
+def _v_env(value: Any, path: str, line: int, key: str) -> Any:
+    if not isinstance(value, dict):
+        raise _fail(path, line, "env should be a mapping of NAME: value")
+    return {str(k): _scalar(v, path, line, f"env {k}") for k, v in value.items()}
+
+
+def _v_ports(value: Any, path: str, line: int, key: str) -> Any:
+    if not isinstance(value, dict):
+        raise _fail(path, line, 'ports should be a mapping such as {80/tcp: "0.0.0.0:80"}')
+    ports = {}
+    for k, v in value.items():
+        if not re.fullmatch(r"\d+(/(tcp|udp|sctp))?", str(k)):
+            raise _fail(path, line, f"'{k}' is not a container port such as 80/tcp")
+        specs = v if isinstance(v, list) else [v]
+        for s in specs:
+            s = _scalar(s, path, line, f"ports {k}")
+            if s not in ("any", "none", "exposed") and "{" not in s and not re.fullmatch(r"(.*:)?\d+", s):
+                raise _fail(path, line, f"ports {k}: '{s}' should be HOST_IP:PORT, PORT, any, none or exposed")
+        ports[_port_key(str(k))] = [str(s) for s in specs]
+    return ports
+
+
+def _v_list(value: Any, path: str, line: int, key: str) -> Any:
+    if not isinstance(value, list):
+        raise _fail(path, line, f"{key} should be a list")
+    items = [_scalar(v, path, line, key) for v in value]
+    if key == "links":
+        for item in items:
+            if ":" not in item:
+                raise _fail(path, line, f"a link reads TARGET:ALIAS, not '{item}'")
+    return items
+
+
+def _v_mounts(value: Any, path: str, line: int, key: str) -> Any:
+    if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
+        raise _fail(path, line, "mounts should be a list of mappings such as {type: bind, destination: /data}")
+    for m in value:
+        for k, v in m.items():
+            if k not in _MOUNT_FIELDS:
+                raise _fail(path, line_of(m, line), f"a mount has no field '{k}'" + _closest(k, list(_MOUNT_FIELDS)))
+            if k == "rw" and not isinstance(v, bool):
+                raise _fail(path, line_of(m, line), "a mount's rw should be true or false")
+            if k != "rw":
+                _scalar(v, path, line_of(m, line), f"a mount's {k}")
+    return [{k: (v if k == "rw" else str(v)) for k, v in m.items()} for m in value]
+
+
+Compare = Callable[[str, Any, ContainerState, "CheckContext"], list[Mismatch]]
+
+
+def _c_equal(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    found = getattr(c, key)
+    return [] if found == want else [Mismatch(key, str(want), str(found))]
+
+
+def _c_text(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    found, expected = getattr(c, key) or "", ctx.resolve(want)
+    return [] if found == expected else [Mismatch(key, repr(expected), repr(found))]
+
+
+def _c_image(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    expected = ctx.image_ref(ctx.resolve(want))
+    return [] if c.image == expected else [Mismatch("image", expected, c.image)]
+
+
+def _c_ip(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    network = ctx.resolve(want)
+    if not c.ip:
+        return [Mismatch("ip", f"an address in {network}", "no address (not running?)")]
+    ok = ipaddress.ip_address(c.ip) in ipaddress.ip_network(network, strict=False)
+    return [] if ok else [Mismatch("ip", f"an address in {network}", c.ip)]
+
+
+def _c_env(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    out = []
+    for k, v in want.items():
+        found = c.env.get(k)
+        if found != ctx.resolve(v):
+            out.append(Mismatch(f"env {k}", repr(ctx.resolve(v)), "unset" if found is None else repr(found)))
+    return out
+
+
+def _c_ports(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    out = []
+    for port, specs in want.items():
+        bindings = [b for b in c.ports if b.key == port]
+        for spec in specs:
+            if not _port_matches(ctx.resolve(spec), bindings):
+                out.append(Mismatch(f"ports {port}", ctx.resolve(spec), _describe_ports(bindings)))
+    return out
+
+
+def _c_members(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    found = getattr(c, key)
+    missing = [ctx.resolve(item) for item in want if ctx.resolve(item) not in found]
+    return [Mismatch(key, ", ".join(missing), ", ".join(found) or "none")] if missing else []
+
+
+def _c_mounts(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
+    out = []
+    for spec in want:
+        wanted = {k: (v if k == "rw" else ctx.resolve(v)) for k, v in spec.items()}
+        if "source" in wanted and wanted.get("type", "bind") == "bind":
+            wanted["source"] = ctx.host_path(wanted["source"])  # as the grader re-rooted it
+        if not any(all(getattr(m, k) == v for k, v in wanted.items()) for m in c.mounts):
+            shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
+            found = "; ".join(f"{m.type} {m.name if m.type == 'volume' else m.source} -> {m.destination}"
+                              for m in c.mounts)  # fmt: skip
+            out.append(Mismatch("mounts", f"a mount with {shown}", found or "no mounts"))
+    return out
+
+
+@dataclass(frozen=True)
+class Field:
+    validate: Callable[[Any, str, int, str], Any]
+    compare: Compare
+
+
+_TEXT = Field(_scalar, _c_text)
+CONTAINER_FIELDS: dict[str, Field] = {
+    "state": Field(_v_state, _c_equal),
+    "image": Field(_scalar, _c_image),
+    "command": _TEXT,
+    "hostname": _TEXT,
+    "health": _TEXT,
+    "name": _TEXT,
+    "ip": Field(_v_ip, _c_ip),
+    "exit_code": Field(_v_exit_code, _c_equal),
+    "env": Field(_v_env, _c_env),
+    "ports": Field(_v_ports, _c_ports),
+    "links": Field(_v_list, _c_members),
+    "volumes_from": Field(_v_list, _c_members),
+    "mounts": Field(_v_mounts, _c_mounts),
+}
+
+
 @dataclass
 class ContainerCheck:
     """`{container: NAME, state: running, image: …, env: {…}, ports: {…}, …}`"""
@@ -119,8 +284,7 @@ class ContainerCheck:
     line: int
     fields: dict[str, Any] = field(default_factory=dict)
 
-    SCALARS = ("state", "image", "command", "hostname", "health", "ip", "name")
-    FIELDS = (*SCALARS, "exit_code", "env", "ports", "links", "mounts", "volumes_from")
+    FIELDS = tuple(CONTAINER_FIELDS)
 
     @classmethod
     def parse(cls, spec: LMap, path: str) -> ContainerCheck:
@@ -130,76 +294,10 @@ class ContainerCheck:
             if key == "container":
                 continue
             line = spec.lines[key]
-            if key not in cls.FIELDS:
+            if key not in CONTAINER_FIELDS:
                 raise _fail(path, line, f"a container check has no field '{key}'" + _closest(key, list(cls.FIELDS)))
-            check.fields[key] = cls._validate(key, value, path, line)
+            check.fields[key] = CONTAINER_FIELDS[key].validate(value, path, line, key)
         return check
-
-    @staticmethod
-    def _validate(key: str, value: Any, path: str, line: int) -> Any:
-        if key == "state":
-            value = _scalar(value, path, line, "state")
-            if value not in (*STATES, "absent"):
-                raise _fail(path, line, f"unknown state '{value}'" + _closest(value, [*STATES, "absent"]))
-            return value
-        if key == "exit_code":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise _fail(path, line, "exit_code should be a whole number")
-            return value
-        if key == "ip":
-            value = _scalar(value, path, line, "ip")
-            if "{" not in value:
-                try:
-                    ipaddress.ip_network(value, strict=False)
-                except ValueError:
-                    raise _fail(
-                        path, line, f"ip should be an address or a network such as 172.17.0.0/16, not '{value}'"
-                    ) from None
-            return value
-        if key in ContainerCheck.SCALARS:
-            return _scalar(value, path, line, key)
-        if key == "env":
-            if not isinstance(value, dict):
-                raise _fail(path, line, "env should be a mapping of NAME: value")
-            return {str(k): _scalar(v, path, line, f"env {k}") for k, v in value.items()}
-        if key == "ports":
-            if not isinstance(value, dict):
-                raise _fail(path, line, 'ports should be a mapping such as {80/tcp: "0.0.0.0:80"}')
-            ports = {}
-            for k, v in value.items():
-                if not re.fullmatch(r"\d+(/(tcp|udp|sctp))?", str(k)):
-                    raise _fail(path, line, f"'{k}' is not a container port such as 80/tcp")
-                specs = v if isinstance(v, list) else [v]
-                for s in specs:
-                    s = _scalar(s, path, line, f"ports {k}")
-                    if s not in ("any", "none", "exposed") and "{" not in s and not re.fullmatch(r"(.*:)?\d+", s):
-                        raise _fail(path, line, f"ports {k}: '{s}' should be HOST_IP:PORT, PORT, any, none or exposed")
-                ports[_port_key(str(k))] = [str(s) for s in specs]
-            return ports
-        if key in ("links", "volumes_from"):
-            if not isinstance(value, list):
-                raise _fail(path, line, f"{key} should be a list")
-            items = [_scalar(v, path, line, key) for v in value]
-            if key == "links":
-                for item in items:
-                    if ":" not in item:
-                        raise _fail(path, line, f"a link reads TARGET:ALIAS, not '{item}'")
-            return items
-        if key == "mounts":
-            if not isinstance(value, list) or not all(isinstance(m, dict) for m in value):
-                raise _fail(path, line, "mounts should be a list of mappings such as {type: bind, destination: /data}")
-            for m in value:
-                for k, v in m.items():
-                    if k not in _MOUNT_FIELDS:
-                        raise _fail(
-                            path, line_of(m, line), f"a mount has no field '{k}'" + _closest(k, list(_MOUNT_FIELDS))
-                        )
-                    if k == "rw" and not isinstance(v, bool):
-                        raise _fail(path, line_of(m, line), "a mount's rw should be true or false")
-                    if k != "rw":
-                        _scalar(v, path, line_of(m, line), f"a mount's {k}")
-            return [{k: (v if k == "rw" else str(v)) for k, v in m.items()} for m in value]
-        raise AssertionError(key)
 
     def describe(self) -> str:
         return f"container {self.ref}"
@@ -214,67 +312,7 @@ class ContainerCheck:
             return [Mismatch("container", f"{ref!r} to exist", "no such container")]
         if want_state == "absent":
             return [Mismatch("state", "absent", f"{c.state} ({c.name})")]
-        out: list[Mismatch] = []
-        for key, want in self.fields.items():
-            out += self._compare(key, want, c, ctx)
-        return out
-
-    def _compare(self, key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
-        r = ctx.resolve
-        if key == "state":
-            return [] if c.state == want else [Mismatch("state", want, c.state)]
-        if key == "exit_code":
-            return [] if c.exit_code == want else [Mismatch("exit_code", str(want), str(c.exit_code))]
-        if key == "image":
-            expected = ctx.image_ref(r(want))
-            return [] if c.image == expected else [Mismatch("image", expected, c.image)]
-        if key in ("command", "hostname", "health", "name"):
-            found = getattr(c, key) or ""
-            expected = r(want)
-            return [] if found == expected else [Mismatch(key, repr(expected), repr(found))]
-        if key == "ip":
-            if not c.ip:
-                return [Mismatch("ip", f"an address in {r(want)}", "no address (not running?)")]
-            ok = ipaddress.ip_address(c.ip) in ipaddress.ip_network(r(want), strict=False)
-            return [] if ok else [Mismatch("ip", f"an address in {r(want)}", c.ip)]
-        if key == "env":
-            out = []
-            for k, v in want.items():
-                found = c.env.get(k)
-                if found != r(v):
-                    out.append(Mismatch(f"env {k}", repr(r(v)), "unset" if found is None else repr(found)))
-            return out
-        if key == "ports":
-            out = []
-            for port, specs in want.items():
-                bindings = [b for b in c.ports if b.key == port]
-                for spec in specs:
-                    if not _port_matches(r(spec), bindings):
-                        out.append(Mismatch(f"ports {port}", r(spec), _describe_ports(bindings)))
-            return out
-        if key == "links":
-            found = c.links
-            missing = [r(link) for link in want if r(link) not in found]
-            return [Mismatch("links", ", ".join(missing), ", ".join(found) or "none")] if missing else []
-        if key == "volumes_from":
-            missing = [r(v) for v in want if r(v) not in c.volumes_from]
-            return (
-                [Mismatch("volumes_from", ", ".join(missing), ", ".join(c.volumes_from) or "none")] if missing else []
-            )
-        if key == "mounts":
-            out = []
-            for spec in want:
-                wanted = {k: (v if k == "rw" else r(v)) for k, v in spec.items()}
-                if "source" in wanted and wanted.get("type", "bind") == "bind":
-                    wanted["source"] = ctx.host_path(wanted["source"])  # as the grader re-rooted it
-                if not any(all(getattr(m, k) == v for k, v in wanted.items()) for m in c.mounts):
-                    shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
-                    found = "; ".join(
-                        f"{m.type} {m.name if m.type == 'volume' else m.source} -> {m.destination}" for m in c.mounts
-                    )
-                    out.append(Mismatch("mounts", f"a mount with {shown}", found or "no mounts"))
-            return out
-        raise AssertionError(key)
+        return [m for key, want in self.fields.items() for m in CONTAINER_FIELDS[key].compare(key, want, c, ctx)]
 
 
 @dataclass
@@ -469,20 +507,44 @@ class HostFileCheck:
         return f"host file {self.path}"
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
-        from pathlib import Path
-
-        p = Path(ctx.host_path(ctx.resolve(self.path)))
-        if p.exists() != self.exists:
-            return [
-                Mismatch(
-                    "host_file", f"{p} {'present' if self.exists else 'absent'}", "present" if p.exists() else "absent"
-                )
-            ]
-        if self.contains is not None and p.is_file():
-            text = p.read_text(errors="replace")
-            if not re.search(self.contains, text):
-                return [Mismatch("contains", f"{p} to match {self.contains!r}", repr(text[:80]))]
+        p = ctx.host_path(ctx.resolve(self.path))
+        exists, text = read_host_file(snap.docker, p)
+        if exists != self.exists:
+            return [Mismatch("host_file", f"{p} {'present' if self.exists else 'absent'}",
+                             "present" if exists else "absent")]  # fmt: skip
+        if self.contains is not None and text is not None and not re.search(self.contains, text):
+            return [Mismatch("contains", f"{p} to match {self.contains!r}", repr(text[:80]))]
         return []
+
+
+HELPER_IMAGE = "dockersim/busybox:latest"  # the kit's smallest image: reads the engine's host for us
+_READ = 'if [ -e "/host/$1" ]; then echo present; [ -f "/host/$1" ] && cat "/host/$1"; else echo absent; fi'
+
+
+def read_host_file(docker: Docker, path: str) -> tuple[bool, str | None]:
+    """Whether a file of the engine's host exists, and its text if it is a readable file. Read here when
+    this process may; else through the engine, by a short-lived container that binds its folder read-only
+    (a volume's Mountpoint under /var/lib/docker, for a user in the docker group)."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        if not p.exists():
+            return False, None
+        return True, (p.read_text(errors="replace") if p.is_file() else None)
+    except PermissionError:
+        pass
+    if docker.call(["image", "inspect", HELPER_IMAGE], check=False).status != 0:
+        raise DockersimError(f"{path} is not readable here, and {HELPER_IMAGE} is not built to read it through the "
+                             "engine (dockersim images build)")  # fmt: skip
+    done = docker.call(["run", "--rm", "--network", "none", "--mount", f"type=bind,src={p.parent},dst=/host,readonly",
+                        "--entrypoint", "sh", HELPER_IMAGE, "-c", _READ, "sh", p.name], check=False)  # fmt: skip
+    if done.status != 0:
+        if "does not exist" in done.stderr:
+            return False, None  # the folder itself is missing
+        raise DockersimError(f"{path} could not be read through the engine: {done.stderr.strip()[-200:]}")
+    first, _, rest = done.stdout.partition("\n")
+    return first.strip() == "present", rest if first.strip() == "present" else None
 
 
 @dataclass

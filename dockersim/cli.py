@@ -79,6 +79,7 @@ def main() -> None:
       sudo dockersim run --sandbox --offline scenarios/
       dockersim state --json
       dockersim clean --dry-run
+      dockersim doctor
       dockersim check examples/hw-wordpress/spec.yaml
       sudo dockersim grade --jobs 2 examples/hw-wordpress/spec.yaml examples/hw-wordpress/submissions/*
 
@@ -142,7 +143,7 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
     scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
     options = RunOptions(image_map=_image_map(image_maps), lang=lang or default_lang(), fail_fast=fail_fast,
                          allow_destructive=allow_destructive, keep=keep)  # fmt: skip
-    shown = reporter("json" if as_json else "text", verbose=verbose)
+    shown = reporter("json" if as_json else "text", verbose=verbose, lang=options.lang)
     report = run_scenarios(scenarios, Plan(options, docker_bin, context, sandbox, offline, replace), shown)
     for name, target in (("recordings", record_dir), ("junit", junit_file)):
         if target:
@@ -214,6 +215,26 @@ def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
         removed += remove(docker, left)
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
+
+
+@main.command()
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON.")
+def doctor(docker_bin: str, context: str | None, as_json: bool) -> None:
+    """Say whether a tutorial run would work here: clients, the engine and its kind, the kit, ports.
+
+    Exit status 0 when a run would work, 1 otherwise; each problem comes with how to fix it.
+
+    \b
+    Examples:
+      dockersim doctor
+      dockersim doctor --json
+    """
+    from dockersim.doctor import diagnose
+
+    found = diagnose(docker_bin, context)
+    click.echo(found.to_json() if as_json else found.text())
+    sys.exit(0 if found.ok else EXIT_FAILED)
 
 
 @main.command()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dockersim import kit, submission
 from dockersim.driver import Docker
-from dockersim.errors import DockerError, DockersimError, ParseError, ScenarioError
+from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
 from dockersim.ownership import Ownership, empty, reap_dead
 from dockersim.policy import Policy
@@ -110,7 +110,7 @@ def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[
                 mismatches = graded.check.evaluate(snap, run)
                 outcome = "failed" if mismatches else "passed"
                 details = [str(m) for m in mismatches]
-            except (DockerError, ParseError, DockersimError) as e:
+            except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
                 outcome, details = "error", [f"could not check: {e}"]
             hint = graded.hint.get("en", "") if graded.hint else ""
             outcomes[graded.index] = CheckOutcome(graded.index, graded.name, graded.points,

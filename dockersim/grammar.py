@@ -20,6 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dockersim.errors import DockersimError
+
 GRAMMARS = Path(__file__).parent / "grammars"
 ROOT = ""  # the path of the root command: `docker [global options]`
 
@@ -237,6 +239,8 @@ def merge(documents: list[dict[str, Any]]) -> Grammar:
 def load() -> Grammar:
     """Every stored client's grammar, merged."""
     documents = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GRAMMARS.glob("*.json"))]
+    if not documents:
+        raise DockersimError(f"no docker grammar under {GRAMMARS}: this installation of dockersim is incomplete")
     return merge(documents)
 
 

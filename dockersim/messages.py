@@ -56,6 +56,29 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ko": "{program!r}을(를) 실행할 수 없습니다: 프로그램이 없습니다",
     },
     "engine_error": {"en": "the engine could not be asked: {error}", "ko": "엔진에 물어볼 수 없었습니다: {error}"},
+    "mismatch": {
+        "en": "{field}: expected {expected}, found {found}",
+        "ko": "{field}: {expected}을(를) 기대했지만 {found}입니다",
+    },
+    # What the text report prints around the steps.
+    "screen_was": {"en": "; the screen was:", "ko": "; 화면은 이랬습니다:"},
+    "hint": {"en": "hint: {hint}", "ko": "힌트: {hint}"},
+    "removed": {
+        "en": "removed what the run created: {count} objects",
+        "ko": "이 실행이 만든 것을 지웠습니다: {count}개",
+    },
+    "kept": {"en": "kept (--keep): {items}", "ko": "남겨 둠 (--keep): {items}"},
+    "note": {"en": "note: {note}", "ko": "참고: {note}"},
+    "interrupted": {
+        "en": "dockersim: interrupted; removed what the run created ({count} objects)",
+        "ko": "dockersim: 중단됨; 이 실행이 만든 것을 지웠습니다 ({count}개)",
+    },
+    "headers": {"en": "scenario|#|step|result|seconds|reason", "ko": "시나리오|#|단계|결과|초|이유"},
+    "passed": {"en": "passed", "ko": "통과"},
+    "failed": {"en": "failed", "ko": "실패"},
+    "error": {"en": "error", "ko": "오류"},
+    "skipped": {"en": "skipped", "ko": "건너뜀"},
+    "no_steps": {"en": "no steps", "ko": "단계 없음"},
 }
 
 

@@ -210,7 +210,19 @@ class ScenarioRun:
         # `-v NAME:/path` makes a volume that cannot carry a label: the journal names it before it exists.
         self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
+        self._make_bind_sources(words)
         return self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
+
+    def _make_bind_sources(self, words: list[str]) -> None:
+        """A bind source under the scratch directory that does not exist yet is made here, as the learner:
+        docker would make it as root, and a learner who is not root could not write into it afterwards."""
+        if self._workdir is None:
+            return
+        root = os.path.realpath(self._workdir)
+        for source in commandline.bind_sources(words):
+            path = os.path.realpath(source)
+            if path.startswith(root + os.sep) and not os.path.exists(path):
+                os.makedirs(path, exist_ok=True)
 
     def _note_anonymous_volumes(self, step: Step) -> None:
         """Before a step that may remove our containers, remember their anonymous volumes: `docker rm`
@@ -351,12 +363,12 @@ class ScenarioRun:
         for check in checks:
             try:
                 mismatches = check.evaluate(snap, self)
-            except (DockerError, ParseError, DockersimError) as e:
+            except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
                 raise StepFailed(
                     say("check_error", lang, what=check.describe(), error=e), outcome=Outcome.ERROR
                 ) from None
             if mismatches:
-                result.details += [str(m) for m in mismatches]
+                result.details += [say("mismatch", lang, **vars(m)) for m in mismatches]
                 result.outcome = Outcome.FAILED
                 result.reason = result.reason or say("check_failed", lang, what=self.resolve(check.describe()))
         if snap.disagreements:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,29 @@ def start_dockersim(*args: str, env: dict[str, str] | None = None) -> subprocess
 
 def describe(results: list[StepResult]) -> str:
     return "\n".join(f"{r.index} {r.outcome.value} {r.name}: {r.reason} {r.details} {r.screen[-6:]}" for r in results)
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A user in the docker group (not root), with dockersim installed by Debian's python in a venv."""
+
+    name: str
+    venv: Path
+
+    def run(self, command: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+        """A shell command line as this user, with the venv's bin first on PATH, in /tmp."""
+        line = f"cd /tmp && PATH={self.venv}/bin:$PATH {command}"
+        return subprocess.run(["su", self.name, "-c", line], capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def learner(engine: Docker) -> Learner:
+    name = "dockersim-learner"
+    if subprocess.run(["id", name], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "--create-home", "--groups", "docker", name], check=True)
+    venv = Path("/tmp/dockersim-learner-venv")  # readable by the learner; made with Debian's own python
+    env = {**os.environ, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DOCKERSIM_VENV": str(venv)}
+    subprocess.run(["bash", "scripts/venv"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    str(ROOT)], check=True, capture_output=True, timeout=600)  # fmt: skip
+    return Learner(name, venv)

@@ -8,6 +8,7 @@ import sys
 import click
 from tabulate import tabulate
 
+from dockersim.messages import say
 from dockersim.results import Outcome, RunReport, StepResult
 
 _LABEL = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.ERROR: "ERROR", Outcome.SKIPPED: "skip"}
@@ -24,9 +25,13 @@ def colour_wanted(stream: object = None) -> bool:
 
 
 class TextReporter:
-    def __init__(self, colour: bool | None = None, verbose: bool = False, **_options: object) -> None:
+    def __init__(self, colour: bool | None = None, verbose: bool = False, lang: str = "en", **_options: object) -> None:
         self.colour = colour_wanted() if colour is None else colour
         self.verbose = verbose
+        self.lang = lang
+
+    def _label(self, outcome: Outcome) -> str:
+        return _LABEL[outcome] if self.lang != "ko" else say(outcome.value, "ko")
 
     def _style(self, text: str, outcome: Outcome) -> str:
         return click.style(text, fg=_COLOUR[outcome], bold=outcome != Outcome.PASSED) if self.colour else text
@@ -40,12 +45,12 @@ class TextReporter:
     def step(self, r: StepResult) -> None:
         label = f"[{r.index}/{r.total}] {r.name} "
         dots = "." * max(3, WIDTH - len(label))
-        click.echo(f"  {label}{dots} {self._style(f'{_LABEL[r.outcome]:<5}', r.outcome)} {r.seconds:6.2f}s")
+        click.echo(f"  {label}{dots} {self._style(f'{self._label(r.outcome):<5}', r.outcome)} {r.seconds:6.2f}s")
         if r.outcome == Outcome.PASSED and not self.verbose:
             return
         pad = " " * 8
         if r.reason:
-            tail = "; the screen was:" if r.screen and r.outcome != Outcome.SKIPPED else ""
+            tail = say("screen_was", self.lang) if r.screen and r.outcome != Outcome.SKIPPED else ""
             click.echo(f"{pad}{r.reason}{tail}")
         if r.outcome != Outcome.SKIPPED:
             for line in r.screen:
@@ -53,28 +58,26 @@ class TextReporter:
         for d in r.details:
             click.echo(f"{pad}- {d}")
         if r.hint:
-            click.echo(f"{pad}hint: {r.hint}")
+            click.echo(pad + say("hint", self.lang, hint=r.hint))
 
     def finish(self, report: RunReport) -> None:
         if report.interrupted:
-            click.echo(f"\ndockersim: interrupted; removed what the run created ({len(report.removed)} objects)",
-                       err=True)  # fmt: skip
+            click.echo("\n" + say("interrupted", self.lang, count=len(report.removed)), err=True)
         rows = []
         for s in report.scenarios:
             for r in s.steps:
                 reason = r.reason if len(r.reason) <= 60 else r.reason[:59] + "…"
                 title = s.title if len(s.title) <= 28 else s.title[:27] + "…"
-                rows.append([title, r.index, r.name[:48], _LABEL[r.outcome], f"{r.seconds:.2f}", reason])
+                rows.append([title, r.index, r.name[:48], self._label(r.outcome), f"{r.seconds:.2f}", reason])
         click.echo("")
-        click.echo(
-            tabulate(rows, headers=["scenario", "#", "step", "result", "seconds", "reason"], disable_numparse=True)
-        )
+        headers = say("headers", self.lang).split("|")
+        click.echo(tabulate(rows, headers=headers, disable_numparse=True))
         counts = report.counts()
-        summary = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
-        click.echo(f"\n{summary or 'no steps'}")
+        summary = ", ".join(f"{n} {say(k, self.lang)}" for k, n in counts.items() if n)
+        click.echo(f"\n{summary or say('no_steps', self.lang)}")
         if report.removed:
-            click.echo(f"removed what the run created: {len(report.removed)} objects")
+            click.echo(say("removed", self.lang, count=len(report.removed)))
         if report.kept:
-            click.echo("kept (--keep): " + ", ".join(report.kept))
+            click.echo(say("kept", self.lang, items=", ".join(report.kept)))
         for note in report.notes:
-            click.echo(f"note: {note}")
+            click.echo(say("note", self.lang, note=note))

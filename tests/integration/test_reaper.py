@@ -8,6 +8,7 @@ import json
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -84,7 +85,7 @@ def test_a_supervisor_s_sigint_to_the_process_group_is_one_interrupt(engine: Doc
     # GNU timeout signals dockersim, then its whole process group: the same SIGINT twice at once.
     for seconds in ("1", "2.5", "4", "6"):
         done = subprocess.run(
-            ["timeout", "--preserve-status", "-s", "INT", seconds, "python3", "-m", "dockersim", "run",
+            ["timeout", "--preserve-status", "-s", "INT", seconds, sys.executable, "-m", "dockersim", "run",
              *IMAGE_MAP, str(scenario)],
             capture_output=True, text=True, cwd=ROOT, timeout=180,
         )  # fmt: skip

@@ -42,3 +42,23 @@ def test_scenarios_speak_both_languages() -> None:
         assert scenario.title["ko"] != scenario.title["en"], path
         for step in scenario.steps:
             assert step.name.get("ko"), f"{path.name} step {step.index} has no Korean name"
+
+
+def test_a_korean_report_has_no_english_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+    from dockersim.report.text import TextReporter
+    from dockersim.results import Outcome, RunReport, ScenarioResult, StepResult
+
+    failed = StepResult("s.yaml", 1, 2, "컨테이너 실행", Outcome.FAILED, 0.1, "docker run x",
+                        say("check_failed", "ko", what="container web"), hint="docker logs web",
+                        details=[say("mismatch", "ko", field="state", expected="running", found="exited")],
+                        screen=["hello"])  # fmt: skip
+    passed = StepResult("s.yaml", 2, 2, "목록 보기", Outcome.PASSED, 0.1, "docker ps")
+    report = RunReport(engine={}, scenarios=[ScenarioResult("s.yaml", "2.2.1 컨테이너", [failed, passed])],
+                       removed=["container abc"], notes=["x"])  # fmt: skip
+    reporter = TextReporter(colour=False, lang="ko")
+    reporter.step(failed)
+    reporter.finish(report)
+    out = capsys.readouterr().out
+    for english in ("expected", "found", "passed", "failed", "hint:", "scenario", "removed", "note:", "screen"):
+        assert english not in out, english
+    assert "실패" in out and "통과" in out and "힌트: docker logs web" in out

@@ -1,0 +1,24 @@
+"""The whole tutorial as a learner runs it on Linux: a user in the docker group, not root, on the host's
+engine, offline with the kit root built. No FAIL, no ERROR, no traceback; what cannot run says why."""
+
+from __future__ import annotations
+
+import json
+
+from dockersim.driver import Docker
+from dockersim.ownership import Inventory
+from tests.conftest import ROOT, Learner
+
+
+def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[str, str], learner: Learner) -> None:
+    before = Inventory.read(engine)
+    done = learner.run(f"dockersim run --offline --json {ROOT}/scenarios/")
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    bad = [(s["scenario"], st["name"], st["reason"]) for s in report["scenarios"] for st in s["steps"]
+           if st["outcome"] in ("failed", "error")]  # fmt: skip
+    assert not bad, bad
+    skipped = [st for s in report["scenarios"] for st in s["steps"] if st["outcome"] == "skipped"]
+    assert all(st["reason"] for st in skipped)  # each skip says what would run it
+    assert done.returncode == 0
+    assert Inventory.read(engine) == before
