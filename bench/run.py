@@ -45,9 +45,10 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def scenario_overhead(rounds: int) -> list[list[str]]:
-    """dockersim run against the same commands as a plain script, both pulling from one kit registry."""
-    files = [ROOT / "scenarios" / s for s in SCENARIOS]
+def scenario_overhead(rounds: int, names: list[str] = SCENARIOS, target: float = 1.10) -> list[list[str]]:
+    """dockersim run against the same commands as a plain script, both pulling from one kit registry; with
+    one short file, the fixed cost (start-up, preflight, the reaper) shows."""
+    files = [ROOT / "scenarios" / s for s in names]
     scenarios = [load_scenario(f) for f in files]
     docker = Docker()
     refs = {ref for s in scenarios for ref in s.images.values()}
@@ -77,8 +78,8 @@ def scenario_overhead(rounds: int) -> list[list[str]]:
             f"{statistics.median(a):.2f}s",
             f"{statistics.median(b):.2f}s",
             f"{ratio:.2f}×",
-            "≤ 1.10×",
-            "yes" if ratio <= 1.10 else "no",
+            f"≤ {target:.2f}×",
+            "yes" if ratio <= target else "no",
         ]
     ]
 
@@ -255,10 +256,10 @@ def grading_batch(size: int) -> list[list[str]]:
 
     hw = ROOT / "examples" / "hw-wordpress"
     batch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
-    kinds = ["alice", "bob", "carol", "mallory"]
+    failing = ["bob", "carol", "mallory"]
     folders = []
     for i in range(size):
-        kind = "alice" if i % 3 == 0 else kinds[1 + i % 3]
+        kind = "alice" if i % 3 == 0 else failing[(i - 1 - i // 3) % len(failing)]
         folders.append(batch / f"{kind}{i:02d}")
         shutil.copytree(hw / "submissions" / kind, folders[-1])
     seconds: dict[int, float] = {}
@@ -273,13 +274,16 @@ def grading_batch(size: int) -> list[list[str]]:
                 per.setdefault(s["student"].rstrip("0123456789"), s["seconds"])
     box = Sandbox("grade-0", FIRST_SLOT, isolated=True, shared=(batch,))
     box.up()
+    workspace = batch / "ws"
+    workspace.mkdir()
+    os.chown(workspace, box.remap_root, box.remap_root)  # as grading does: the engine's root writes there
     try:
         docker = Docker(env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
         prepare(docker, lambda _line: None)
 
         def floor() -> None:
             for folder in folders:
-                lines = submission.read_commands((folder / "commands.sh").read_text(), batch / "ws")
+                lines = submission.read_commands((folder / "commands.sh").read_text(), workspace)
                 for line in lines:
                     if line.runs and not submission.substitution_marks(line.argv):
                         docker.call(line.argv[1:], check=False, timeout=120)
@@ -308,6 +312,7 @@ def main() -> None:
     kit.build(docker, [BUSYBOX, "dockersim/centos:8"], lambda line: None, only_missing=True)
     rows: list[list[str]] = []
     rows += scenario_overhead(1 if args.quick else 5)
+    rows += scenario_overhead(1 if args.quick else 7, ["2.2.2-listing-containers.yaml"], 1.05)
     rows += state_reads([10] if args.quick else [10, 100, 300])
     rows += latency(20 if args.quick else 200)
     rows += startup(3 if args.quick else 15)

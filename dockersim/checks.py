@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from dockersim.driver import Docker
-from dockersim.errors import DockersimError, ScenarioError
+from dockersim.errors import DockersimError
 from dockersim.snapshot import Snapshot
 from dockersim.state import STATES, ContainerState, PortBinding
+from dockersim.validation import boolean as _bool
+from dockersim.validation import closest as _closest
+from dockersim.validation import fail as _fail
+from dockersim.validation import only as _only
+from dockersim.validation import regex_field as _regex_field
+from dockersim.validation import scalar as _scalar
 from dockersim.yamlsource import LMap, line_of
 
 
@@ -54,34 +60,6 @@ class PlainContext:
 
     def host_path(self, path: str) -> str:
         return path
-
-
-def _fail(path: str, line: int, message: str) -> ScenarioError:
-    return ScenarioError(message, path, line)
-
-
-def _closest(word: str, known: list[str]) -> str:
-    import difflib
-
-    near = difflib.get_close_matches(word, known, n=1)
-    return f" (did you mean '{near[0]}'?)" if near else f" (known: {', '.join(known)})"
-
-
-def _kind_of(value: Any) -> str:
-    """How a YAML value looks to the person who wrote it."""
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    return "empty" if value is None else f"{value!r}"
-
-
-def _scalar(value: Any, path: str, line: int, what: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise _fail(path, line, f"{what} should be a word or a number, not {_kind_of(value)}")
-    return str(value)
 
 
 def _port_key(text: str) -> str:
@@ -599,29 +577,6 @@ class ExecCheck:
                 shown = text.strip().splitlines()[-1:] or ["nothing"]
                 out.append(Mismatch(key, f"to match {pattern!r}", repr(shown[0][:80])))
         return out
-
-
-def _regex_field(spec: LMap, key: str, path: str) -> str:
-    """A field holding a regular expression, compiled once here so a bad one is a load-time error."""
-    text = _scalar(spec[key], path, spec.lines[key], key)
-    try:
-        re.compile(text)
-    except re.error as e:
-        raise _fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
-    return text
-
-
-def _only(spec: LMap, allowed: tuple[str, ...], path: str) -> None:
-    for key in spec:
-        if key not in allowed:
-            raise _fail(path, spec.lines[key], f"this check has no field '{key}'" + _closest(key, list(allowed)))
-
-
-def _bool(spec: LMap, key: str, path: str) -> bool:
-    value = spec.get(key, True)
-    if not isinstance(value, bool):
-        raise _fail(path, spec.lines.get(key, spec.line), f"{key} should be true or false")
-    return value
 
 
 Check = ContainerCheck | ImageCheck | VolumeCheck | CountCheck | HttpCheck | HostFileCheck | ExecCheck

@@ -30,6 +30,7 @@ class Option:
     name: str  # the long name, whatever was written: --volume for -v
     value: str | None  # None for a flag given without a value
     at: int  # the index in argv of the word it was written in
+    written: str = ""  # as written, `-t` or `--time`: the spelling normalized() keeps, which the clients share
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,10 @@ class Command:
 
 
 def _spelled(o: Option) -> str:
-    return o.name if o.value is None else f"{o.name}={o.value}"
+    # The flag as the student named it (a short letter can stand for two long names across clients: `stop -t`
+    # is --time in 20.10, --timeout in 28), always with `=`, so the value cannot be read as another flag.
+    name = o.written or o.name
+    return name if o.value is None else f"{name}={o.value}"
 
 
 def is_docker(argv: Sequence[str]) -> bool:
@@ -119,34 +123,35 @@ def _options(
             if not name or name.startswith("-") or verb.long_name(long) is None:
                 raise CommandLineError(f"{what} has no option {long}")
             if eq:
-                options.append(Option(long, _checked(verb, long, value, what), at))
+                options.append(Option(long, _checked(verb, long, value, what), at, long))
             elif verb.takes_value(long):
                 if i >= n:
                     raise CommandLineError(f"{what}: {long} needs a value")
-                options.append(Option(long, words[i], at))
+                options.append(Option(long, words[i], at, long))
                 i += 1
             else:
-                options.append(Option(long, None, at))
+                options.append(Option(long, None, at, long))
             continue
         if word.startswith("-") and len(word) > 1:
             letters = word[1:]
             while letters:
-                long_name = verb.long_name("-" + letters[0])
+                short = "-" + letters[0]
+                long_name = verb.long_name(short)
                 if long_name is None:
-                    raise CommandLineError(f"{what} has no option -{letters[0]} (in {word})")
+                    raise CommandLineError(f"{what} has no option {short} (in {word})")
                 if len(letters) > 1 and letters[1] == "=":
-                    options.append(Option(long_name, _checked(verb, long_name, letters[2:], what), at))
+                    options.append(Option(long_name, _checked(verb, long_name, letters[2:], what), at, short))
                     break
                 if verb.takes_value(long_name):
                     if len(letters) > 1:
-                        options.append(Option(long_name, letters[1:], at))
+                        options.append(Option(long_name, letters[1:], at, short))
                     elif i < n:
-                        options.append(Option(long_name, words[i], at))
+                        options.append(Option(long_name, words[i], at, short))
                         i += 1
                     else:
-                        raise CommandLineError(f"{what}: -{letters[0]} ({long_name}) needs a value")
+                        raise CommandLineError(f"{what}: {short} ({long_name}) needs a value")
                     break
-                options.append(Option(long_name, None, at))
+                options.append(Option(long_name, None, at, short))
                 letters = letters[1:]
             continue
         if not verb.interspersed:

@@ -16,19 +16,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockersim import kit, submission
+from dockersim import kit, placeholders, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
 from dockersim.ownership import Ownership, empty, reap_dead
 from dockersim.policy import Policy
 from dockersim.results import StepResult
-from dockersim.runner import RunOptions, ScenarioRun
+from dockersim.runner import Placement, RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
-from dockersim.scenario import Scenario, parse_scenario
+from dockersim.scenario import Scenario, Step, parse_scenario
 from dockersim.settling import may_change
 from dockersim.snapshot import Snapshot
-from dockersim.state import ContainerState
 
 FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
 
@@ -72,30 +71,15 @@ class Grade:
         return [line for line in self.lines if line.refused]
 
 
-class GradingRun(ScenarioRun):
-    """The spec's setup, the student's session and the checks, on one sandbox where everything counts."""
-
-    def __init__(self, docker: Docker, spec: Spec, workspace: Path | None, engine_host: str) -> None:
-        scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
-        super().__init__(docker, scenario, RunOptions(engine_host=engine_host, allow_destructive=True))
-        self.workspace = workspace
-
-    def owned(self, container: ContainerState) -> bool:
-        return True  # a grading engine holds nothing but what the setup and the submission made
-
-    def host_path(self, path: str) -> str:
-        if self.workspace is None:
-            return path
-        try:
-            return submission.inside(self.workspace, path)
-        except submission.Refused:
-            return str(self.workspace / ".outside")  # a path that leads out names nothing
-
-    def workdir(self) -> str:
-        return str(self.workspace) if self.workspace is not None else super().workdir()
+def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str) -> ScenarioRun:
+    """The spec's setup, the student's session and the checks, on one engine where everything counts
+    (a grading engine holds nothing but what the setup and the submission made), host paths re-rooted."""
+    scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
+    options = RunOptions(engine_host=engine_host, allow_destructive=True)
+    return ScenarioRun(docker, scenario, options, placement=Placement(workspace, everything_owned=True))
 
 
-def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[CheckOutcome]:
+def evaluate(run: ScenarioRun, checks: list[GradedCheck], settle: float) -> list[CheckOutcome]:
     """Every check; a failed one is looked at again while what it checks can still change (settling.py)
     and `settle` seconds are not over, since services a submission starts take a while to answer."""
     deadline = time.monotonic() + settle
@@ -124,17 +108,46 @@ def evaluate(run: GradingRun, checks: list[GradedCheck], settle: float) -> list[
         time.sleep(0.5)  # poll: failing checks again until the settle deadline
 
 
-def prepare(docker: Docker, say: Callable[[str], None]) -> None:
+def prepare(docker: Docker, say: Callable[[str], None]) -> dict[str, str]:
     """The kit's stand-ins built in this engine and tagged with the names a submission uses (mysql:5.7 …):
-    a grading engine is private, so there they may stand for the real images."""
+    a grading engine is private, so there they may stand for the real images. Returns each name's image ID."""
     recipes = [r for r in kit.RECIPES.values() if r.stands_for]
     kit.build(docker, [r.tag for r in recipes], say, only_missing=True)
     for recipe in recipes:
         for ref in recipe.stands_for:
             docker.call(["tag", recipe.tag, ref])
+    return kit_ids(docker)
 
 
-def run_commands(docker: Docker, lines: list[submission.Line], deadline: float) -> list[LineResult]:
+def kit_ids(docker: Docker) -> dict[str, str]:
+    """The image ID each kit name points at now (one call); a name that points nowhere is left out."""
+    recipes = [r for r in kit.RECIPES.values() if r.stands_for]
+    refs = [name for r in recipes for name in (r.tag, *r.stands_for)]
+    ids = {}
+    for ref in refs:  # one inspect a name: a missing one fails alone, and the output stays attributable
+        done = docker.call(["image", "inspect", "--format", "{{.Id}}", ref], check=False)
+        if done.status == 0:
+            ids[ref] = done.stdout.strip()
+    return ids
+
+
+def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None]) -> dict[str, str]:
+    """Between two submissions: the kit's names point where they did (a submission may have re-tagged or
+    removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone."""
+    now = kit_ids(docker)
+    for ref, want in ids.items():
+        if now.get(ref) != want and docker.call(["tag", want, ref], check=False).status != 0:
+            docker.call(["image", "rm", "-f", ref], check=False)  # its image is gone: build it again
+            return prepare(docker, say)
+    keep = set(ids.values())
+    others = [i for i in docker.call(["image", "ls", "-q", "--no-trunc"]).stdout.split() if i not in keep]
+    if others:
+        docker.call(["image", "rm", "-f", *others], check=False)
+    return ids
+
+
+def run_commands(docker: Docker, lines: list[submission.Line], deadline: float, workspace: Path,
+                 policy: Policy) -> list[LineResult]:  # fmt: skip
     out = []
     for line in lines:
         result = LineResult(line.number, line.text, refused=line.refused)
@@ -144,6 +157,12 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float) 
         left = deadline - time.monotonic()
         if left <= 0:
             result.skipped = "not run: the submission's time limit was reached"
+            continue
+        # Vetted again as it is about to run: an earlier line's container may have made a symlink that
+        # would now lead a bind source out of the workspace.
+        [now] = submission.read_commands(line.text, workspace, policy)
+        if now.refused:
+            result.refused = f"when it was to run: {now.refused}"
             continue
         marks = submission.substitution_marks(line.argv)
         ids = {mark: docker.call(args).stdout.split() for mark, args in marks.items()}
@@ -155,28 +174,40 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float) 
     return out
 
 
-def run_session(run: GradingRun, path: Path, workspace: Path, policy: Policy, notes: list[str]) -> list[StepResult]:
-    """session.yaml: tty steps in scenario syntax, each command vetted like a line of commands.sh."""
+def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> list[Step]:
+    """session.yaml read and vetted whole before any of it runs: tty steps in scenario syntax, each command
+    vetted like a line of commands.sh; what is refused is named in the notes and left out."""
     try:
         scenario = parse_scenario(path.read_text(encoding="utf-8", errors="replace"), path.name)
     except ScenarioError as e:
         notes.append(f"{path.name} was not run: {e}")
         return []
-    results = []
+    steps = []
     for step in scenario.steps:
         if step.run is None:
             notes.append(f"{path.name}:{step.line}: only `run:` steps run in a session (no shell)")
             continue
-        [line] = submission.read_commands(shlex.join(step.run), workspace, policy) or [submission.Line(step.line, "")]
+        if step.capture or any(placeholders.find(word) for word in step.run):
+            # Filled in after vetting, a placeholder could carry anything (`-v {var.V}` with V=/etc:/e).
+            notes.append(f"{path.name}:{step.line}: refused: a session's commands take no placeholders or captures")
+            continue
+        [line] = submission.read_commands(shlex.join(step.run), workspace, spec.policy) or [
+            submission.Line(step.line, "")
+        ]
         if line.refused:
             notes.append(f"{path.name}:{step.line}: refused: {line.refused}")
             continue
         # The vetted command, and no checks: a submission does not grade itself.
-        results.append(run.run_step(dataclasses.replace(step, run=line.argv, checks=[])))
-    return results
+        limit = spec.time_limit  # no step of a session waits longer than the whole submission may take
+        steps.append(dataclasses.replace(step, run=line.argv, checks=[], timeout=min(step.timeout, limit),
+                                         retry=min(step.retry, limit) if step.retry else None))  # fmt: skip
+    return steps
 
 
-def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path) -> Grade:
+def grade_one(
+    spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path, images: dict[str, str]
+) -> Grade:
+    """One submission on an emptied engine whose kit images are as `images` says (updated if rebuilt)."""
     start = time.monotonic()
     student = folder.name
     workspace = workspaces / student
@@ -185,23 +216,23 @@ def grade_one(spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces
     # Root in the isolated engine's containers is this host uid: it may write its own workspace, no other.
     os.chown(workspace, box.remap_root, box.remap_root)
     empty(docker)
-    prepare(docker, lambda _line: None)
+    images.update(restore(docker, images, lambda _line: None))
     grade = Grade(student, 0, spec.max_points)
-    run = GradingRun(docker, spec, workspace, box.engine_host)
+    # The whole submission is read and vetted before anything of it runs.
+    commands, session = folder / spec.submission, folder / spec.session
+    lines: list[submission.Line] = []
+    if commands.is_file():
+        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace, spec.policy)
+    else:
+        grade.notes.append(f"no {spec.submission} in the submission")
+    steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
+    run = grading_run(docker, spec, workspace, box.engine_host)
     for step in spec.setup:
         result = run.run_step(step)
         if not result.ok:
             grade.notes.append(f"the spec's setup step {step.index} failed: {result.reason}")
-    commands = folder / spec.submission
-    deadline = time.monotonic() + spec.time_limit
-    if commands.is_file():
-        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace, spec.policy)
-        grade.lines = run_commands(docker, lines, deadline)
-    else:
-        grade.notes.append(f"no {spec.submission} in the submission")
-    session = folder / spec.session
-    if session.is_file():
-        grade.session = run_session(run, session, workspace, spec.policy, grade.notes)
+    grade.lines = run_commands(docker, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
+    grade.session = [run.run_step(step) for step in steps]
     grade.checks = evaluate(run, spec.checks, spec.settle)
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
@@ -235,16 +266,20 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         with lock:
             ownership.note_sandbox(box.name, box.slot)
         box.up()
-        docker = Docker(docker_bin, env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+        # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
+        config = out / ".docker-config"
+        config.mkdir(parents=True, exist_ok=True)
+        env = {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(config.resolve())}
+        docker = Docker(docker_bin, env=env)
         try:
-            prepare(docker, lambda line: progress(f"engine {slot}: {line}"))
+            images = prepare(docker, lambda line: progress(f"engine {slot}: {line}"))
             while True:
                 try:
                     i, folder = todo.get_nowait()
                 except queue.Empty:
                     return
                 try:
-                    grade = grade_one(spec, folder, docker, box, workspaces)
+                    grade = grade_one(spec, folder, docker, box, workspaces, images)
                 except DockersimError as e:
                     grade = Grade(folder.name, 0, spec.max_points, notes=[f"grading stopped: {e}"])
                 with lock:
@@ -280,6 +315,6 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
 
 def self_check(spec: Spec, docker: Docker) -> list[CheckOutcome]:
     """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
-    run = GradingRun(docker, spec, None, "127.0.0.1")
+    run = grading_run(docker, spec, None, "127.0.0.1")
     visible = [c for c in spec.checks if not c.hidden]
     return evaluate(run, visible, settle=0)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from dockersim.checks import Check, parse_check
-from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
 from dockersim.policy import DEFAULT, Policy, widened
 from dockersim.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
+from dockersim.validation import closest
 from dockersim.yamlsource import LList, LMap, load_yaml, read_source
 
 TOP_KEYS = (

@@ -94,11 +94,13 @@ def _mirror() -> str:
     return os.environ.get("DOCKERSIM_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
 
-def _debootstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
+def build_base(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
+    """The Debian base image: debootstrap as root, mmdebstrap in a user namespace otherwise."""
+    if os.geteuid() != 0:
+        _mmdebstrap(docker, tag, say)
+        return
     if shutil.which("debootstrap") is None:
         raise KitError("building the base image needs debootstrap (apt-get install debootstrap)")
-    if os.geteuid() != 0:
-        raise KitError("building the base image needs root (debootstrap makes device files)")
     with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as root:
         say(f"debootstrap --variant=minbase {DEBIAN_SUITE} from {_mirror()} (about 30 s)")
         done = subprocess.run(
@@ -111,6 +113,30 @@ def _debootstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
             tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
             raise KitError(f"debootstrap failed: {tail[0]}")
         _import(docker, root, tag, ['CMD ["/bin/bash"]'])
+
+
+def _mmdebstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
+    """The base image without root: Debian's mmdebstrap in a user namespace of its own, to a tarball."""
+    if shutil.which("mmdebstrap") is None:
+        raise KitError("building the base image without root needs mmdebstrap (apt-get install mmdebstrap), "
+                       "or run dockersim images build as root once")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as folder:
+        tarball = os.path.join(folder, "rootfs.tar")
+        say(f"mmdebstrap --mode=unshare --variant=minbase {DEBIAN_SUITE} from {_mirror()} (no root; about 30 s)")
+        done = subprocess.run(
+            ["mmdebstrap", "--mode=unshare", "--variant=minbase", DEBIAN_SUITE, tarball, _mirror()],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        if done.returncode != 0:
+            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
+            raise KitError(f"mmdebstrap failed: {tail[0]}")
+        with open(tarball, "rb") as f:
+            args = ["import", "--change", 'CMD ["/bin/bash"]', "--change", 'LABEL org.dockersim.kit="base"']
+            imported = docker.run_argv(docker.argv([*args, "-", tag]), timeout=600, stdin=f)
+        if imported.status != 0:
+            raise KitError(f"docker import of {tag} failed: {imported.stderr.strip()}")
 
 
 def _is_static(path: str) -> bool:
@@ -226,7 +252,7 @@ def build(docker: Docker, tags: list[str], say: Callable[[str], None], only_miss
             continue
         say(f"building {recipe.tag}")
         if recipe.how == "debootstrap":
-            _debootstrap(docker, recipe.tag, say)
+            build_base(docker, recipe.tag, say)
         elif recipe.how == "busybox":
             _busybox(docker, recipe.tag, say)
         else:

@@ -42,9 +42,23 @@ def _only(*allowed: str) -> Vetter:
     return vet
 
 
-def _not_host(value: str | None, _workspace: Path) -> str | None:
+_NETWORK = re.compile(r"(container:)?[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def _network(value: str | None, _workspace: Path) -> str | None:
+    """A network by its name, or container:NAME; not the host's, and not the client's `name=…,driver-opt=…`
+    form, whose `name=host` is the host's network too."""
     if value is not None and value.strip().lower() == "host":
         raise Refused("the host's network would be the grading machine's")
+    if value is None or not _NETWORK.fullmatch(value):
+        raise Refused(f"--network takes a network's name or container:NAME, not {value!r}")
+    return value
+
+
+def _env(value: str | None, _workspace: Path) -> str | None:
+    """NAME=VALUE only: a bare NAME makes the client copy the grader's own variable into the container."""
+    if value is None or "=" not in value or value.startswith("="):
+        raise Refused(f"-e takes NAME=VALUE, not {value!r} (a bare NAME would copy the grader's own variable)")
     return value
 
 
@@ -57,8 +71,11 @@ def inside(workspace: Path, host_path: str) -> str:
     """host_path as seen from the workspace: absolute paths start at its root, relative ones in it; `..`
     and symlinks are resolved first, and a path that would leave the workspace is refused."""
     root = workspace.resolve()
-    candidate = Path(os.path.normpath(root / host_path.lstrip("/~")))
-    resolved = candidate.resolve()  # a symlink made by an earlier container must not lead out either
+    try:
+        candidate = Path(os.path.normpath(root / host_path.lstrip("/~")))
+        resolved = candidate.resolve()  # a symlink made by an earlier container must not lead out either
+    except (OSError, ValueError) as e:
+        raise Refused(f"the host path {host_path!r} cannot be used ({e})") from None
     if resolved != root and root not in resolved.parents:
         raise Refused(f"the host path {host_path} leads outside the submission's workspace")
     return str(resolved)
@@ -131,10 +148,10 @@ def _mount(value: str | None, workspace: Path) -> str | None:
 
 _LIST: dict[str, Vetter] = {"--all": _any, "--filter": _any, "--format": _any, "--quiet": _any, "--no-trunc": _any}
 _CREATE: dict[str, Vetter] = {
-    "--name": _any, "--detach": _any, "--interactive": _any, "--tty": _any, "--rm": _any, "--env": _any,
+    "--name": _any, "--detach": _any, "--interactive": _any, "--tty": _any, "--rm": _any, "--env": _env,
     "--publish": _any, "--publish-all": _any, "--expose": _any, "--volume": _volume, "--mount": _mount,
     "--volumes-from": _any, "--link": _any, "--workdir": _any, "--entrypoint": _any, "--hostname": _any,
-    "--network": _not_host, "--net": _not_host, "--network-alias": _any, "--net-alias": _any, "--restart": _any,
+    "--network": _network, "--net": _network, "--network-alias": _any, "--net-alias": _any, "--restart": _any,
     "--user": _any, "--label": _any, "--detach-keys": _any, "--sig-proxy": _any, "--init": _any,
     "--read-only": _any, "--tmpfs": _any, "--memory": _any, "--cpus": _any, "--add-host": _any, "--dns": _any,
     "--dns-search": _any, "--dns-option": _any, "--domainname": _any, "--stop-signal": _any,
@@ -169,7 +186,7 @@ ALLOWED: dict[str, dict[str, Vetter]] = {
         "--detach": _any,
         "--interactive": _any,
         "--tty": _any,
-        "--env": _any,
+        "--env": _env,
         "--user": _any,
         "--workdir": _any,
         "--detach-keys": _any,
@@ -289,7 +306,7 @@ class Policy:
                 if reason
                 else f"docker {cmd.path} {option.name} is not allowed in a submission"
             )
-        return Option(option.name, vetter(option.value, ws), option.at)
+        return Option(option.name, vetter(option.value, ws), option.at, option.written)
 
 
 def widened(entries: Iterable[str]) -> tuple[Policy, list[str]]:

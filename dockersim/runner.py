@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dockersim import commandline, placeholders
 from dockersim.checks import Check, ContainerCheck
@@ -22,6 +23,7 @@ from dockersim.messages import say
 from dockersim.ownership import LABEL_KEY, Inventory, Ownership
 from dockersim.parse.inspect import parse_containers
 from dockersim.parse.listing import anonymous_volumes
+from dockersim.policy import Refused, inside
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, pick
 from dockersim.session import Session, SessionError
@@ -42,6 +44,27 @@ class RunOptions:
     engine_host: str = "127.0.0.1"  # where the engine's published ports answer
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a run's host paths and objects are. The learner's engine: paths as written, objects owned by
+    label. A grading engine: host paths re-rooted in the submission's workspace, and every object counts."""
+
+    workspace: Path | None = None
+    everything_owned: bool = False
+
+
+@dataclass
+class Attempt:
+    """What one try of a step found; the step's StepResult is built once, from its last attempt."""
+
+    outcome: Outcome = Outcome.PASSED
+    reason: str = ""
+    details: list[str] = field(default_factory=list)
+    screen: list[str] = field(default_factory=list)
+    exit_status: int | None = None
+    frames: list[tuple[float, str]] = field(default_factory=list)
+
+
 class StepFailed(DockersimError):
     def __init__(self, reason: str, screen: list[str] | None = None, outcome: Outcome = Outcome.FAILED):
         self.reason, self.screen, self.outcome = reason, screen or [], outcome
@@ -56,9 +79,15 @@ class ScenarioRun:
     """The state of one scenario while it runs: its captures, its label, the volumes its commands named."""
 
     def __init__(
-        self, docker: Docker, scenario: Scenario, options: RunOptions, ownership: Ownership | None = None
+        self,
+        docker: Docker,
+        scenario: Scenario,
+        options: RunOptions,
+        ownership: Ownership | None = None,
+        placement: Placement = Placement(),
     ) -> None:
         self.docker = docker
+        self.placement = placement
         self.scenario = scenario
         self.options = options
         self.captures: dict[str, str] = {}
@@ -75,10 +104,16 @@ class ScenarioRun:
         return self.options.image_map.get(ref, ref)
 
     def owned(self, container: ContainerState) -> bool:
-        return self.ownership.owns_label(container.labels)
+        return self.placement.everything_owned or self.ownership.owns_label(container.labels)
 
     def host_path(self, path: str) -> str:
-        return path
+        workspace = self.placement.workspace
+        if workspace is None:
+            return path
+        try:
+            return inside(workspace, path)
+        except Refused:
+            return str(workspace / ".outside")  # a path that leads out names nothing
 
     def resolve(self, template: str, deadline: float | None = None, regex: bool = False) -> str:
         def value(p: placeholders.Placeholder) -> str:
@@ -133,6 +168,8 @@ class ScenarioRun:
 
     def workdir(self) -> str:
         """A scratch directory on the host for this scenario's bind mounts, made on first use."""
+        if self.placement.workspace is not None:
+            return str(self.placement.workspace)
         if self._workdir is None:
             self._workdir = tempfile.mkdtemp(prefix="dockersim-")
             self.ownership.note_dir(self._workdir)
@@ -142,62 +179,50 @@ class ScenarioRun:
 
     def run_steps(self) -> Iterator[StepResult]:
         failed = False
-        total = len(self.scenario.steps)
         for step in self.scenario.steps:
-            name = pick(step.name, self.options.lang)
             if failed and self.options.fail_fast:
-                yield StepResult(
-                    self.scenario.path,
-                    step.index,
-                    total,
-                    name,
-                    Outcome.SKIPPED,
-                    0.0,
-                    step.command_text,
-                    say("not_run", self.options.lang),
-                    line=step.line,
-                )
+                yield self._result(step, Attempt(Outcome.SKIPPED, say("not_run", self.options.lang)), 0.0)
                 continue
             result = self.run_step(step)
             failed = failed or not result.ok
             yield result
 
     def run_step(self, step: Step) -> StepResult:
-        lang = self.options.lang
-        total = len(self.scenario.steps)
-        name = pick(step.name, lang)
         start = time.monotonic()
-        base = StepResult(
-            self.scenario.path, step.index, total, name, Outcome.PASSED, 0.0, step.command_text, line=step.line
-        )
         if step.destructive and not self.options.allow_destructive:
-            base.outcome, base.reason = Outcome.SKIPPED, say("destructive_refused", lang)
-            return base
+            return self._result(step, Attempt(Outcome.SKIPPED, say("destructive_refused", self.options.lang)), 0.0)
         retry_until = start + step.retry if step.retry else start
         while True:
-            result = self._attempt(step, base)
-            if result.outcome == Outcome.PASSED or time.monotonic() >= retry_until:
+            attempt = self._attempt(step)
+            if attempt.outcome == Outcome.PASSED or time.monotonic() >= retry_until:
                 break
             time.sleep(min(0.5, max(0.0, retry_until - time.monotonic())))  # poll: step has retry: seconds
-        result.seconds = time.monotonic() - start
-        if not result.ok and step.hint:
-            result.hint = pick(step.hint, lang)
-        return result
+        return self._result(step, attempt, time.monotonic() - start)
 
-    def _attempt(self, step: Step, base: StepResult) -> StepResult:
-        result = StepResult(**{**base.__dict__, "details": [], "screen": []})
+    def _result(self, step: Step, attempt: Attempt, seconds: float) -> StepResult:
+        """The step's one result, built once from its last attempt."""
+        failed = attempt.outcome in (Outcome.FAILED, Outcome.ERROR)
+        return StepResult(
+            self.scenario.path, step.index, len(self.scenario.steps), pick(step.name, self.options.lang),
+            attempt.outcome, seconds, step.command_text, attempt.reason, attempt.details, attempt.screen,
+            pick(step.hint, self.options.lang) if failed and step.hint else "", attempt.exit_status, step.line,
+            attempt.frames,
+        )  # fmt: skip
+
+    def _attempt(self, step: Step) -> Attempt:
+        attempt = Attempt()
         self._seen = {}
         try:
             if step.run is not None or step.shell is not None:
-                self._command(step, result)
+                self._command(step, attempt)
             if step.checks:
-                self._checks(step.checks, result)
+                self._checks(step.checks, attempt)
         except StepFailed as e:
-            result.outcome, result.reason = e.outcome, e.reason
-            result.screen = e.screen or result.screen
+            attempt.outcome, attempt.reason = e.outcome, e.reason
+            attempt.screen = e.screen or attempt.screen
         except (DockerError, EngineUnavailable, ParseError) as e:
-            result.outcome, result.reason = Outcome.ERROR, say("engine_error", self.options.lang, error=e)
-        return result
+            attempt.outcome, attempt.reason = Outcome.ERROR, say("engine_error", self.options.lang, error=e)
+        return attempt
 
     def _argv(self, step: Step, deadline: float) -> list[str]:
         assert step.run is not None
@@ -243,7 +268,7 @@ class ScenarioRun:
         ).stdout
         self.ownership.note_volumes(anonymous_volumes(mounts))
 
-    def _command(self, step: Step, result: StepResult) -> None:
+    def _command(self, step: Step, result: Attempt) -> None:
         lang = self.options.lang
         deadline = time.monotonic() + step.timeout
         self._note_anonymous_volumes(step)
@@ -280,7 +305,7 @@ class ScenarioRun:
                 raise StepFailed(say("no_capture", lang, name=var, pattern=pattern), _screen(stdout))
             self.captures[var] = m.group(1)
 
-    def _session(self, step: Step, deadline: float, result: StepResult) -> tuple[int, str, str]:
+    def _session(self, step: Step, deadline: float, result: Attempt) -> tuple[int, str, str]:
         argv = self._argv(step, deadline)
         held = hold_signals()
         try:
@@ -356,7 +381,7 @@ class ScenarioRun:
             raise StepFailed(say("detached_not_running", self.options.lang, name=ref, state=c.state), screen)
         return 0
 
-    def _checks(self, checks: list[Check], result: StepResult) -> None:
+    def _checks(self, checks: list[Check], result: Attempt) -> None:
         lang = self.options.lang
         snap = Snapshot(self.docker)
         snap.prefetch([self.resolve(c.ref) for c in checks if isinstance(c, ContainerCheck)])

@@ -10,9 +10,9 @@ from typing import Any
 
 from dockersim import commandline, placeholders
 from dockersim.checks import Check, parse_check
-from dockersim.checks import _closest as closest
 from dockersim.errors import ScenarioError
 from dockersim.terminal import key_bytes
+from dockersim.validation import known_keys
 from dockersim.yamlsource import LList, LMap, line_of, load_yaml, read_source
 
 SCHEMA_VERSION = 1
@@ -126,7 +126,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
         raise ScenarioError(
             "a scenario file should be a mapping with schema_version, title and steps", path, line_of(doc, 1)
         )
-    _known_keys(doc, TOP_KEYS, path, "a scenario")
+    known_keys(doc, TOP_KEYS, path, "a scenario")
     version = doc.get("schema_version")
     if version is None:
         raise ScenarioError(f"schema_version is missing (write schema_version: {SCHEMA_VERSION})", path, 1)
@@ -169,12 +169,6 @@ def images_of(value: Any, path: str, line: int) -> dict[str, str]:
 
 def text_of(value: Any, path: str, line: int, what: str) -> Text:
     return _text(value, path, line, what)
-
-
-def _known_keys(m: LMap, known: tuple[str, ...], path: str, what: str) -> None:
-    for key in m:
-        if key not in known:
-            raise ScenarioError(f"{what} has no key '{key}'" + closest(key, list(known)), path, m.lines[key])
 
 
 def _text(value: Any, path: str, line: int, what: str) -> Text:
@@ -241,7 +235,7 @@ def _all_strings(value: Any) -> list[str]:
 def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured: set[str]) -> Step:
     if not isinstance(raw, LMap):
         raise ScenarioError("a step should be a mapping with run, shell or check", path, line)
-    _known_keys(raw, STEP_KEYS, path, "a step")
+    known_keys(raw, STEP_KEYS, path, "a step")
 
     def at(key: str, default: int = line) -> int:
         return raw.lines.get(key, default)
@@ -343,7 +337,7 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
             raise ScenarioError("nothing can happen after `expect: eof`: the session has ended", path, at)
         if not isinstance(raw, LMap):
             raise ScenarioError("a tty action should be a mapping: expect, send or keys", path, at)
-        _known_keys(raw, ("expect", "send", "keys", "timeout"), path, "a tty action")
+        known_keys(raw, ("expect", "send", "keys", "timeout"), path, "a tty action")
         kinds = [k for k in ("expect", "send", "keys") if k in raw]
         if len(kinds) != 1:
             raise ScenarioError("a tty action has exactly one of expect, send or keys", path, at)

@@ -38,6 +38,7 @@ class Line:
 
 def read_commands(text: str, workspace: Path, policy: Policy = DEFAULT) -> list[Line]:
     """Every command line of commands.sh (continuations joined), each with its argv or its refusal."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark from a Windows editor
     out: list[Line] = []
     pending, start = "", 0
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -85,7 +86,38 @@ def _mark(found: re.Match[str]) -> str:
     return f" {_MARK}{_SEP.join(cmd.normalized()[1:])}\x00 "
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _unquoted(line: str) -> tuple[str, bool]:
+    """The line up to a comment (a `#` that starts a word, outside quotes, as in a shell), and whether a
+    `$NAME` or `${` stands outside single quotes, where a shell would expand it."""
+    quote, escaped, expands = "", False, False
+    for i, ch in enumerate(line):
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            if ch == quote:
+                quote = ""
+            elif ch == "$" and quote == '"' and re.match(r"\$\{?[A-Za-z_]", line[i:]):
+                expands = True
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1].isspace()):
+            return line[:i], expands
+        elif ch == "$" and re.match(r"\$\{?[A-Za-z_]", line[i:]):
+            expands = True
+    return line, expands
+
+
 def _argv(line: str, workspace: Path, policy: Policy) -> list[str]:
+    if _CONTROL.search(line):
+        raise Refused("the line holds a control character (write it as plain text)")
+    line, expands = _unquoted(line)
+    if expands:
+        raise Refused("shell variables are not expanded: write the value itself")
     line = _SUBSTITUTION.sub(_mark, line)
     if "`" in line:
         raise Refused("backticks are shell syntax; a submission runs no shell")
@@ -93,7 +125,7 @@ def _argv(line: str, workspace: Path, policy: Policy) -> list[str]:
         raise Refused("only $(docker ps -a -q) and $(docker ps -q) may be substituted")
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|<>()")
     lexer.whitespace_split = True
-    lexer.commenters = "#"
+    lexer.commenters = ""  # comments were cut above, where a shell would cut them
     try:
         words = list(lexer)
     except ValueError as e:
@@ -101,8 +133,6 @@ def _argv(line: str, workspace: Path, policy: Policy) -> list[str]:
     for word in words:
         if word and set(word) <= set(";&|<>()"):
             raise Refused(f"'{word}' is shell syntax; a submission runs one docker command a line, no shell")
-        if re.search(r"\$\{?[A-Za-z_]", word):
-            raise Refused("shell variables are not expanded: write the value itself")
     if not words or words[0] != "docker":
         raise Refused(f"only docker commands run in a submission, not '{words[0] if words else ''}'")
     return policy.vet(words, workspace)

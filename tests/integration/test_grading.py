@@ -59,6 +59,8 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     assert len(refused) >= 40
     for line in refused:  # each refused line named in her feedback with its reason
         assert f"- line {line['number']}: `" in eve and line["refused"] in eve, line
+    # Line 83's container made a symlink out of her workspace: line 84, which binds it, is refused as it is to run.
+    assert [line["refused"] for line in e["lines"] if line["number"] == 84][0].startswith("when it was to run:")
 
     # A check of what was fixed when the container was made fails at its first look, without waiting for
     # `settle`; alice's slow services (MariaDB, then WordPress) still get her every point.

@@ -22,3 +22,16 @@ def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[
     assert all(st["reason"] for st in skipped)  # each skip says what would run it
     assert done.returncode == 0
     assert Inventory.read(engine) == before
+
+
+def test_the_kit_s_base_image_builds_without_root(engine: Docker, learner: Learner) -> None:
+    tag = "dockersim-test/base:learner"
+    try:
+        done = learner.run(f"python -c 'from dockersim import kit; from dockersim.driver import Docker; "
+                           f'kit.build_base(Docker(), "{tag}", print)\'', timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        assert "mmdebstrap --mode=unshare" in done.stdout  # it says which way it built
+        ran = engine.call(["run", "--rm", tag, "cat", "/etc/debian_version"])
+        assert ran.stdout.strip().startswith("12")
+    finally:
+        engine.call(["image", "rm", "-f", tag], check=False)

@@ -53,8 +53,28 @@ def test_eve_s_escapes_are_refused_or_contained(tmp_path: Path) -> None:
     for line in lines:
         assert_contained(line, tmp_path)
     runs = [line.number for line in lines if line.runs]
-    assert runs == [3, 4, 21, 73, 74, 75, 76], runs  # each only with /etc, /tmp … re-rooted in her workspace
+    # Each only with /etc, /tmp … re-rooted in her workspace; 84 is refused when it is to run (test_grading),
+    # once 83 has made its symlink.
+    assert runs == [3, 4, 21, 73, 74, 75, 76, 83, 84], runs
     assert all(line.refused.strip() and "\n" not in line.refused for line in lines if not line.runs)
+
+
+def test_a_symlink_a_container_made_is_refused_before_the_next_line_runs(tmp_path: Path) -> None:
+    [before] = read_commands("docker run -v /up:/all m ls /all", tmp_path)
+    assert before.runs
+    (tmp_path / "up").symlink_to("..")  # what `docker run -v /:/w m ln -s .. /w/up` leaves
+    [now] = read_commands(before.text, tmp_path)
+    assert "leads outside" in now.refused
+
+
+def test_control_characters_comments_quotes_and_a_bom(tmp_path: Path) -> None:
+    forged = 'docker rm "\x00SUBSTrun\x01--privileged\x01m\x00"'  # a forged substitution mark
+    assert "control character" in read_commands(forged, tmp_path)[0].refused
+    [hashed] = read_commands("\ufeffdocker run -e PASS=ab#c m env  # a comment", tmp_path)
+    assert hashed.argv == ["docker", "container", "run", "-e=PASS=ab#c", "m", "env"]
+    [quoted] = read_commands("docker run -e PW='pa$$w0rd' m sh -c 'echo $HOME'", tmp_path)
+    assert quoted.runs and quoted.argv[-1] == "echo $HOME"
+    assert "shell variables" in read_commands('docker run -e A="$HOME" m', tmp_path)[0].refused
 
 
 def test_a_spec_widens_the_list_for_one_homework(tmp_path: Path) -> None:
@@ -63,7 +83,7 @@ def test_a_spec_widens_the_list_for_one_homework(tmp_path: Path) -> None:
     text = "docker commit c img\ndocker run --cap-add NET_ADMIN -v /etc:/e img\ndocker run --privileged img\n"
     lines = read_commands(text, tmp_path, spec.policy)
     assert [line.runs for line in lines] == [True, True, False]
-    assert lines[1].argv[-2] == f"--volume={tmp_path.resolve()}/etc:/e"  # widened, still re-rooted
+    assert lines[1].argv[-2] == f"-v={tmp_path.resolve()}/etc:/e"  # widened, still re-rooted
     assert not read_commands("docker commit c img\n", tmp_path)[0].runs  # only for that homework
 
 

@@ -78,3 +78,7 @@ docker run -v ./../../..:/up ubuntu:14.04
 docker --log-level debug -H unix:///run/docker.sock run ubuntu:14.04
 docker system dial-stdio
 docker events
+docker run --network name=host ubuntu:14.04
+docker run -e HOME -e GITHUB_TOKEN ubuntu:14.04 env
+docker run -v /:/w ubuntu:14.04 ln -s .. /w/up
+docker run -v /up:/all ubuntu:14.04 ls /all
