@@ -335,7 +335,9 @@ def main() -> None:
         "Baselines ran side by side in the same run (see bench/run.py for what each one is); what the\n"
         "profiles showed and what changed because of them is in bench/HISTORY.md.\n\n"
     )
-    (ROOT / "bench" / "RESULTS.md").write_text(header + table + "\n")
+    results = ROOT / "bench" / "RESULTS.md"
+    kept = results.read_text().partition("\n## ")  # sections written by hand or by other benches stay
+    results.write_text(header + table + "\n" + (f"\n## {kept[2]}" if kept[1] else ""))
 
 
 if __name__ == "__main__":

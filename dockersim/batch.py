@@ -10,7 +10,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.interrupts import Interrupted
@@ -96,6 +95,8 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
                 if not plan.offline:
                     refs = _unpullable(docker, refs, events)
                 if refs:
+                    from dockersim import kit  # the registry and the builds load only when a run needs them
+
                     stand_ins = stack.enter_context(
                         kit.offline(docker, refs, events.progress, eng.registry_host, ownership)
                     )
@@ -139,6 +140,8 @@ def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
 
 def _unpullable(docker: Docker, refs: set[str], events: Events) -> set[str]:
     """The images that are neither on the engine nor to be pulled, and that the kit can stand in for."""
+    from dockersim import kit
+
     stand_ins = kit.stand_in_map()
     out = set()
     for ref in sorted(refs):

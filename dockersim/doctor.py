@@ -17,6 +17,7 @@ from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.ownership import LABEL_KEY, OWNER_KEY, owner_id
+from dockersim.parse.ports import parse_port_output
 from dockersim.sandbox import Sandbox
 
 
@@ -123,10 +124,10 @@ def _ports(d: Diagnosis, docker: Docker, kind: str) -> None:
         d.add("published ports", f"a test container did not start: {started.stderr.strip()[-200:]}", blocking=False)
         return
     try:
-        port = _out(docker, ["port", ident, "8080/tcp"]).splitlines()[0].rsplit(":", 1)[1]
-        with socket.create_connection(("127.0.0.1", int(port)), timeout=5):
+        [binding, *_] = parse_port_output(_out(docker, ["port", ident, "8080/tcp"]), "8080/tcp")
+        with socket.create_connection(("127.0.0.1", binding.host_port or 0), timeout=5):
             d.add("published ports", f"answer on 127.0.0.1 ({kind})")
-    except (OSError, IndexError, ValueError) as e:
+    except (OSError, ValueError, DockersimError) as e:
         d.add("published ports", f"127.0.0.1 does not answer ({e})",
               "with a remote engine, checks of published ports need its host's address", blocking=False)  # fmt: skip
     finally:

@@ -164,7 +164,6 @@ class Ownership:
         self.journal = state_dir() / f"{self.run_id}.jsonl"
         self.volumes: set[str] = set()  # named and anonymous volumes that carry no label
         self.dirs: list[str] = []
-        self.sandboxes: list[tuple[str, int]] = []
         self.made_networks = False
         self.watched = watched
         self._reaper: subprocess.Popen[bytes] | None = None
@@ -209,7 +208,7 @@ class Ownership:
         self._write({"image": ref})
 
     def note_sandbox(self, name: str, slot: int) -> None:
-        self.sandboxes.append((name, slot))
+        """A grading engine the run started: the reaper stops it if the run dies."""
         self._write({"sandbox": name, "slot": slot})
 
     def created(self) -> Inventory:
