@@ -43,9 +43,9 @@ class Session:
         self.child.delaybeforesend = None
         self.child.delayafterclose = 0
         self.child.delayafterterminate = 0
-        # … and so does ptyprocess under it, 0.1 s on every close: each tty step paid it.
+        # … and so does ptyprocess under it, 0.1 s on every close: each tty step paid it. (Its
+        # delayafterterminate stays: terminate() needs it to see a signalled child die.)
         self.child.ptyproc.delayafterclose = 0
-        self.child.ptyproc.delayafterterminate = 0
         self.text = ""  # the cleaned screen text read so far
         self._pending = ""  # an escape sequence cut in two by a read
         self.pos = 0  # where the next expectation starts looking
