@@ -103,16 +103,16 @@ def build_base(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
         raise KitError("building the base image needs debootstrap (apt-get install debootstrap)")
     with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as root:
         say(f"debootstrap --variant=minbase {DEBIAN_SUITE} from {_mirror()} (about 30 s)")
-        done = subprocess.run(
-            ["debootstrap", "--variant=minbase", DEBIAN_SUITE, root, _mirror()],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        if done.returncode != 0:
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise KitError(f"debootstrap failed: {tail[0]}")
+        _bootstrap(["debootstrap", "--variant=minbase", DEBIAN_SUITE, root, _mirror()])
         _import(docker, root, tag, ['CMD ["/bin/bash"]'])
+
+
+def _bootstrap(argv: list[str]) -> None:
+    """debootstrap or mmdebstrap to its end (15 minutes at most); its last line when it fails."""
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=900)
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
+        raise KitError(f"{argv[0]} failed: {tail[0]}")
 
 
 def _mmdebstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
@@ -123,15 +123,7 @@ def _mmdebstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as folder:
         tarball = os.path.join(folder, "rootfs.tar")
         say(f"mmdebstrap --mode=unshare --variant=minbase {DEBIAN_SUITE} from {_mirror()} (no root; about 30 s)")
-        done = subprocess.run(
-            ["mmdebstrap", "--mode=unshare", "--variant=minbase", DEBIAN_SUITE, tarball, _mirror()],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-        if done.returncode != 0:
-            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
-            raise KitError(f"mmdebstrap failed: {tail[0]}")
+        _bootstrap(["mmdebstrap", "--mode=unshare", "--variant=minbase", DEBIAN_SUITE, tarball, _mirror()])
         with open(tarball, "rb") as f:
             args = ["import", "--change", 'CMD ["/bin/bash"]', "--change", 'LABEL org.dockersim.kit="base"']
             imported = docker.run_argv(docker.argv([*args, "-", tag]), timeout=600, stdin=f)
