@@ -21,6 +21,7 @@ from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
 from dockersim.ownership import Ownership, empty, reap_dead
+from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
 from dockersim.results import StepResult
 from dockersim.runner import Placement, RunOptions, ScenarioRun
@@ -119,16 +120,19 @@ def prepare(docker: Docker, say: Callable[[str], None]) -> dict[str, str]:
     return kit_ids(docker)
 
 
+def _images(docker: Docker) -> list[tuple[str, str]]:
+    """Every image on the engine as (`repo:tag`, ID), untagged ones as `<none>:<none>`, in one call."""
+    listing = docker.call(["image", "ls", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}}\t{{.ID}}"])
+    return parse_pairs(listing.stdout)
+
+
 def kit_ids(docker: Docker) -> dict[str, str]:
     """The image ID each kit name points at now (one call); a name that points nowhere is left out."""
     recipes = [r for r in kit.RECIPES.values() if r.stands_for]
+    tagged = dict(_images(docker))
     refs = [name for r in recipes for name in (r.tag, *r.stands_for)]
-    ids = {}
-    for ref in refs:  # one inspect a name: a missing one fails alone, and the output stays attributable
-        done = docker.call(["image", "inspect", "--format", "{{.Id}}", ref], check=False)
-        if done.status == 0:
-            ids[ref] = done.stdout.strip()
-    return ids
+    named = {ref: ref if ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest" for ref in refs}
+    return {ref: tagged[full] for ref, full in named.items() if full in tagged}
 
 
 def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None]) -> dict[str, str]:
@@ -140,7 +144,7 @@ def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None]) -> 
             docker.call(["image", "rm", "-f", ref], check=False)  # its image is gone: build it again
             return prepare(docker, say)
     keep = set(ids.values())
-    others = [i for i in docker.call(["image", "ls", "-q", "--no-trunc"]).stdout.split() if i not in keep]
+    others = sorted({i for _, i in _images(docker) if i not in keep})
     if others:
         docker.call(["image", "rm", "-f", *others], check=False)
     return ids
