@@ -27,7 +27,7 @@ from dockersim.results import StepResult
 from dockersim.runner import Placement, RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, Step, parse_scenario
-from dockersim.settling import may_change
+from dockersim.settling import Activity, Look, may_change
 from dockersim.snapshot import Snapshot
 
 FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
@@ -80,33 +80,50 @@ def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host:
     return ScenarioRun(docker, scenario, options, placement=Placement(workspace, everything_owned=True))
 
 
-def evaluate(run: ScenarioRun, checks: list[GradedCheck], settle: float) -> list[CheckOutcome]:
+def evaluate(
+    run: ScenarioRun, checks: list[GradedCheck], settle: float, activity: Activity | None = None
+) -> list[CheckOutcome]:
     """Every check; a failed one is looked at again while what it checks can still change (settling.py)
-    and `settle` seconds are not over, since services a submission starts take a while to answer."""
+    and `settle` seconds are not over, since services a submission starts take a while to answer.
+    `activity`, started before the submission ran, has CPU readings ready when the checks begin."""
     deadline = time.monotonic() + settle
     outcomes: dict[int, CheckOutcome] = {}
     looks: dict[int, int] = {}
     pending = list(checks)
-    while True:
-        snap = Snapshot(run.docker)
-        for graded in pending:
-            looks[graded.index] = looks.get(graded.index, 0) + 1
-            try:
-                mismatches = graded.check.evaluate(snap, run)
-                outcome = "failed" if mismatches else "passed"
-                details = [str(m) for m in mismatches]
-            except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
-                outcome, details = "error", [f"could not check: {e}"]
-            hint = graded.hint.get("en", "") if graded.hint else ""
-            outcomes[graded.index] = CheckOutcome(graded.index, graded.name, graded.points,
-                                                  graded.points if outcome == "passed" else 0, outcome, details,
-                                                  graded.hidden, hint if outcome != "passed" else "",
-                                                  looks[graded.index])  # fmt: skip
-        failed = [g for g in pending if outcomes[g.index].outcome == "failed"]
-        pending = [g for g in failed if may_change(g.check, snap.containers)] if failed else []
-        if not pending or time.monotonic() >= deadline:
-            return [outcomes[g.index] for g in checks]
-        time.sleep(0.5)  # poll: failing checks again until the settle deadline
+    failed: dict[int, list[str]] = {}  # the fields each check failed on, at its last look
+    activity = activity or Activity(run.docker)  # CPU use: a service still coming up, or an idle one
+    try:
+        while True:
+            snap = Snapshot(run.docker)
+            for graded in pending:
+                looks[graded.index] = looks.get(graded.index, 0) + 1
+                outcomes[graded.index], failed[graded.index] = _outcome(graded, snap, run, looks[graded.index])
+            if time.monotonic() >= deadline:
+                break
+            look = Look(snap.containers, busy=activity.busy, host_path=lambda p: run.host_path(run.resolve(p)))
+            pending = [g for g in pending if outcomes[g.index].outcome == "failed"
+                       and may_change(g.check, look, failed[g.index])]  # fmt: skip
+            if not pending:
+                break
+            time.sleep(0.5)  # poll: failing checks again until the settle deadline
+    finally:
+        activity.close()
+    return [outcomes[g.index] for g in checks]
+
+
+def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) -> tuple[CheckOutcome, list[str]]:
+    """One look at a check, and the fields it failed on."""
+    mismatches = []
+    try:
+        mismatches = graded.check.evaluate(snap, run)
+        outcome = "failed" if mismatches else "passed"
+        details = [str(m) for m in mismatches]
+    except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
+        outcome, details = "error", [f"could not check: {e}"]
+    hint = graded.hint.get("en", "") if graded.hint else ""
+    return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome == "passed" else 0,
+                        outcome, details, graded.hidden, hint if outcome != "passed" else "", looks), \
+        [m.field for m in mismatches]  # fmt: skip
 
 
 def prepare(docker: Docker, say: Callable[[str], None]) -> dict[str, str]:
@@ -235,9 +252,13 @@ def grade_one(
         result = run.run_step(step)
         if not result.ok:
             grade.notes.append(f"the spec's setup step {step.index} failed: {result.reason}")
-    grade.lines = run_commands(docker, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
-    grade.session = [run.run_step(step) for step in steps]
-    grade.checks = evaluate(run, spec.checks, spec.settle)
+    activity = Activity(docker).start()  # watching the CPU from the first container on
+    try:
+        grade.lines = run_commands(docker, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
+        grade.session = [run.run_step(step) for step in steps]
+        grade.checks = evaluate(run, spec.checks, spec.settle, activity)
+    finally:
+        activity.close()
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
         outcome.details = [d.replace(root, "") for d in outcome.details]

@@ -2,23 +2,35 @@
 
 After a submission has run, nothing changes on its private engine but what its containers do by
 themselves: a container still being created or restarting, one whose health check is starting, or a
-service started moments ago that is still coming up (a database, WordPress). Fields fixed when a
-container was created (image, mounts, env, ports, links …) and objects that do not exist cannot change,
-so a check of them fails at once; `settle` stays the upper bound for the rest.
+service started moments ago that is still coming up (a database initialising, WordPress). Coming up is
+read, not guessed: a young container counts while it uses the CPU, as `docker stats` reports it, and an
+idle one has finished starting. Fields fixed when a container was created (image, mounts, env, ports,
+links …), objects that do not exist, and host files no moving container binds cannot change, so a
+check of them fails at once; `settle` stays the upper bound for the rest.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from dockersim import placeholders
-from dockersim.checks import Check, ContainerCheck, CountCheck, ExecCheck, HttpCheck, ImageCheck, VolumeCheck
+from dockersim.checks import Check, ContainerCheck, ExecCheck, HostFileCheck, HttpCheck
+from dockersim.driver import Docker
 from dockersim.state import ContainerState
 
-YOUNG = 20.0  # seconds after its start in which a service may still be coming up
+JUST_STARTED = 1.0  # seconds after its start in which a container counts as coming up whatever it does
+YOUNG = 20.0  # seconds after its start in which a container still using the CPU counts as coming up
+BUSY = 10.0  # CPU per cent (of one core) above which a young container is still coming up
 FIXED_AT_CREATION = {"image", "command", "hostname", "name", "env", "ports", "links", "mounts", "volumes_from"}
 _STARTED = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?")
+_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def started(c: ContainerState) -> datetime | None:
@@ -30,15 +42,33 @@ def started(c: ContainerState) -> datetime | None:
     return datetime.fromisoformat(f"{m.group(1)}.{fraction}+00:00")
 
 
-def in_flux(c: ContainerState, now: datetime) -> bool:
+def _unknown(_name: str) -> bool | None:
+    return None
+
+
+@dataclass
+class Look:
+    """What the engine holds at one look: its containers, the time, and whether a container uses the CPU
+    (True or False, or None while that is not known: then a young container counts as coming up)."""
+
+    containers: list[ContainerState]
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    busy: Callable[[str], bool | None] = _unknown
+    host_path: Callable[[str], str] = str  # a check's host path as the engine sees it (re-rooted in grading)
+
+
+def in_flux(c: ContainerState, look: Look) -> bool:
     """Whether this container may still change by itself."""
     if c.state in ("created", "restarting") or c.health == "starting":
         return True
     at = started(c)
-    return c.state == "running" and at is not None and (now - at).total_seconds() < YOUNG
+    if c.state != "running" or at is None:
+        return False
+    age = (look.now - at).total_seconds()
+    return age < JUST_STARTED or (age < YOUNG and look.busy(c.name) is not False)
 
 
-def _containers_named(check: Check) -> list[str]:
+def _named(check: Check) -> list[str]:
     if isinstance(check, ContainerCheck):
         return [check.ref]
     if isinstance(check, ExecCheck):
@@ -48,16 +78,104 @@ def _containers_named(check: Check) -> list[str]:
     return []
 
 
-def may_change(check: Check, containers: list[ContainerState], now: datetime | None = None) -> bool:
-    """Whether a failing check could pass on a later look, given what the engine holds now."""
-    now = now or datetime.now(timezone.utc)
-    if isinstance(check, (ImageCheck, VolumeCheck, CountCheck)):
-        return False  # made (or not) by the submission's commands, which have all run
-    if isinstance(check, ContainerCheck) and set(check.fields) <= FIXED_AT_CREATION:
+def _sources(c: ContainerState) -> set[str]:
+    return {m.name or m.source for m in c.mounts if m.name or m.source}
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def may_change(check: Check, look: Look, failed: Collection[str] = ()) -> bool:
+    """Whether a failing check could pass on a later look, given what the engine holds now and the fields
+    it failed on (a container made with other mounts keeps them, whatever its state does)."""
+    if isinstance(check, ContainerCheck) and (
+        set(check.fields) <= FIXED_AT_CREATION or set(failed) & FIXED_AT_CREATION
+    ):
         return False
-    by_name = {c.name: c for c in containers}
-    named = _containers_named(check)
-    if named:
-        found = [by_name.get(n) for n in named]
-        return all(c is not None for c in found) and any(in_flux(c, now) for c in found if c is not None)
-    return any(in_flux(c, now) for c in containers)  # a host file, say: any service may still write it
+    by_name = {c.name: c for c in look.containers}
+    named = [by_name.get(n) for n in _named(check)]
+    if any(c is None for c in named):
+        return False  # the submission has run: what it did not make will not appear
+    found = [c for c in named if c is not None]
+    if isinstance(check, ContainerCheck):
+        return any(in_flux(c, look) for c in found)
+    if isinstance(check, ExecCheck):  # what it reads may be written by any container sharing its mounts
+        shared = set().union(*(_sources(c) for c in found))
+        return any(in_flux(c, look) for c in look.containers if c in found or _sources(c) & shared)
+    if isinstance(check, HttpCheck):  # a service answers once what it needs (a database …) is up too
+        answered = bool(set(failed) - {"http"})  # it is up, and busy with our own requests: look past it
+        return any(in_flux(c, look) for c in look.containers if not (answered and c in found))
+    if isinstance(check, HostFileCheck):  # only a moving container that binds the file's folder may write it
+        path = look.host_path(check.path)
+        return any(in_flux(c, look) for c in look.containers
+                   if any(m.source and _within(path, m.source) for m in c.mounts))  # fmt: skip
+    return False  # images, volumes, counts: made (or not) by the submission's commands, which have all run
+
+
+class Activity:
+    """How much CPU each running container uses, from one `docker stats` stream read by a thread, started
+    by start() or the first question. The client shows 0.00% until the engine has sampled a container
+    twice, a second apart, so a reading counts once it differs from the first one or a second has passed
+    since that; None until then."""
+
+    SAMPLED = 1.25  # seconds after a container's first reading by which the engine has sampled it twice
+
+    def __init__(self, docker: Docker) -> None:
+        self.docker = docker
+        self._first: dict[str, tuple[float, float]] = {}  # name -> (when, first CPU reading)
+        self._cpu: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[str] | None = None
+
+    def busy(self, name: str) -> bool | None:
+        self.start()
+        with self._lock:
+            cpu = self._cpu.get(name)
+        return None if cpu is None else cpu >= BUSY
+
+    def start(self) -> Activity:
+        if self._proc is not None:
+            return self
+        self._proc = proc = subprocess.Popen(
+            self.docker.argv(["stats", "--format", "{{json .}}"]),
+            env=self.docker.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            errors="replace",
+        )  # it writes a frame every 0.5 s, so it dies of EPIPE soon after we do
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+        return self
+
+    def _read(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            sample = cpu_sample(line)
+            if sample is None:
+                continue
+            name, cpu = sample
+            now = time.monotonic()
+            when, first = self._first.setdefault(name, (now, cpu))
+            if cpu != first or now - when >= self.SAMPLED:
+                with self._lock:
+                    self._cpu[name] = cpu
+
+    def close(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+
+def cpu_sample(line: str) -> tuple[str, float] | None:
+    """(name, CPU per cent) from one line of `docker stats --format '{{json .}}'`, which redraws the
+    screen with escape sequences between frames; None for anything else ("--" for a stopped container)."""
+    text = _ESCAPE.sub("", line).strip()
+    if not text.startswith("{"):
+        return None
+    try:
+        row = json.loads(text)
+        return str(row["Name"]).lstrip("/"), float(str(row["CPUPerc"]).rstrip("%"))
+    except (ValueError, KeyError, TypeError):
+        return None

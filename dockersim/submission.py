@@ -112,16 +112,36 @@ def _unquoted(line: str) -> tuple[str, bool]:
     return line, expands
 
 
+def _single_quoted(line: str) -> list[bool]:
+    """For each character, whether single quotes hold it (or are it): a shell passes that on as it is."""
+    held, quote, escaped = [], "", False
+    for ch in line:
+        inside = quote == "'"
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif ch in "'\"" and not quote:
+            quote, inside = ch, ch == "'"
+        elif ch == quote:
+            quote = ""
+        held.append(inside)
+    return held
+
+
 def _argv(line: str, workspace: Path, policy: Policy) -> list[str]:
     if _CONTROL.search(line):
         raise Refused("the line holds a control character (write it as plain text)")
     line, expands = _unquoted(line)
     if expands:
         raise Refused("shell variables are not expanded: write the value itself")
-    line = _SUBSTITUTION.sub(_mark, line)
-    if "`" in line:
+    quoted = _single_quoted(line)
+    line = _SUBSTITUTION.sub(lambda m: m[0] if quoted[m.start()] else _mark(m), line)
+    # What single quotes hold ('sh -c "echo $(date)"') goes to the container as it is, as from a shell.
+    shell_sees = "".join(ch for ch, q in zip(line, _single_quoted(line), strict=True) if not q)
+    if "`" in shell_sees:
         raise Refused("backticks are shell syntax; a submission runs no shell")
-    if "$(" in line:
+    if "$(" in shell_sees:
         raise Refused("only $(docker ps -a -q) and $(docker ps -q) may be substituted")
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|<>()")
     lexer.whitespace_split = True

@@ -67,6 +67,8 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     [b] = [s for s in results["students"] if s["student"] == "bob"]
     [mounts] = [c for c in b["checks"] if c["name"] == "the database keeps its data in /home/wordpress_db on the host"]
     assert mounts["outcome"] == "failed" and mounts["looks"] == 1
+    [files] = [c for c in b["checks"] if c["name"] == "the database's files are in /home/wordpress_db"]
+    assert files["outcome"] == "failed" and files["looks"] == 1  # none of bob's containers binds that folder
     assert all(c["looks"] == 1 for c in e["checks"])  # nothing of hers exists to change
 
     bob = (out / "feedback" / "bob.md").read_text()
@@ -94,3 +96,37 @@ def test_self_check_on_the_learner_s_engine(engine: Docker, images: dict[str, st
         assert "1 / 17 points from the checks you can see" in done.stdout
     finally:
         engine.call(["volume", "rm", "myvolume"], check=False)
+
+
+SLOW_SPEC = """\
+schema_version: 1
+title: a service that takes a while
+images: {busybox: busybox}
+submission: commands.sh
+settle: 60
+checks:
+  - name: the service answers
+    points: 1
+    probe: {http: {container: web, port: 8080/tcp}, status: [200]}
+"""
+# Busy for its first seconds (as a database initialising is), then serving; or idle and never serving.
+SLOW = """docker run -d --name web -p 8080 busybox sh -c 'end=$(($(date +%s) + 6)); \\
+  while [ $(date +%s) -lt $end ]; do :; done; mkdir /w; echo hi > /w/index.html; exec httpd -f -p 8080 -h /w'
+"""
+IDLE = "docker run -d --name web -p 8080 busybox sleep 600\n"
+
+
+def test_a_busy_service_is_waited_for_and_an_idle_one_is_not(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(SLOW_SPEC)
+    for name, commands in (("slow", SLOW), ("idle", IDLE)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "commands.sh").write_text(commands)
+    out = tmp_path / "grades"
+    done = dockersim("grade", "--out", str(out), str(tmp_path / "spec.yaml"), str(tmp_path / "slow"),
+                     str(tmp_path / "idle"), timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    results = {s["student"]: s["checks"][0] for s in json.loads((out / "results.json").read_text())["students"]}
+    assert results["slow"]["outcome"] == "passed" and results["slow"]["looks"] > 4, results["slow"]
+    # Idle from the start: looked at until docker stats has shown it idle (about 2 s at 2 looks a second),
+    # not for the 60 s of `settle`.
+    assert results["idle"]["outcome"] == "failed" and results["idle"]["looks"] <= 10, results["idle"]

@@ -62,6 +62,9 @@ def test_paths_that_lead_out_are_refused(tmp_path: Path) -> None:
         ("docker ps > /etc/x", "'>' is shell syntax"),
         ("docker run `id`", "backticks"),
         ("docker run $(id) m", "only $(docker ps -a -q)"),
+        ('docker run m sh -c "$(id)"', "only $(docker ps -a -q)"),  # double quotes: a shell would run it
+        ("docker run m sh -c \\'$(id)", "only $(docker ps -a -q)"),
+        ('docker run m sh -c "`id`"', "backticks"),
         ("docker run -e A=$HOME m", "shell variables"),
         ("docker run -e A=${HOME} m", "shell variables"),
         ("docker -H tcp://x:2375 ps", "--host would reach another engine"),
@@ -88,6 +91,11 @@ def test_paths_that_lead_out_are_refused(tmp_path: Path) -> None:
 def test_refused_lines_say_why(line: str, why: str, tmp_path: Path) -> None:
     refused = one(line, tmp_path)
     assert isinstance(refused, str) and why in refused, refused
+
+
+def test_single_quotes_pass_a_script_on_to_the_container_as_a_shell_would(tmp_path: Path) -> None:
+    argv = one("docker run m sh -c 'echo $(date +%s) `id`; ls $(docker ps -q)'", tmp_path)
+    assert argv == ["docker", "container", "run", "--", "m", "sh", "-c", "echo $(date +%s) `id`; ls $(docker ps -q)"]
 
 
 def test_substitutions_become_the_engine_s_ids(tmp_path: Path) -> None:
