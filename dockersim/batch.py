@@ -5,7 +5,7 @@ each scenario run and cleaned up, and one RunReport. Events go to whoever listen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -93,7 +93,7 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
                 options = plan.options
                 refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
                 if not plan.offline:
-                    refs = _unpullable(docker, refs, events)
+                    refs = unpullable(docker, refs, events.progress)
                 if refs:
                     from dockersim import kit  # the registry and the builds load only when a run needs them
 
@@ -138,7 +138,7 @@ def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
         report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
 
 
-def _unpullable(docker: Docker, refs: set[str], events: Events) -> set[str]:
+def unpullable(docker: Docker, refs: set[str], progress: Callable[[str], None]) -> set[str]:
     """The images that are neither on the engine nor to be pulled, and that the kit can stand in for."""
     from dockersim import kit
 
@@ -147,14 +147,14 @@ def _unpullable(docker: Docker, refs: set[str], events: Events) -> set[str]:
     for ref in sorted(refs):
         if docker.call(["image", "inspect", ref], check=False).status == 0:
             continue
-        events.progress(f"pulling {ref}")
+        progress(f"pulling {ref}")
         pulled = docker.call(["pull", ref], check=False, timeout=900)
         if pulled.status == 0:
             continue
         why = (pulled.stderr.strip().splitlines() or ["no answer"])[-1]
         if ref in stand_ins:
-            events.progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
+            progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
             out.add(ref)
         else:
-            events.progress(f"could not pull {ref} ({why}); steps that use it will fail")
+            progress(f"could not pull {ref} ({why}); steps that use it will fail")
     return out

@@ -76,6 +76,7 @@ def main() -> None:
       dockersim validate scenarios/
       dockersim run scenarios/2.2.1-creating-containers.yaml
       dockersim run --offline scenarios/
+      dockersim practice --offline scenarios/2.2.1-creating-containers.yaml
       sudo dockersim run --sandbox --offline scenarios/
       dockersim state --json
       dockersim clean --dry-run
@@ -285,6 +286,7 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, doc
 
 
 from dockersim.cli_engines import engine, images  # noqa: E402 - they use the helpers above
+from dockersim.cli_practice import hint, practice, progress, skip, solve  # noqa: E402
 
-main.add_command(images)
-main.add_command(engine)
+for command in (images, engine, practice, progress, hint, solve, skip):
+    main.add_command(command)

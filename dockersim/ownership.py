@@ -211,6 +211,12 @@ class Ownership:
         """A grading engine the run started: the reaper stops it if the run dies."""
         self._write({"sandbox": name, "slot": slot})
 
+    def reread(self) -> None:
+        """Volumes that other processes of the run (a practice shell's docker shim) wrote to the journal."""
+        if self.watched and self.journal.exists():
+            for entry in read_journal(self.journal).entries:
+                self.volumes |= set(entry.get("volumes", []))
+
     def created(self) -> Inventory:
         """What this run made and is still there."""
         made = Inventory.labelled(self.docker, self.run_id, networks=self.made_networks)

@@ -11,7 +11,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,11 @@ class ScenarioRun:
 
         return placeholders.substitute(template, value)
 
+    def resolve_now(self, template: str, regex: bool = False) -> str:
+        """resolve(), against the engine as it is now: no container remembered from an earlier look."""
+        self._seen = {}
+        return self.resolve(template, regex=regex)
+
     # -- placeholders ----------------------------------------------------------------------------
 
     def _container(self, name: str, deadline: float | None) -> ContainerState:
@@ -209,11 +214,15 @@ class ScenarioRun:
             attempt.frames,
         )  # fmt: skip
 
-    def _attempt(self, step: Step) -> Attempt:
-        attempt = Attempt()
+    def _attempt(self, step: Step, command: Callable[[Step, Attempt], None] | None = None,
+                 attempt: Attempt | None = None) -> Attempt:  # fmt: skip
+        """One try: the step's command (or `command`, for what a learner typed), then its checks."""
+        attempt = attempt or Attempt()
         self._seen = {}
         try:
-            if step.run is not None or step.shell is not None:
+            if command is not None:
+                command(step, attempt)
+            elif step.run is not None or step.shell is not None:
                 self._command(step, attempt)
             if step.checks:
                 self._checks(step.checks, attempt)
@@ -284,6 +293,11 @@ class ScenarioRun:
             result.screen = _screen(stdout + stderr)
             if done.timed_out:
                 raise StepFailed(say("timed_out", lang, seconds=step.timeout), result.screen)
+        self._outputs(step, status, stdout, stderr, result)
+
+    def _outputs(self, step: Step, status: int, stdout: str, stderr: str, result: Attempt) -> None:
+        """The step's exit status, stdout and stderr expectations, and its captures."""
+        lang = self.options.lang
         result.exit_status = status
         if not _exit_ok(step.exit, status):
             raise StepFailed(say("exit_mismatch", lang, expected=step.exit, status=status), result.screen)
@@ -398,6 +412,30 @@ class ScenarioRun:
                 result.reason = result.reason or say("check_failed", lang, what=self.resolve(check.describe()))
         if snap.disagreements:
             result.details += [f"note: {d}" for d in snap.disagreements]
+
+    # -- a learner's own command (practice) ------------------------------------------------------
+
+    def judge(self, step: Step, status: int, transcript: str, seconds: float = 0.0) -> StepResult:
+        """The step's expectations and checks on what a learner typed in their own terminal: its exit
+        status, the screen text it wrote (stdout and stderr are one stream there), and, for a tty step,
+        each `expect` found on that screen in order; what is sent is the learner's to type."""
+
+        def typed(step: Step, attempt: Attempt) -> None:
+            status_seen, at = status, 0
+            for action in step.tty or []:
+                if action.kind != "expect":
+                    continue
+                pattern = self.resolve(action.text, regex=True)
+                found = re.compile(pattern, re.MULTILINE).search(transcript, at)
+                if found is None:
+                    raise StepFailed(say("no_match", self.options.lang, stream="screen", pattern=pattern))
+                at = found.end()
+            if step.ends_with_detach() and status_seen in (0, 1):
+                status_seen = self._detached(step.run or [], attempt.screen)
+            self._outputs(step, status_seen, transcript, transcript, attempt)
+
+        attempt = self._attempt(step, typed, Attempt(screen=_screen(transcript)))
+        return self._result(step, attempt, seconds)
 
     # -- cleanup ---------------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ STEP_KEYS = (
     "retry",
     "check",
     "destructive",
+    "task",
+    "auto",
 )
 TOP_KEYS = ("schema_version", "title", "description", "images", "steps")
 
@@ -75,12 +77,26 @@ class Step:
     retry: float | None = None
     checks: list[Check] = field(default_factory=list)
     destructive: bool = False
+    task: Text | None = None  # what a learner in practice is asked to do (the name when absent)
+    auto: bool | None = None  # in practice, run by dockersim rather than typed (see typed())
 
     @property
     def command_text(self) -> str:
         if self.run is not None:
             return shlex.join(self.run)
         return self.shell or ""
+
+    def typed(self) -> bool:
+        """Whether a learner in practice types this step: a docker command, unless the scenario says
+        `auto: true` or it is a one-shot `run`/`exec -t` that attaches a terminal (the learner's shell has
+        one: what happens without it shows only when dockersim runs it)."""
+        if self.auto is not None:
+            return not self.auto
+        if not self.run or self.run[0] != "docker":
+            return False
+        cmd = commandline.parse(self.run)
+        attaches = cmd is not None and cmd.path in ("container run", "container exec") and not cmd.flag("--detach")
+        return self.tty is not None or not (attaches and cmd is not None and cmd.flag("--tty"))
 
     def ends_with_detach(self) -> bool:
         keys = [a for a in self.tty or [] if a.kind == "keys"]
@@ -285,6 +301,14 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
         if not isinstance(raw["destructive"], bool):
             raise ScenarioError("destructive should be true or false", path, at("destructive"))
         step.destructive = raw["destructive"]
+    if "task" in raw:
+        step.task = _text(raw["task"], path, at("task", line), "task")
+    if "auto" in raw:
+        if not isinstance(raw["auto"], bool):
+            raise ScenarioError("auto should be true or false", path, at("auto"))
+        if raw["auto"] is False and (step.run is None or step.run[0] != "docker"):
+            raise ScenarioError("auto: false needs a docker command to type (run: docker …)", path, at("auto"))
+        step.auto = raw["auto"]
     if "check" in raw:
         specs = raw["check"] if isinstance(raw["check"], LList) else [raw["check"]]
         lines = raw["check"].lines if isinstance(raw["check"], LList) else [at("check", line)]

@@ -72,3 +72,21 @@ def test_no_engine_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_docker_binary() -> None:
     result = CliRunner().invoke(main, ["state", "--docker", "/nonexistent/docker"])
     assert result.exit_code == 2 and "no docker binary found" in result.output
+
+
+def test_practice_needs_a_terminal_and_its_helpers_a_practice_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DOCKERSIM_PRACTICE", raising=False)
+    result = CliRunner().invoke(main, ["practice", "scenarios/2.2.1-creating-containers.yaml"])
+    assert result.exit_code == 2 and "practice needs a terminal" in result.output
+    for helper in ("hint", "solve", "skip"):
+        result = CliRunner().invoke(main, [helper])
+        assert result.exit_code == 2 and f"`{helper}` works inside `dockersim practice`" in result.output
+    monkeypatch.setenv("DOCKERSIM_PRACTICE", "1")
+    result = CliRunner().invoke(main, ["hint"])
+    assert result.exit_code == 0 and result.output == "\x1b]777;dockersim;ask;hint\x07"
+
+
+def test_progress_with_none_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    result = CliRunner().invoke(main, ["progress"])
+    assert result.exit_code == 0 and "no practice yet" in result.output

@@ -42,6 +42,7 @@ def test_scenarios_speak_both_languages() -> None:
         assert scenario.title["ko"] != scenario.title["en"], path
         for step in scenario.steps:
             assert step.name.get("ko"), f"{path.name} step {step.index} has no Korean name"
+            assert not step.task or step.task.get("ko"), f"{path.name} step {step.index} has no Korean task"
 
 
 def test_a_korean_report_has_no_english_sentence(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,86 @@
+"""`docker` in a practice shell, first on its PATH: the learner's command goes to the real client with the
+practice's labels on what it creates, the volumes it names noted in the run's journal (they carry no
+label), the chapter's image names mapped to their stand-ins when the engine cannot pull them, and prunes
+and scripted listings (`$(docker ps -a -q)`) kept to what the practice made, so that no command typed
+in practice touches the learner's own containers. A command the client would refuse goes to it
+unchanged, so the learner reads the client's own error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from dockersim import commandline
+from dockersim.ownership import LABEL_KEY
+
+ENV = "DOCKERSIM_SHIM"  # JSON: {"docker": real client, "labels": […], "images": {…}, "journal": path}
+
+
+def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted: bool) -> list[str]:
+    """The command as the real client gets it. `scripted`: its output goes to a pipe, not a person."""
+    try:
+        cmd = commandline.parse(argv)
+    except commandline.CommandLineError:
+        return argv
+    if cmd is None:
+        return argv
+    if images:  # only arguments (never options or their values) that name a chapter image exactly
+        taken = {o.at for o in cmd.options} | {o.at + 1 for o in cmd.options if _value_follows(argv, o)}
+        at = [i for i in range(cmd.options_at, len(argv)) if i not in taken and argv[i] != "--"]
+        if cmd.path in ("container run", "container create"):
+            at = at[:1]  # the image; what follows is the container's command
+        argv = [images.get(w, w) if i in at else w for i, w in enumerate(argv)]
+    argv = commandline.with_label(argv, labels)
+    run = _run_label(labels)
+    quiet_listing = cmd.path == "container ls" and cmd.flag("--quiet") and scripted
+    if cmd.path in commandline.PRUNES or quiet_listing:
+        argv = [*argv[: cmd.options_at], "--filter", f"label={run}", *argv[cmd.options_at :]]
+    return argv
+
+
+def _value_follows(argv: list[str], o: commandline.Option) -> bool:
+    """Whether an option's value is the next word (`-v /x:/y`, `-dv /x:/y`), not glued (`-v=/x:/y`)."""
+    return o.value is not None and not argv[o.at].endswith(o.value)
+
+
+def _run_label(labels: list[str]) -> str:
+    return next(label for label in labels if label.startswith(f"{LABEL_KEY}="))
+
+
+def _note_volumes(real: str, argv: list[str], journal: str) -> None:
+    """Named volumes the command will make (they carry no label) and the anonymous volumes of this run's
+    containers it may remove, written to the run's journal before the command runs."""
+    import subprocess
+
+    names = {n for kind, n in commandline.created_names(argv) if kind == "volume"}
+    if names:
+        have = set(subprocess.run([real, "volume", "ls", "-q"], capture_output=True, text=True).stdout.split())
+        names -= have
+    if commandline.removes_containers(argv):
+        from dockersim.parse.listing import anonymous_volumes
+
+        run = _run_label(json.loads(os.environ[ENV])["labels"])
+        mounts = subprocess.run([real, "ps", "-a", "--no-trunc", "--filter", f"label={run}", "--format",
+                                 "{{.Mounts}}"], capture_output=True, text=True).stdout  # fmt: skip
+        names |= anonymous_volumes(mounts)
+    if names:
+        with Path(journal).open("a", encoding="utf-8") as f:
+            f.write(json.dumps({"volumes": sorted(names)}) + "\n")
+
+
+def main() -> None:
+    config = json.loads(os.environ[ENV])
+    real = config["docker"]
+    argv = rewrite(["docker", *sys.argv[1:]], config["labels"], config.get("images", {}), not os.isatty(1))
+    if config.get("journal"):
+        with contextlib.suppress(commandline.CommandLineError, OSError):  # the client will say what is wrong
+            _note_volumes(real, argv, config["journal"])
+    os.execv(real, [real, *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Practice without a terminal: the step tracker on recorded sessions, the shell's markers read from a
+pty's output however it is cut, and the docker shim's rewriting."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from dockersim.practice import Progress, Tracker, attempts
+from dockersim.results import Outcome, StepResult
+from dockersim.scenario import Scenario, Step, load_scenario
+from dockersim.shim import rewrite
+from dockersim.watch import Watch
+
+SCENARIO = """\
+schema_version: 1
+title: {en: mini, ko: 미니}
+images: {ubuntu: ubuntu:14.04}
+steps:
+  - name: run -i -t opens a shell
+    task: {en: start an interactive container named first, ko: first 컨테이너를 대화형으로 실행}
+    run: docker run -i -t --name first {image.ubuntu}
+    hint: type exit to leave
+    tty:
+      - expect: 'root@{short_id:first}:/# '
+      - send: exit
+      - expect: eof
+  - name: exit stops it
+    check: {container: first, state: exited}
+  - name: prune
+    run: docker container prune -f
+  - name: list
+    run: docker ps -a
+    stdout: first
+"""
+
+
+class Recorded:
+    """A ScenarioRun stand-in: a try passes when its transcript holds 'ok'; steps dockersim runs pass."""
+
+    def __init__(self) -> None:
+        self.ran: list[int] = []
+
+    def judge(self, step: Step, status: int, transcript: str, seconds: float = 0.0) -> StepResult:
+        ok = "ok" in transcript and status == 0
+        return StepResult("s.yaml", step.index, 4, str(step.name.get("en")), Outcome.PASSED if ok else Outcome.FAILED,
+                          0.0, reason="" if ok else "expected the screen to show a root prompt",
+                          details=[] if ok else ["state: expected running, found exited"])  # fmt: skip
+
+    def run_step(self, step: Step) -> StepResult:
+        self.ran.append(step.index)
+        return StepResult("s.yaml", step.index, 4, str(step.name.get("en")), Outcome.PASSED, 0.0)
+
+    def resolve_now(self, template: str, regex: bool = False) -> str:
+        return template.replace("{short_id:first}", "0123456789ab")
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scenario:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    (tmp_path / "s.yaml").write_text(SCENARIO)
+    return load_scenario(str(tmp_path / "s.yaml"))
+
+
+def test_a_try_is_the_step_s_verb_on_the_step_s_container(scenario: Scenario) -> None:
+    step = scenario.steps[0]
+    same = lambda t: t  # noqa: E731
+    assert attempts(step, "docker run -it --name first ubuntu:14.04", same)
+    assert attempts(step, "sudo docker container run --name=first -ti ubuntu:14.04 bash", same)
+    assert not attempts(step, "docker run -it --name other ubuntu:14.04", same)
+    assert not attempts(step, "docker ps -a", same)
+    assert not attempts(step, "ls -l | grep docker", same)
+    assert not attempts(step, "docker run --bogus", same)  # the client refuses it: not a try
+    assert attempts(scenario.steps[2], "docker container prune --force", same)
+    assert attempts(scenario.steps[3], "docker ps -a | grep first", same)
+
+
+def test_a_session_step_by_step(scenario: Scenario) -> None:
+    run = Recorded()
+    tracker = Tracker(scenario, run, Progress(scenario.path), allow_destructive=False)
+    assert tracker.start() == []
+    assert tracker.banner()[1] == "  start an interactive container named first"
+
+    assert tracker.command("ls", 0, "ok") == []  # not a try: the learner looks around
+    first = tracker.command("docker run -it --name first ubuntu:14.04", 0, "root@x:/# exit")
+    assert first[0].startswith("✗ not yet: expected the screen")
+    second = tracker.command("docker run -it --name first ubuntu:14.04", 0, "no")
+    assert "hint: type exit to leave" in second  # after two tries the hint shows by itself
+    assert "  docker ps -a --filter name=^first$   docker logs first" not in second  # no container check here
+
+    done = tracker.command("docker run -it --name first ubuntu:14.04", 0, "ok")
+    assert done[0] == "✓ step 1 done: run -i -t opens a shell"
+    assert "dockersim checks step 2: exit stops it" in done  # a check-only step runs by itself
+    assert any("step 3 skipped" in line for line in done)  # a prune, on the learner's own engine
+    assert run.ran == [2] and tracker.step is not None and tracker.step.index == 4
+
+    assert tracker.command("docker ps -a", 0, "ok")[-1] == "all 4 steps of mini done"
+    assert tracker.finished and not tracker.all_typed  # the prune was skipped
+    assert Progress.load(scenario.path).steps == {1: "passed", 2: "passed", 3: "skipped", 4: "passed"}
+    assert tracker.summary() == "mini: 3 passed, 0 solved, 1 skipped, 0 left of 4"
+
+
+def test_progress_resumes_after_the_last_step_done(scenario: Scenario) -> None:
+    Progress(scenario.path, steps={1: "passed", 2: "passed"}).save()
+    run = Recorded()
+    tracker = Tracker(scenario, run, Progress.load(scenario.path), lang="ko", allow_destructive=True)
+    lines = tracker.start()
+    assert lines[0] == "지난번에 멈춘 곳부터: dockersim 이 1–2단계를 먼저 실행합니다"
+    assert run.ran == [1, 2]  # replayed so that the engine holds what step 3 expects
+    assert tracker.step is not None and tracker.step.index == 3
+    assert tracker.banner()[0] == "미니 · 3/4 단계"
+
+
+def test_solve_types_the_chapter_s_names_and_skip_runs_the_step(scenario: Scenario) -> None:
+    run = Recorded()
+    tracker = Tracker(scenario, run, Progress(scenario.path))
+    tracker.start()
+    solution = tracker.solve()
+    assert solution is not None and solution.command == "docker run -i -t --name first ubuntu:14.04"
+    assert [a.kind for a in solution.actions] == ["expect", "send", "eof"]
+    assert tracker.command(solution.command, 0, "ok")[0] == "✓ step 1 solved for you: run -i -t opens a shell"
+    tracker.skip()  # step 3 (the prune) was skipped as destructive; 4 is skipped now and run by dockersim
+    assert run.ran == [2, 4] and tracker.finished
+    assert Progress.load(scenario.path).steps[1] == "solved"
+
+
+class Heard:
+    def __init__(self) -> None:
+        self.events: list[tuple[object, ...]] = []
+
+    def finished(self, watch: Watch, number: int, command: str, status: int, transcript: str) -> None:
+        self.events.append(("finished", number, command, status, transcript))
+
+    def asked(self, watch: Watch, what: str) -> None:
+        self.events.append(("asked", what))
+
+
+def _done(number: int, command: str, status: int) -> bytes:
+    line = base64.b64encode(f"  {number}  {command}\n".encode()).decode()
+    return f"\x1b]777;dockersim;done;{status};{line}\x07".encode()
+
+
+@pytest.mark.parametrize("cut", [1, 3, 7, 1000])
+def test_markers_are_read_and_removed_however_the_output_is_cut(cut: int, capfd: pytest.CaptureFixture[str]) -> None:
+    heard = Heard()
+    watch = Watch([], {}, heard)
+    stream = (b"$ " + _done(1, "true", 0) + b"$ docker ps\r\n\x1b]777;dockersim;start\x07CONTAINER ID\r\n"
+              + _done(2, "docker ps", 0) + b"$ \r\n" + _done(2, "docker ps", 0)  # Enter on an empty line
+              + b"$ hint\r\n\x1b]777;dockersim;start\x07\x1b]777;dockersim;ask;hint\x07" + _done(3, "hint", 0)
+              + "$ 한글\r\n".encode())  # fmt: skip
+    for i in range(0, len(stream), cut):
+        watch._output(stream[i : i + cut])
+    assert heard.events == [("finished", 1, "true", 0, ""), ("finished", 2, "docker ps", 0, "CONTAINER ID\n"),
+                            ("asked", "hint"), ("finished", 3, "hint", 0, "")]  # fmt: skip
+    shown = capfd.readouterr().out
+    assert "777" not in shown and "$ docker ps\r\nCONTAINER ID" in shown and "한글" in shown
+
+
+def test_the_shim_labels_what_practice_makes_and_keeps_prunes_to_it() -> None:
+    labels = ["dockersim.run=abc", "dockersim.owner=h/1/2/3"]
+    images = {"ubuntu:14.04": "127.0.0.1:5959/ubuntu:14.04"}
+    run = rewrite(
+        ["docker", "run", "-dit", "--name", "a", "ubuntu:14.04", "echo", "ubuntu:14.04"], labels, images, False
+    )
+    assert run == ["docker", "run", "--label", labels[0], "--label", labels[1], "-dit", "--name", "a",
+                   "127.0.0.1:5959/ubuntu:14.04", "echo", "ubuntu:14.04"]  # fmt: skip
+    assert rewrite(["docker", "container", "prune", "-f"], labels, {}, False) == [
+        "docker", "container", "prune", "--filter", "label=dockersim.run=abc", "-f"]  # fmt: skip
+    assert rewrite(["docker", "ps", "-aq"], labels, {}, scripted=True)[2:4] == ["--filter", "label=dockersim.run=abc"]
+    assert rewrite(["docker", "ps", "-aq"], labels, {}, scripted=False) == ["docker", "ps", "-aq"]  # a person reads it
+    assert rewrite(["docker", "run", "--bogus"], labels, images, False) == ["docker", "run", "--bogus"]
