@@ -115,6 +115,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ko": "지난번에 멈춘 곳부터: dockersim 이 1–{n}단계를 먼저 실행합니다",
     },
     "practice_all_done": {"en": "all {total} steps of {title} done", "ko": "{title}의 {total}단계를 모두 마쳤습니다"},
+    "practice_held": {
+        "en": " ({held} held back as destructive: --allow-destructive runs them)",
+        "ko": " (파괴적인 {held}단계는 보류: --allow-destructive 로 실행)",
+    },
+    "practice_sudo": {
+        "en": "practice watches docker without sudo: sudo's docker skips practice's labels, so what it makes "
+        "would not be cleaned up. Type it without sudo",
+        "ko": "연습 모드는 sudo 없이 docker 를 지켜봅니다: sudo 로 만든 것은 정리되지 않습니다. sudo 없이 입력하세요",
+    },
+    "practice_stranger": {
+        "en": "{what} was not made through practice's docker (sudo, an alias or a full path?), so practice could "
+        "not clean it up: remove it and type the command here",
+        "ko": "{what}은(는) 연습 모드의 docker 로 만들어지지 않았습니다 (sudo, alias, 전체 경로?). "
+        "삭제한 뒤 여기서 다시 입력하세요",
+    },
     "practice_summary": {
         "en": "{title}: {passed} passed, {solved} solved, {skipped} skipped, {left} left of {total}",
         "ko": "{title}: 통과 {passed}, 풀이 {solved}, 건너뜀 {skipped}, 남음 {left} / 전체 {total}",

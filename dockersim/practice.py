@@ -15,17 +15,20 @@ import json
 import os
 import re
 import shlex
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from dockersim import commandline, placeholders
+from dockersim.errors import DockersimError
 from dockersim.messages import say
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, TtyAction, pick
 
-DONE = ("passed", "solved", "skipped")  # what a step's saved progress may be
+DONE = ("passed", "solved", "skipped")  # a step's saved progress; "held": a destructive step not run
+KNOWN = (*DONE, "held")
 HINT_AFTER = 2  # failed attempts after which the hint shows by itself
 
 
@@ -37,6 +40,10 @@ class Steps(Protocol):
     def run_step(self, step: Step) -> StepResult: ...
 
     def resolve_now(self, template: str, regex: bool = False) -> str: ...
+
+    def strangers(self, step: Step) -> list[str]: ...
+
+    def clear(self, step: Step) -> None: ...
 
 
 def state_home() -> Path:
@@ -61,7 +68,7 @@ class Progress:
     def load(cls, path: str) -> Progress:
         try:
             raw = json.loads(cls.file_for(path).read_text(encoding="utf-8"))
-            steps = {int(k): v for k, v in raw.get("steps", {}).items() if v in DONE}
+            steps = {int(k): v for k, v in raw.get("steps", {}).items() if v in KNOWN}
             return cls(path, raw.get("title", ""), int(raw.get("total", 0)), steps)
         except (OSError, ValueError, AttributeError):
             return cls(path)
@@ -69,15 +76,15 @@ class Progress:
     def save(self) -> None:
         target = self.file_for(self.path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
         data = {"path": str(Path(self.path).resolve()), "title": self.title, "total": self.total,
                 "steps": {str(k): v for k, v in sorted(self.steps.items())}}  # fmt: skip
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(target)
+        with tempfile.NamedTemporaryFile("w", dir=target.parent, suffix=".tmp", delete=False, encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False, indent=1))
+        Path(f.name).replace(target)  # whole, whichever of two terminals writes last
 
     def first_open(self, indexes: list[int]) -> int | None:
         """The first step not done, or None when every step is."""
-        return next((i for i in indexes if i not in self.steps), None)
+        return next((i for i in indexes if self.steps.get(i) not in DONE), None)
 
 
 def saved_progress() -> list[dict[str, object]]:
@@ -100,28 +107,33 @@ class Solution:
 
 
 def _words(text: str) -> list[str] | None:
-    """The first command of a shell line as words, `$(…)` standing in as one word; None if not docker."""
+    """The first docker command of a shell line as words (`cd x && docker ps`, `time docker ps`), `$(…)`
+    standing in as one word; None when the line runs none. `sudo docker …` is kept as it is."""
     text = re.sub(r"\$\([^()]*\)", "SUBSTITUTED", text)
     try:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|<>()")
         lexer.whitespace_split = True
-        words = []
+        commands: list[list[str]] = [[]]
         for word in lexer:
             if set(word) <= set(";&|<>()"):
-                break
-            words.append(word)
+                commands.append([])
+            else:
+                commands[-1].append(word)
     except ValueError:
         return None
-    if words[:1] == ["sudo"]:
-        words = words[1:]
-    return words if words[:1] == ["docker"] else None
+    for words in commands:
+        while words and (words[0] in ("time", "command", "exec") or re.fullmatch(r"[A-Za-z_]\w*=.*", words[0])):
+            words = words[1:]
+        if words[:1] == ["docker"] or words[:2] == ["sudo", "docker"]:
+            return words
+    return None
 
 
 def attempts(step: Step, typed: str, resolve: Callable[[str], str]) -> bool:
     """Whether a line the learner typed is a try at this step: the same docker verb, on the same container
     when the step names one by a plain name."""
     words = _words(typed)
-    if words is None or not step.run:
+    if words is None or not step.run or words[0] == "sudo":
         return False
     try:
         mine, wanted = commandline.parse(words), commandline.parse(step.run)
@@ -169,16 +181,20 @@ class Tracker:
         """Begin at step `at` (1-based), or at the first step not done; what came before is run by dockersim
         so that the engine holds what the step expects."""
         indexes = [s.index for s in self.scenario.steps]
+        if at is not None and at not in indexes:
+            raise DockersimError(f"--from {at}: {self.scenario.path} has steps 1 to {self.total}")
         first = at if at is not None else self.progress.first_open(indexes)
         if first is None:
             self.at = self.total
             return [say("practice_all_done", self.lang, total=self.total, title=self.title)]
-        self.at = indexes.index(first) if first in indexes else 0
+        self.at = indexes.index(first)
         lines = []
         if self.at:
             lines.append(say("practice_replay", self.lang, n=self.at))
             for step in self.scenario.steps[: self.at]:
-                self.run.run_step(step)
+                result = self._run(step)
+                if not result.ok:  # the learner should know why a later step may not pass
+                    lines.append(f"  ✗ {result.name}: {result.reason}")
         return lines + self._advance_auto()
 
     def banner(self) -> list[str]:
@@ -195,9 +211,18 @@ class Tracker:
     def command(self, typed: str, status: int, transcript: str, seconds: float = 0.0) -> list[str]:
         """A command the learner finished: judged if it tries the current step, else let be."""
         step = self.step
-        if step is None or not attempts(step, typed, self.run.resolve_now):
+        words = _words(typed)
+        if step is None or words is None:
+            return []
+        if words[0] == "sudo":
+            return [say("practice_sudo", self.lang)]
+        if not attempts(step, typed, self.run.resolve_now):
             return []
         result = self.run.judge(step, status, transcript, seconds)
+        strangers = self.run.strangers(step) if result.outcome == Outcome.PASSED else []
+        if strangers:  # made by another client than practice's docker (an alias, a full path)
+            result.outcome, result.details = Outcome.FAILED, []
+            result.reason = say("practice_stranger", self.lang, what=", ".join(strangers))
         if result.outcome == Outcome.PASSED:
             how = "solved" if self.solving else "passed"
             line = say(f"practice_{how}", self.lang, n=step.index, name=result.name)
@@ -240,9 +265,12 @@ class Tracker:
         step = self.step
         if step is None:
             return []
-        self._run(step)
-        return [say("practice_skipped", self.lang, n=step.index, name=pick(step.name, self.lang)),
-                *self._done("skipped")]  # fmt: skip
+        self.run.clear(step)  # what a failed try left under the step's names
+        result = self._run(step)
+        lines = [say("practice_skipped", self.lang, n=step.index, name=pick(step.name, self.lang))]
+        if not result.ok:
+            lines.append(f"  ✗ {result.reason}")
+        return lines + self._done("skipped")
 
     def solve(self) -> Solution | None:
         """The step's own command as the learner would type it (the chapter's image names), and its tty
@@ -250,6 +278,7 @@ class Tracker:
         step = self.step
         if step is None or not step.run:
             return None
+        self.run.clear(step)  # what a failed try left under the step's names
         self.solving = True
         words = [self._typed_word(w) for w in step.run]
         return Solution(shlex.join(words), list(step.tty or []))
@@ -262,13 +291,15 @@ class Tracker:
         )
 
     def summary(self) -> str:
-        counts = {k: sum(1 for s in self.scenario.steps if self.progress.steps.get(s.index) == k) for k in DONE}
+        counts = {k: sum(1 for s in self.scenario.steps if self.progress.steps.get(s.index) == k) for k in KNOWN}
         left = self.total - sum(counts.values())
-        return say("practice_summary", self.lang, title=self.title, total=self.total, left=left, **counts)
+        line = say("practice_summary", self.lang, title=self.title, total=self.total, left=left, **counts)
+        return line + (say("practice_held", self.lang, held=counts["held"]) if counts["held"] else "")
 
     @property
     def all_typed(self) -> bool:
-        return all(self.progress.steps.get(s.index) == "passed" for s in self.scenario.steps if s.typed())
+        """Every step the learner types passed by their own typing (one held back as destructive aside)."""
+        return all(self.progress.steps.get(s.index) in ("passed", "held") for s in self.scenario.steps if s.typed())
 
     # -- moving on -------------------------------------------------------------------------------
 
@@ -287,7 +318,7 @@ class Tracker:
         while (step := self.step) is not None:
             if step.destructive and not self.allow_destructive:
                 lines.append(say("practice_destructive", self.lang, n=step.index))
-                self.progress.steps[step.index] = "skipped"
+                self.progress.steps[step.index] = "held"
             elif step.typed():
                 break
             else:

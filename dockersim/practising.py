@@ -135,6 +135,7 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
                                  + "; the scenarios create these names (remove them, or pass --replace)")  # fmt: skip
         remove_named(docker, clashes)
         ownership = Ownership(docker)
+        ownership.made_networks = True  # the learner may make networks: cleanup looks for labelled ones
         folder = Path(tempfile.mkdtemp(prefix="dockersim-practice-"))
         ownership.note_dir(str(folder))
         chapters = _Chapters(docker, plan, ownership, scenarios, practice, say)
@@ -168,11 +169,13 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
 def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapters, practice: Practice) -> None:
     shim = folder / "bin"
     shim.mkdir()
-    (shim / "docker").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m dockersim.shim "$@"\n')
+    # Not `python -m`: the learner's working folder must not come first on the shim's import path.
+    start = "import sys; del sys.path[0]; from dockersim.shim import main; main()"
+    (shim / "docker").write_text(f'#!/bin/sh\nexec "{sys.executable}" -c \'{start}\' "$@"\n')
     (shim / "docker").chmod(0o755)
     real = shutil.which(docker.binary) or docker.binary
     config = {"docker": real, "labels": ownership.labels, "images": chapters.plan.options.image_map,
-              "journal": str(ownership.journal)}  # fmt: skip
+              "journal": str(ownership.journal), "destructive": chapters.plan.options.allow_destructive}  # fmt: skip
     env = {**os.environ, **docker.env, SHIM_ENV: json.dumps(config), "DOCKERSIM_PRACTICE": "1"}
     for key in ("NO_COLOR", "PAGER", "LC_ALL"):  # the driver's own settings, not the learner's
         if key in os.environ:

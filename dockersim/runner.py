@@ -6,6 +6,7 @@ driver, checks the engine through a Snapshot, and removes what each scenario cre
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from dockersim.scenario import Scenario, Step, pick
 from dockersim.session import Session, SessionError
 from dockersim.snapshot import Snapshot, inspect_existing
 from dockersim.state import ContainerState
+from dockersim.terminal import on_screen
 
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state
 SCREEN_LINES = 24
@@ -425,7 +427,7 @@ class ScenarioRun:
             for action in step.tty or []:
                 if action.kind != "expect":
                     continue
-                pattern = self.resolve(action.text, regex=True)
+                pattern = on_screen(self.resolve(action.text, regex=True))
                 found = re.compile(pattern, re.MULTILINE).search(transcript, at)
                 if found is None:
                     raise StepFailed(say("no_match", self.options.lang, stream="screen", pattern=pattern))
@@ -436,6 +438,32 @@ class ScenarioRun:
 
         attempt = self._attempt(step, typed, Attempt(screen=_screen(transcript)))
         return self._result(step, attempt, seconds)
+
+    def _made_by_step(self, step: Step) -> list[tuple[str, str, bool]]:
+        """(kind, name, ours) for each container or network the step's command names to create that exists."""
+        if not step.run or step.run[0] != "docker":
+            return []
+        words = [self.resolve_now(w) for w in step.run]
+        out = []
+        for kind, name in commandline.created_names(words):
+            if kind not in ("container", "network"):
+                continue  # a volume made by `-v NAME:…` carries no label to tell
+            labels = "{{json .Config.Labels}}" if kind == "container" else "{{json .Labels}}"
+            done = self.docker.call([kind, "inspect", "--format", labels, name], check=False)
+            if done.status == 0:
+                found = json.loads(done.stdout.strip() or "null") or {}
+                out.append((kind, name, self.ownership.owns_label(found)))
+        return out
+
+    def strangers(self, step: Step) -> list[str]:
+        """What the step creates that exists but was not made by this run (another client, sudo)."""
+        return [f"{kind} {name}" for kind, name, ours in self._made_by_step(step) if not ours]
+
+    def clear(self, step: Step) -> None:
+        """Remove what this run made under the names the step creates (a failed try's leftovers)."""
+        for kind, name, ours in self._made_by_step(step):
+            if ours:
+                self.docker.call([kind, "rm", *(["-f", "-v"] if kind == "container" else []), name], check=False)
 
     # -- cleanup ---------------------------------------------------------------------------------
 

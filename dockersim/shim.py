@@ -1,9 +1,10 @@
 """`docker` in a practice shell, first on its PATH: the learner's command goes to the real client with the
 practice's labels on what it creates, the volumes it names noted in the run's journal (they carry no
-label), the chapter's image names mapped to their stand-ins when the engine cannot pull them, and prunes
-and scripted listings (`$(docker ps -a -q)`) kept to what the practice made, so that no command typed
-in practice touches the learner's own containers. A command the client would refuse goes to it
-unchanged, so the learner reads the client's own error.
+label), the chapter's image names mapped to their stand-ins when the engine cannot pull them, prunes and
+scripted listings (`$(docker ps -a -q)`) kept to what the practice made, and removals (rm, stop, kill,
+rmi, volume rm, network rm) of anything else refused unless --allow-destructive: no command typed in
+practice touches the learner's own objects. A command the grammar does not know (a plugin such as
+compose) is refused, since what it made could not be found to clean up.
 """
 
 from __future__ import annotations
@@ -17,15 +18,21 @@ from pathlib import Path
 from dockersim import commandline
 from dockersim.ownership import LABEL_KEY
 
-ENV = "DOCKERSIM_SHIM"  # JSON: {"docker": real client, "labels": […], "images": {…}, "journal": path}
+ENV = "DOCKERSIM_SHIM"  # JSON: {"docker", "labels", "images", "journal", "destructive"}
+REMOVES = {"container rm": "container", "container stop": "container", "container kill": "container",
+           "volume rm": "volume", "network rm": "network", "image rm": "image"}  # fmt: skip
+
+
+class Refused(Exception):
+    """A command practice does not pass on, in one sentence."""
 
 
 def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted: bool) -> list[str]:
     """The command as the real client gets it. `scripted`: its output goes to a pipe, not a person."""
     try:
         cmd = commandline.parse(argv)
-    except commandline.CommandLineError:
-        return argv
+    except commandline.CommandLineError as e:
+        raise Refused(f"{e} (practice runs the docker commands it knows, so that it can clean up after them)") from None
     if cmd is None:
         return argv
     if images:  # only arguments (never options or their values) that name a chapter image exactly
@@ -51,6 +58,42 @@ def _run_label(labels: list[str]) -> str:
     return next(label for label in labels if label.startswith(f"{LABEL_KEY}="))
 
 
+def strangers(real: str, argv: list[str], labels: list[str], images: dict[str, str], journal: str) -> list[str]:
+    """What a removing command names that this practice did not make ('container web', …)."""
+    cmd = commandline.parse(argv)
+    kind = REMOVES.get(cmd.path) if cmd else None
+    if cmd is None or kind is None or not cmd.args:
+        return []
+    if kind == "image":  # practice makes none; the stand-ins' registry names are the run's own tags
+        return [f"image {a}" for a in cmd.args if a not in images.values()]
+    import subprocess
+
+    run = _run_label(labels).partition("=")[2]
+    labels_of = ".Config.Labels" if kind == "container" else ".Labels"
+    label = f'{{{{index {labels_of} "{LABEL_KEY}"}}}}'
+    listing = subprocess.run([real, kind, "inspect", "--format", "{{.Id}}|{{.Name}}|" + label, *cmd.args],
+                             capture_output=True, text=True).stdout  # fmt: skip
+    ours = set(_journal_volumes(journal)) if kind == "volume" else set()
+    found = [line.split("|") for line in listing.splitlines() if line.count("|") == 2]
+    out = []
+    for target in cmd.args:
+        for ident, name, owner in found:
+            if target in (name, name.lstrip("/")) or ident.startswith(target):
+                if owner != run and name not in ours:
+                    out.append(f"{kind} {target}")
+                break
+    return out
+
+
+def _journal_volumes(journal: str) -> list[str]:
+    from dockersim.ownership import read_journal
+
+    try:
+        return [v for entry in read_journal(Path(journal)).entries for v in entry.get("volumes", [])]
+    except OSError:
+        return []
+
+
 def _note_volumes(real: str, argv: list[str], journal: str) -> None:
     """Named volumes the command will make (they carry no label) and the anonymous volumes of this run's
     containers it may remove, written to the run's journal before the command runs."""
@@ -74,8 +117,16 @@ def _note_volumes(real: str, argv: list[str], journal: str) -> None:
 
 def main() -> None:
     config = json.loads(os.environ[ENV])
-    real = config["docker"]
-    argv = rewrite(["docker", *sys.argv[1:]], config["labels"], config.get("images", {}), not os.isatty(1))
+    real, labels, images = config["docker"], config["labels"], config.get("images", {})
+    try:
+        argv = rewrite(["docker", *sys.argv[1:]], labels, images, not os.isatty(1))
+        others = [] if config.get("destructive") else strangers(real, argv, labels, images, config.get("journal", ""))
+        if others:
+            raise Refused(f"{', '.join(others)}: not made in this practice, so practice does not remove it "
+                          "(dockersim practice --allow-destructive would)")  # fmt: skip
+    except Refused as e:
+        print(f"dockersim practice: {e}", file=sys.stderr)
+        sys.exit(125)
     if config.get("journal"):
         with contextlib.suppress(commandline.CommandLineError, OSError):  # the client will say what is wrong
             _note_volumes(real, argv, config["journal"])

@@ -55,3 +55,9 @@ def clean(text: str) -> str:
             break
         text = new
     return _CONTROL.sub("", text)
+
+
+def on_screen(pattern: str) -> str:
+    """A regex written for the output stream, for a screen's text: a screen shows no trailing spaces, so
+    the ones the regex ends with (a prompt's `# `) are not looked for."""
+    return re.sub(r"(?:\\?[ \t])+$", "", pattern)

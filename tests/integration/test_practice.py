@@ -28,8 +28,9 @@ class Pane:
 
     def __init__(self, socket: str, command: str, env: dict[str, str]) -> None:
         self.socket = socket
-        self.tmux(["new-session", "-d", "-s", "p", "-x", "200", "-y", "50", command], env=env)
-        self.tmux(["set-option", "-g", "history-limit", "100000"])
+        # The history limit applies to windows made after it is set: set it in the server's first command.
+        self.tmux(["-f", "/dev/null", "start-server", ";", "set-option", "-g", "history-limit", "100000", ";",
+                   "new-session", "-d", "-s", "p", "-x", "200", "-y", "50", command], env=env)  # fmt: skip
         self.mark = 0  # where in the text the next wait starts looking
 
     def tmux(self, args: list[str], env: dict[str, str] | None = None) -> str:
@@ -144,11 +145,14 @@ def test_what_practice_made_goes_when_dockersim_is_killed(engine: Docker, tmp_pa
     home.mkdir()
     (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n")
     env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(tmp_path / "state"), "NO_COLOR": "1"}
+    own = engine.call(["create", "--name", "learners_own", "dockersim/busybox:latest", "true"]).stdout.strip()
     before = Inventory.read(engine)
     command = f"cd {ROOT} && exec {sys.executable} -m dockersim practice --offline {CHAPTER}"
     pane = Pane(f"dockersim-kill-{os.getpid()}", command, env)
     try:
         pane.wait(rf"^{re.escape(PROMPT)}$", timeout=600)
+        pane.type("docker rm -f learners_own")  # the learner's own container is out of practice's reach
+        pane.wait(r"container learners_own: not made in this practice, so practice does not remove it")
         pane.type("docker run -d --name made_in_practice ubuntu:14.04 sleep 600")
         pane.wait(r"^[0-9a-f]{64}$")
         made = engine.call(["inspect", "--format", '{{index .Config.Labels "dockersim.run"}}', "made_in_practice"])
@@ -160,3 +164,4 @@ def test_what_practice_made_goes_when_dockersim_is_killed(engine: Docker, tmp_pa
             time.sleep(0.2)  # poll: the reaper's cleanup, to the deadline
     finally:
         pane.close()
+        engine.call(["rm", own], check=False)

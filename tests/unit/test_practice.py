@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from dockersim.errors import DockersimError
 from dockersim.practice import Progress, Tracker, attempts
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, load_scenario
-from dockersim.shim import rewrite
-from dockersim.watch import Watch
+from dockersim.shim import Refused, rewrite
+from dockersim.watch import Screen, Watch
 
 SCENARIO = """\
 schema_version: 1
@@ -42,6 +43,8 @@ class Recorded:
 
     def __init__(self) -> None:
         self.ran: list[int] = []
+        self.cleared: list[int] = []
+        self.foreign = False  # the step's container exists, made by another client
 
     def judge(self, step: Step, status: int, transcript: str, seconds: float = 0.0) -> StepResult:
         ok = "ok" in transcript and status == 0
@@ -56,6 +59,12 @@ class Recorded:
     def resolve_now(self, template: str, regex: bool = False) -> str:
         return template.replace("{short_id:first}", "0123456789ab")
 
+    def strangers(self, step: Step) -> list[str]:
+        return ["container first"] if self.foreign else []
+
+    def clear(self, step: Step) -> None:
+        self.cleared.append(step.index)
+
 
 @pytest.fixture
 def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scenario:
@@ -68,11 +77,13 @@ def test_a_try_is_the_step_s_verb_on_the_step_s_container(scenario: Scenario) ->
     step = scenario.steps[0]
     same = lambda t: t  # noqa: E731
     assert attempts(step, "docker run -it --name first ubuntu:14.04", same)
-    assert attempts(step, "sudo docker container run --name=first -ti ubuntu:14.04 bash", same)
+    assert attempts(step, "docker container run --name=first -ti ubuntu:14.04 bash", same)
     assert not attempts(step, "docker run -it --name other ubuntu:14.04", same)
     assert not attempts(step, "docker ps -a", same)
     assert not attempts(step, "ls -l | grep docker", same)
     assert not attempts(step, "docker run --bogus", same)  # the client refuses it: not a try
+    assert attempts(scenario.steps[3], "cd /tmp && time docker ps -a", same)
+    assert not attempts(step, "sudo docker run -it --name first ubuntu:14.04", same)  # said why, below
     assert attempts(scenario.steps[2], "docker container prune --force", same)
     assert attempts(scenario.steps[3], "docker ps -a | grep first", same)
 
@@ -84,11 +95,13 @@ def test_a_session_step_by_step(scenario: Scenario) -> None:
     assert tracker.banner()[1] == "  start an interactive container named first"
 
     assert tracker.command("ls", 0, "ok") == []  # not a try: the learner looks around
+    assert "without sudo" in tracker.command("sudo docker run -it --name first ubuntu:14.04", 0, "ok")[0]
+    run.foreign = True
+    assert "not made through practice's docker" in tracker.command("docker run -it --name first u", 0, "ok")[0]
+    run.foreign = False
     first = tracker.command("docker run -it --name first ubuntu:14.04", 0, "root@x:/# exit")
     assert first[0].startswith("✗ not yet: expected the screen")
-    second = tracker.command("docker run -it --name first ubuntu:14.04", 0, "no")
-    assert "hint: type exit to leave" in second  # after two tries the hint shows by itself
-    assert "  docker ps -a --filter name=^first$   docker logs first" not in second  # no container check here
+    assert "hint: type exit to leave" in first  # the second failed try: the hint shows by itself
 
     done = tracker.command("docker run -it --name first ubuntu:14.04", 0, "ok")
     assert done[0] == "✓ step 1 done: run -i -t opens a shell"
@@ -97,9 +110,16 @@ def test_a_session_step_by_step(scenario: Scenario) -> None:
     assert run.ran == [2] and tracker.step is not None and tracker.step.index == 4
 
     assert tracker.command("docker ps -a", 0, "ok")[-1] == "all 4 steps of mini done"
-    assert tracker.finished and not tracker.all_typed  # the prune was skipped
-    assert Progress.load(scenario.path).steps == {1: "passed", 2: "passed", 3: "skipped", 4: "passed"}
-    assert tracker.summary() == "mini: 3 passed, 0 solved, 1 skipped, 0 left of 4"
+    assert tracker.finished and tracker.all_typed  # the prune held back does not count against the learner
+    assert Progress.load(scenario.path).steps == {1: "passed", 2: "passed", 3: "held", 4: "passed"}
+    assert tracker.summary() == ("mini: 3 passed, 0 solved, 0 skipped, 0 left of 4 "
+                                 "(1 held back as destructive: --allow-destructive runs them)")  # fmt: skip
+    assert Progress.load(scenario.path).first_open([1, 2, 3, 4]) == 3  # offered again next time
+
+
+def test_from_a_step_the_file_does_not_have_is_one_sentence(scenario: Scenario) -> None:
+    with pytest.raises(DockersimError, match="--from 9: .* has steps 1 to 4"):
+        Tracker(scenario, Recorded(), Progress(scenario.path)).start(9)
 
 
 def test_progress_resumes_after_the_last_step_done(scenario: Scenario) -> None:
@@ -121,8 +141,8 @@ def test_solve_types_the_chapter_s_names_and_skip_runs_the_step(scenario: Scenar
     assert solution is not None and solution.command == "docker run -i -t --name first ubuntu:14.04"
     assert [a.kind for a in solution.actions] == ["expect", "send", "eof"]
     assert tracker.command(solution.command, 0, "ok")[0] == "✓ step 1 solved for you: run -i -t opens a shell"
-    tracker.skip()  # step 3 (the prune) was skipped as destructive; 4 is skipped now and run by dockersim
-    assert run.ran == [2, 4] and tracker.finished
+    tracker.skip()  # step 3 (the prune) was held back as destructive; 4 is skipped now and run by dockersim
+    assert run.ran == [2, 4] and tracker.finished and run.cleared == [1, 4]
     assert Progress.load(scenario.path).steps[1] == "solved"
 
 
@@ -170,4 +190,16 @@ def test_the_shim_labels_what_practice_makes_and_keeps_prunes_to_it() -> None:
         "docker", "container", "prune", "--filter", "label=dockersim.run=abc", "-f"]  # fmt: skip
     assert rewrite(["docker", "ps", "-aq"], labels, {}, scripted=True)[2:4] == ["--filter", "label=dockersim.run=abc"]
     assert rewrite(["docker", "ps", "-aq"], labels, {}, scripted=False) == ["docker", "ps", "-aq"]  # a person reads it
-    assert rewrite(["docker", "run", "--bogus"], labels, images, False) == ["docker", "run", "--bogus"]
+    with pytest.raises(Refused, match="no option --bogus .practice runs the docker commands it knows"):
+        rewrite(["docker", "run", "--bogus"], labels, images, False)  # nor a plugin: nothing to label
+
+
+def test_the_transcript_is_the_screen_a_person_saw() -> None:
+    screen = Screen(5, 40)
+    screen.feed(b"Pulling fs layer\r\nDownloading [=>    ]\r\x1b[KDownloading [=====]\r\n")
+    screen.feed(b"".join(f"line {i}\r\n".encode() for i in range(6)) + "컨테이너 ok".encode())
+    text = screen.text()
+    assert "Downloading [=====]\nline 0" in text and "[=>" not in text  # redrawn in place: its last state
+    assert text.endswith("line 5\n컨테이너 ok\n")  # scrolled off the top, yet kept
+    screen.feed(b"\r\nroot@0123456789ab:/# ")
+    assert screen.text().endswith("\nroot@0123456789ab:/# \n")  # where the cursor waits: a prompt's space
