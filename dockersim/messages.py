@@ -115,6 +115,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "ko": "지난번에 멈춘 곳부터: dockersim 이 1–{n}단계를 먼저 실행합니다",
     },
     "practice_all_done": {"en": "all {total} steps of {title} done", "ko": "{title}의 {total}단계를 모두 마쳤습니다"},
+    "screen_missing": {
+        "en": "the screen never showed {pattern!r}",
+        "ko": "화면에 {pattern!r}이(가) 나타나지 않았습니다",
+    },
+    "screen_after": {
+        "en": "the screen never showed {pattern!r} after `{sent}`",
+        "ko": "`{sent}` 다음에 화면에 {pattern!r}이(가) 나타나지 않았습니다",
+    },
     "practice_held": {
         "en": " ({held} held back as destructive: --allow-destructive runs them)",
         "ko": " (파괴적인 {held}단계는 보류: --allow-destructive 로 실행)",

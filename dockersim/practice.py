@@ -10,6 +10,7 @@ in order, and the engine's state. Progress is saved per scenario file and resume
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -106,9 +107,9 @@ class Solution:
     actions: list[TtyAction]
 
 
-def _words(text: str) -> list[str] | None:
-    """The first docker command of a shell line as words (`cd x && docker ps`, `time docker ps`), `$(…)`
-    standing in as one word; None when the line runs none. `sudo docker …` is kept as it is."""
+def _commands(text: str) -> list[list[str]]:
+    """The docker commands of a shell line as words (`cd x && docker ps`, `time docker ps`, `docker rm a;
+    docker run …`), `$(…)` standing in as one word. `sudo docker …` is kept as it is."""
     text = re.sub(r"\$\([^()]*\)", "SUBSTITUTED", text)
     try:
         lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|<>()")
@@ -120,30 +121,34 @@ def _words(text: str) -> list[str] | None:
             else:
                 commands[-1].append(word)
     except ValueError:
-        return None
+        return []
+    out = []
     for words in commands:
         while words and (words[0] in ("time", "command", "exec") or re.fullmatch(r"[A-Za-z_]\w*=.*", words[0])):
             words = words[1:]
         if words[:1] == ["docker"] or words[:2] == ["sudo", "docker"]:
-            return words
-    return None
+            out.append(words)
+    return out
 
 
 def attempts(step: Step, typed: str, resolve: Callable[[str], str]) -> bool:
     """Whether a line the learner typed is a try at this step: the same docker verb, on the same container
     when the step names one by a plain name."""
-    words = _words(typed)
-    if words is None or not step.run or words[0] == "sudo":
+    return step.run is not None and any(_tries(step.run, words, resolve) for words in _commands(typed))
+
+
+def _tries(wanted_words: list[str], words: list[str], resolve: Callable[[str], str]) -> bool:
+    if words[0] == "sudo":
         return False
     try:
-        mine, wanted = commandline.parse(words), commandline.parse(step.run)
+        mine, wanted = commandline.parse(words), commandline.parse(wanted_words)
     except commandline.CommandLineError:
         return False
     if mine is None or wanted is None or mine.path != wanted.path:
         return False
     if mine.path == "" and {o.name for o in mine.globals} != {o.name for o in wanted.globals}:
         return False  # `docker -v` is not `docker --help`
-    target = commandline.target_container(step.run)
+    target = commandline.target_container(wanted_words)
     if target is None or placeholders.find(target):
         return True
     return commandline.target_container(words) == resolve(target)
@@ -204,17 +209,26 @@ class Tracker:
             return []
         task = pick(step.task, self.lang) if step.task else pick(step.name, self.lang)
         head = say("practice_step", self.lang, title=self.title, n=step.index, total=self.total)
-        return [head, f"  {task}", f"  {say('practice_keys', self.lang)}"]
+        return [head, f"  {task}", *self._values(step), f"  {say('practice_keys', self.lang)}"]
+
+    def _values(self, step: Step) -> list[str]:
+        """What the step's command says through placeholders other than images (`{workdir}`: a scratch
+        folder dockersim made), as the learner must type it."""
+        out: dict[str, str] = {}
+        for p in (p for word in step.run or [] for p in placeholders.find(word) if p.kind != "image"):
+            with contextlib.suppress(DockersimError):
+                out.setdefault(p.text, self.run.resolve_now(p.text))
+        return [f"  {text} = {value}" for text, value in out.items()]
 
     # -- what the learner does ----------------------------------------------------------------
 
     def command(self, typed: str, status: int, transcript: str, seconds: float = 0.0) -> list[str]:
         """A command the learner finished: judged if it tries the current step, else let be."""
         step = self.step
-        words = _words(typed)
-        if step is None or words is None:
+        commands = _commands(typed)
+        if step is None or not commands:
             return []
-        if words[0] == "sudo":
+        if any(words[0] == "sudo" for words in commands):
             return [say("practice_sudo", self.lang)]
         if not attempts(step, typed, self.run.resolve_now):
             return []
@@ -323,9 +337,8 @@ class Tracker:
                 break
             else:
                 key = "practice_auto" if step.run or step.shell else "practice_auto_check"
-                lines.append(
-                    say(key, self.lang, n=step.index, command=step.command_text, name=pick(step.name, self.lang))
-                )
+                shown = shlex.join(map(self._typed_word, step.run)) if step.run else self._typed_word(step.shell or "")
+                lines.append(say(key, self.lang, n=step.index, command=shown, name=pick(step.name, self.lang)))
                 result = self._run(step)
                 mark = "✓" if result.ok else "✗"
                 lines.append(f"  {mark} {result.name}" + (f": {result.reason}" if not result.ok else ""))

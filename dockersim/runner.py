@@ -423,14 +423,17 @@ class ScenarioRun:
         each `expect` found on that screen in order; what is sent is the learner's to type."""
 
         def typed(step: Step, attempt: Attempt) -> None:
-            status_seen, at = status, 0
+            status_seen, at, sent = status, 0, ""
             for action in step.tty or []:
+                if action.kind in ("send", "keys"):
+                    sent = action.text if action.kind == "send" else "+".join(action.keys)
                 if action.kind != "expect":
                     continue
                 pattern = on_screen(self.resolve(action.text, regex=True))
                 found = re.compile(pattern, re.MULTILINE).search(transcript, at)
                 if found is None:
-                    raise StepFailed(say("no_match", self.options.lang, stream="screen", pattern=pattern))
+                    key, lang = ("screen_after" if sent else "screen_missing"), self.options.lang
+                    raise StepFailed(say(key, lang, pattern=pattern, sent=sent))
                 at = found.end()
             if step.ends_with_detach() and status_seen in (0, 1):
                 status_seen = self._detached(step.run or [], attempt.screen)

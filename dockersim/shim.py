@@ -27,8 +27,10 @@ class Refused(Exception):
     """A command practice does not pass on, in one sentence."""
 
 
-def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted: bool) -> list[str]:
-    """The command as the real client gets it. `scripted`: its output goes to a pipe, not a person."""
+def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted: bool,
+            destructive: bool = False) -> list[str]:  # fmt: skip
+    """The command as the real client gets it. `scripted`: its output goes to a pipe, not a person;
+    `destructive`: prunes and scripted listings may reach beyond what practice made."""
     try:
         cmd = commandline.parse(argv)
     except commandline.CommandLineError as e:
@@ -44,7 +46,7 @@ def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted
     argv = commandline.with_label(argv, labels)
     run = _run_label(labels)
     quiet_listing = cmd.path == "container ls" and cmd.flag("--quiet") and scripted
-    if cmd.path in commandline.PRUNES or quiet_listing:
+    if not destructive and (cmd.path in commandline.PRUNES or quiet_listing):
         argv = [*argv[: cmd.options_at], "--filter", f"label={run}", *argv[cmd.options_at :]]
     return argv
 
@@ -119,8 +121,9 @@ def main() -> None:
     config = json.loads(os.environ[ENV])
     real, labels, images = config["docker"], config["labels"], config.get("images", {})
     try:
-        argv = rewrite(["docker", *sys.argv[1:]], labels, images, not os.isatty(1))
-        others = [] if config.get("destructive") else strangers(real, argv, labels, images, config.get("journal", ""))
+        destructive = bool(config.get("destructive"))
+        argv = rewrite(["docker", *sys.argv[1:]], labels, images, not os.isatty(1), destructive)
+        others = [] if destructive else strangers(real, argv, labels, images, config.get("journal", ""))
         if others:
             raise Refused(f"{', '.join(others)}: not made in this practice, so practice does not remove it "
                           "(dockersim practice --allow-destructive would)")  # fmt: skip

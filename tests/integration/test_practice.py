@@ -19,7 +19,7 @@ from dockersim.scenario import Step, load_scenario
 from tests.conftest import ROOT
 
 CHAPTER = ROOT / "scenarios" / "2.2.1-creating-containers.yaml"
-WRONG = "own_fs"  # the step tried wrongly first: the learner leaves before looking around
+WRONG = "own_fs"  # the step tried wrongly first: the learner leaves before looking around, then solve
 PROMPT = "learner$ "
 
 
@@ -63,66 +63,91 @@ class Pane:
         self.tmux(["kill-server"])
 
 
-def typed(step: Step, images: dict[str, str], captures: dict[str, str]) -> str:
-    """The step's command as a learner types it from the chapter: its image names, values they read."""
-
-    def value(p: placeholders.Placeholder) -> str:
-        return images[p.arg] if p.kind == "image" else captures[p.arg]
-
-    return shlex.join(placeholders.substitute(w, value) for w in step.run or [])
-
-
 def shape(template: str) -> str:
     """An expectation as the test can wait for it: a container's ID by its shape."""
     return placeholders.substitute(template, lambda p: placeholders.SHAPES.get(p.kind, ".+"))
 
 
-def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
-    scenario = load_scenario(str(CHAPTER))
+class Learner:
+    """Types a chapter's steps as a person reading the banner would: the chapter's image names, the values
+    the banner shows (`{workdir} = /tmp/…`) and what earlier commands printed (an ID's prefix)."""
+
+    def __init__(self, pane: Pane, chapter: Path) -> None:
+        self.pane = pane
+        self.scenario = load_scenario(str(chapter))
+        self.captures: dict[str, str] = {}
+
+    def line(self, step: Step, shown: dict[str, str]) -> str:
+        def value(p: placeholders.Placeholder) -> str:
+            if p.kind == "image":
+                return self.scenario.images[p.arg]
+            return shown.get(p.text) or self.captures[p.arg]
+
+        return shlex.join(placeholders.substitute(w, value) for w in step.run or [])
+
+    def steps(self, first: int = 1, last: int = 10**6, wrong: str = "", destructive: bool = False) -> None:
+        pane, total = self.pane, len(self.scenario.steps)
+        for step in self.scenario.steps:
+            if not step.typed() or not first <= step.index <= last or (step.destructive and not destructive):
+                continue
+            for attempt in range(10):  # a database still starting: try again, as a person would
+                pane.wait(rf"step {step.index}/{total}$", timeout=600)  # the kit may be building
+                banner = pane.wait(rf"(?s)(.*?)^{re.escape(PROMPT)}$")
+                shown = dict(re.findall(r"^  (\{[^}]+\}) = (\S+)$", banner.group(1), re.MULTILINE))
+                line = self.line(step, shown)
+                if wrong and wrong in line and attempt == 0:
+                    self.wrong_then_solve(step, line, wrong)
+                    break
+                pane.type(line)
+                for action in step.tty or []:
+                    if action.kind == "expect":
+                        pane.wait(shape(action.text))
+                    elif action.kind == "send":
+                        pane.type(action.text)
+                    elif action.kind == "keys":
+                        pane.keys(*action.keys)
+                cmd = commandline.parse(step.run or [])
+                if cmd and cmd.path == "container run" and cmd.flag("--interactive") and not cmd.flag("--tty"):
+                    pane.type("exit")  # -i without -t: bash reads the terminal, with no prompt
+                done = pane.wait(rf"(✓ step {step.index} done|✗ not yet: .*)")
+                if done.group(0).startswith("✓"):
+                    break
+                assert step.retry, pane.text()[-3000:]
+            else:
+                raise AssertionError(pane.text()[-3000:])
+            for name, pattern in step.capture.items():
+                self.captures[name] = re.findall(pattern, pane.text(), re.MULTILINE)[-1]
+
+    def wrong_then_solve(self, step: Step, line: str, name: str) -> None:
+        """Leave before looking around, read the hint, clear up, and let solve type it."""
+        pane = self.pane
+        pane.type(line)
+        pane.wait(shape(step.tty[0].text) if step.tty else PROMPT)
+        pane.type("exit")
+        pane.wait(r"✗ not yet: ")
+        pane.type("hint")
+        pane.wait(r"^hint: ")
+        pane.type("solve")  # removes what the failed try left under the step's names, then types
+        pane.wait(rf"✓ step {step.index} solved for you")
+
+
+def practice_pane(tmp_path: Path, chapter: Path, name: str, *flags: str) -> tuple[Pane, dict[str, str]]:
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n")
     env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(tmp_path / "state"), "NO_COLOR": "1",
            "DOCKERSIM_LANG": "en", "TERM": "xterm-256color"}  # fmt: skip
+    command = (f"cd {ROOT} && {sys.executable} -m dockersim practice --offline {' '.join(flags)} {chapter}; "
+               "echo PRACTICE-EXIT=$?; exec cat")  # fmt: skip
+    return Pane(f"dockersim-{name}-{os.getpid()}", command, env), env
+
+
+def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
     before = Inventory.read(engine)
     own = engine.call(["create", "--name", "learners_own", "dockersim/busybox:latest", "true"]).stdout.strip()
-    command = (f"cd {ROOT} && {sys.executable} -m dockersim practice --offline --allow-destructive {CHAPTER}; "
-               "echo PRACTICE-EXIT=$?; exec cat")  # fmt: skip
-    pane = Pane(f"dockersim-test-{os.getpid()}", command, env)
-    captures: dict[str, str] = {}
+    pane, env = practice_pane(tmp_path, CHAPTER, "2-2-1", "--allow-destructive")
     try:
-        for step in scenario.steps:
-            if not step.typed():
-                continue
-            pane.wait(rf"step {step.index}/{len(scenario.steps)}$", timeout=600)  # the kit may be building
-            pane.wait(rf"^{re.escape(PROMPT)}$")
-            line = typed(step, scenario.images, captures)
-            if WRONG in line:  # a wrong try, a hint, then solve
-                pane.type(line)
-                pane.wait(shape(step.tty[0].text) if step.tty else PROMPT)
-                pane.type("exit")
-                pane.wait(r"✗ not yet: ")
-                pane.type(f"docker rm {WRONG}")
-                pane.type("hint")
-                pane.wait(r"^hint: ")
-                pane.type("solve")
-                pane.wait(rf"✓ step {step.index} solved for you")
-                continue
-            pane.type(line)
-            for action in step.tty or []:
-                if action.kind == "expect":
-                    pane.wait(shape(action.text))
-                elif action.kind == "send":
-                    pane.type(action.text)
-                elif action.kind == "keys":
-                    pane.keys(*action.keys)
-            cmd = commandline.parse(step.run or [])
-            if cmd and cmd.path == "container run" and cmd.flag("--interactive") and not cmd.flag("--tty"):
-                pane.type("exit")  # -i without -t: bash reads the terminal, with no prompt
-            done = pane.wait(rf"(✓ step {step.index} done|✗ not yet: .*)")
-            assert done.group(0).startswith("✓"), pane.text()[-3000:]
-            for name, pattern in step.capture.items():
-                captures[name] = re.findall(pattern, pane.text(), re.MULTILINE)[-1]
+        Learner(pane, CHAPTER).steps(wrong=WRONG, destructive=True)
         pane.wait(r"all \d+ steps of 2\.2\.1 Creating containers done")
         summary = pane.wait(r"^2\.2\.1 Creating containers: (\d+) passed, 1 solved, 0 skipped, 0 left of (\d+)$")
         assert int(summary.group(1)) + 1 == int(summary.group(2))
@@ -138,6 +163,31 @@ def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
     saved = subprocess.run([sys.executable, "-m", "dockersim", "progress"], capture_output=True, text=True, cwd=ROOT,
                            env=env, timeout=60).stdout  # fmt: skip
     assert re.search(r"2\.2\.1 Creating containers\s+19/19\s+18\s+1\s+0", saved), saved
+
+
+def test_practice_2_2_6_left_midway_and_resumed(engine: Docker, tmp_path: Path) -> None:
+    chapter = ROOT / "scenarios" / "2.2.6-volumes.yaml"
+    before = Inventory.read(engine)
+    pane, _env = practice_pane(tmp_path, chapter, "2-2-6a")
+    try:
+        Learner(pane, chapter).steps(last=5)
+        pane.wait(r"step 7/29$")
+        pane.type("exit")
+        pane.wait(r"^2\.2\.6 .*: 6 passed, 0 solved, 0 skipped, 23 left of 29$")  # 6: dockersim's check
+        pane.wait(r"^PRACTICE-EXIT=1$")
+    finally:
+        pane.close()
+    assert Inventory.read(engine) == before  # what the first sitting made is gone
+    pane, _env = practice_pane(tmp_path, chapter, "2-2-6b")  # its last step (prune, y) is held back
+    try:
+        pane.wait(r"dockersim runs steps 1–6 for you", timeout=600)  # so that the engine holds what 7 expects
+        Learner(pane, chapter).steps(first=7)
+        pane.wait(r"^2\.2\.6 .*: 28 passed, 0 solved, 0 skipped, 0 left of 29 \(1 held back as destructive")
+        pane.wait(r"^PRACTICE-EXIT=0$")
+    finally:
+        screen = pane.text()
+        pane.close()
+    assert Inventory.read(engine) == before, screen[-3000:]
 
 
 def test_what_practice_made_goes_when_dockersim_is_killed(engine: Docker, tmp_path: Path) -> None:

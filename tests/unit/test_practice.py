@@ -83,6 +83,7 @@ def test_a_try_is_the_step_s_verb_on_the_step_s_container(scenario: Scenario) ->
     assert not attempts(step, "ls -l | grep docker", same)
     assert not attempts(step, "docker run --bogus", same)  # the client refuses it: not a try
     assert attempts(scenario.steps[3], "cd /tmp && time docker ps -a", same)
+    assert attempts(step, "docker rm first; docker run -it --name first ubuntu:14.04", same)
     assert not attempts(step, "sudo docker run -it --name first ubuntu:14.04", same)  # said why, below
     assert attempts(scenario.steps[2], "docker container prune --force", same)
     assert attempts(scenario.steps[3], "docker ps -a | grep first", same)
