@@ -1,4 +1,5 @@
-"""What `dockersim grade` writes: gradebook.csv, results.json, junit/, feedback/, recordings/."""
+"""What `dockersim grade` writes: gradebook.csv, results.json, junit/, feedback/, recordings/, and
+gradescope/STUDENT/results.json in Gradescope's autograder format."""
 
 from __future__ import annotations
 
@@ -34,6 +35,23 @@ def write_all(spec: Spec, grades: list[Grade], out: Path) -> None:
         (out / "feedback").mkdir(exist_ok=True)
         (out / "feedback" / f"{g.student}.md").write_text(feedback(spec, g), encoding="utf-8")
         write_recordings(out / "recordings" / g.student, g.session, g.student)
+        (out / "gradescope" / g.student).mkdir(parents=True, exist_ok=True)
+        text = json.dumps(gradescope(g), indent=2, ensure_ascii=False) + "\n"
+        (out / "gradescope" / g.student / "results.json").write_text(text, encoding="utf-8")
+
+
+def gradescope(g: Grade) -> dict[str, object]:
+    """One submission as Gradescope's autograder reads /autograder/results/results.json: a test a check,
+    hidden checks shown only once grades are published; refused lines in the overall output."""
+    tests = []
+    for c in g.checks:
+        output = [*c.details, *([f"hint: {c.hint}"] if c.hint else [])]
+        tests.append({"name": c.name, "number": str(c.index), "score": c.earned, "max_score": c.points,
+                      "status": "passed" if c.outcome == "passed" else "failed", "output": "\n".join(output),
+                      "visibility": "after_published" if c.hidden else "visible"})  # fmt: skip
+    refused = [f"line {line.number}: {line.text} — {line.refused}" for line in g.refused]
+    return {"score": g.score, "output": "\n".join(["Refused lines:", *refused] if refused else []),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}  # fmt: skip
 
 
 def _plain(g: Grade) -> dict[str, object]:
@@ -100,4 +118,4 @@ def summary_text(grades: list[Grade], out: Path) -> str:
     """What `dockersim grade` prints at its end."""
     rows = [[g.student, f"{g.score}/{g.max}", len(g.refused), f"{g.seconds:.0f}s"] for g in grades]
     table = tabulate(rows, headers=["student", "score", "refused lines", "time"], disable_numparse=True)
-    return f"{table}\n\nwritten to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/"
+    return f"{table}\n\nwritten to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/"

@@ -76,6 +76,10 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     assert "hint: docker run -v HOST_DIR:CONTAINER_DIR" in bob
     assert "a hidden check (0/1)" in bob and "shared volume holds" not in bob  # hidden: counted, not named
 
+    scope = json.loads((out / "gradescope" / "bob" / "results.json").read_text())  # Gradescope's autograder format
+    assert scope["score"] == 12 and sum(t["max_score"] for t in scope["tests"]) == 18
+    assert [t["visibility"] for t in scope["tests"]].count("after_published") == 1  # the hidden check
+
     suite = ET.parse(out / "junit" / "bob.xml").getroot().find("testsuite")
     assert suite is not None and suite.get("tests") == "9" and suite.get("failures") == "3"
     [cast] = (out / "recordings" / "alice").glob("*.cast")

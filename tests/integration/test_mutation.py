@@ -1,0 +1,15 @@
+"""The mutation check at a size that fits CI: in two chapters, every one-shot step whose command is
+replaced by `docker version` (its expectations kept) must fail — it checks what its own command does.
+`python3 bench/mutate.py` runs it over every chapter."""
+
+from __future__ import annotations
+
+from bench.mutate import survivors
+from dockersim.driver import Docker
+from tests.conftest import ROOT
+
+
+def test_every_one_shot_step_checks_its_own_command(engine: Docker) -> None:
+    files = [ROOT / "scenarios" / name for name in ("2.2.3-removing-containers.yaml", "2.2.4-publishing-ports.yaml")]
+    count, found = survivors(files)
+    assert count >= 20 and found == [], found
