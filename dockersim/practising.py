@@ -58,7 +58,7 @@ class _Chapters:
             scenario = self.scenarios[len(self.trackers)]
             progress = Progress(scenario.path) if self.practice.reset else Progress.load(scenario.path)
             first = not self.trackers
-            if first and self.practice.reset:
+            if self.practice.reset:
                 progress.save()
             run = ScenarioRun(self.docker, scenario, self.plan.options, self.ownership)
             tracker = Tracker(scenario, run, progress, self.plan.options.lang, self.plan.options.allow_destructive)
@@ -105,7 +105,7 @@ class _Chapters:
 
     def _moved_on(self, watch: Watch, tracker: Tracker, changed: bool) -> None:
         if tracker.finished:
-            self._finish_chapter()
+            self._finish_chapter(watch)
             watch.show(self.next_chapter(watch), "bold")
             if self.tracker is None:
                 watch.stop()
@@ -113,13 +113,13 @@ class _Chapters:
         if changed:
             self.banner(watch)
 
-    def _finish_chapter(self) -> None:
+    def _finish_chapter(self, watch: Watch) -> None:
         """What the finished file made is removed before the next one starts, as in `run`."""
         self.ownership.reread()
         try:
             self.runs[-1].cleanup()
         except DockersimError as e:
-            self.say(f"could not remove what {self.runs[-1].scenario.path} made: {e}")
+            watch.show([f"dockersim: could not remove what {self.runs[-1].scenario.path} made: {e}"], "bold")
 
 
 def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Callable[[str], None]) -> list[Tracker]:

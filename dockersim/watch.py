@@ -37,6 +37,7 @@ MARK = b"\x1b]777;dockersim;"
 END = b"\x07"
 POLL = 0.02  # seconds between two looks at the pty's mode while waiting to type (to TYPE_WAIT)
 TYPE_WAIT = 2.0
+SEND_WAIT = 10.0  # seconds input may wait for a shell that reads nothing (a paste into a hung program)
 GRACE = 2.0  # seconds a shell told to stop (or its jobs) has before it is killed
 READY_WAIT = 15.0  # seconds for the shell's rc to say it runs practice's hook
 HELD = 4096  # bytes of a marker begun but not ended held back before they count as plain output
@@ -261,7 +262,8 @@ class Watch:
     def _send(self, data: bytes) -> None:
         """Input for the shell; while the pty cannot take more, its output is read meanwhile (a paste
         larger than the pty's buffer must not deadlock against the echo)."""
-        while data:
+        deadline = time.monotonic() + SEND_WAIT
+        while data and time.monotonic() < deadline:  # a shell that reads nothing for that long loses the rest
             try:
                 data = data[os.write(self.fd, data) :]
             except BlockingIOError:
