@@ -129,8 +129,13 @@ def test_a_dead_run_s_leftovers_are_removed_at_the_next_start(engine: Docker, im
 
 
 def test_a_killed_grade_leaves_no_engine_running(engine: Docker, tmp_path: Path) -> None:
-    proc = start_dockersim("grade", "--jobs", "2", "--out", str(tmp_path / "grades"), str(HW / "spec.yaml"),
-                           str(HW / "submissions" / "alice"), str(HW / "submissions" / "bob"))  # fmt: skip
+    # Submissions that keep their engines busy for a while: grading itself is over in seconds.
+    folders = []
+    for student in ("slow_one", "slow_two"):
+        (tmp_path / student).mkdir()
+        (tmp_path / student / "commands.sh").write_text("docker run ubuntu:14.04 sleep 300\n")
+        folders.append(str(tmp_path / student))
+    proc = start_dockersim("grade", "--jobs", "2", "--out", str(tmp_path / "grades"), str(HW / "spec.yaml"), *folders)
     try:
         assert settled(lambda: len(grading()) >= 2, True, 300), "the grading engines did not start"
         proc.send_signal(signal.SIGKILL)
