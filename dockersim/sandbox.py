@@ -248,11 +248,6 @@ class Sandbox:
             raise
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.data_root.mkdir(parents=True, exist_ok=True)
-        # containerd's own records (not docker's images, which live beside them) of containers a killed
-        # daemon left: a new containerd cleans up each at its start, and past a dozen or so that takes
-        # longer than dockerd waits for it ("timeout waiting for containerd to start").
-        for records in [self.data_root / "data" / "containerd", *(self.data_root / "data").glob("*/containerd")]:
-            shutil.rmtree(records, ignore_errors=True)
         log = open(self.run_dir / "dockerd.log", "ab")  # noqa: SIM115 - dockerd writes to it while it runs
         dockerd = [
             "dockerd",
