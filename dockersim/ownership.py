@@ -239,6 +239,8 @@ class Ownership:
         if self._reaper is not None and self._reaper.stdin is not None:
             self._reaper.stdin.close()
         self.journal.unlink(missing_ok=True)
+        if os.environ.get(RUN_ENV) == self.run_id:  # what this process starts from now on is not the run's
+            del os.environ[RUN_ENV]
 
 
 def engine_of(docker: Docker) -> dict[str, Any]:

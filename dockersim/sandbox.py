@@ -24,7 +24,8 @@ from pathlib import Path
 from dockersim.errors import DockersimError
 
 STATE_ROOT = Path(os.environ.get("DOCKERSIM_STATE", "/var/lib/dockersim"))
-RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN", "/run/dockersim"))
+# Not DOCKERSIM_RUN: that is the mark every process of a run carries (ownership.RUN_ENV).
+RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN_ROOT", "/run/dockersim"))
 SUBNET = "10.213"  # 10.213.<slot>.0/30 links each sandbox's namespace to the host
 REMAP_FIRST = 100000  # an isolated sandbox's containers run as host uids/gids from here, 65536 per slot
 REMAP_COUNT = 65536

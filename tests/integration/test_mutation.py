@@ -4,6 +4,8 @@ replaced by `docker version` (its expectations kept) must fail — it checks wha
 
 from __future__ import annotations
 
+import os
+
 from bench.mutate import survivors
 from dockersim.driver import Docker
 from tests.conftest import ROOT
@@ -13,3 +15,6 @@ def test_every_one_shot_step_checks_its_own_command(engine: Docker) -> None:
     files = [ROOT / "scenarios" / name for name in ("2.2.3-removing-containers.yaml", "2.2.4-publishing-ports.yaml")]
     count, found = survivors(files)
     assert count >= 20 and found == [], found
+    # The run was in this process: what the tests start after it must not carry its mark (once, that mark
+    # shared its name with the sandbox's runtime folder, and every grading engine after it failed to start).
+    assert "DOCKERSIM_RUN" not in os.environ
