@@ -36,9 +36,13 @@ OWNER_KEY = "dockersim.owner"
 RUN_ENV = "DOCKERSIM_RUN"  # in the environment of every process a watched run starts
 
 
+def state_home() -> Path:
+    """dockersim's folder of what outlives a process: run journals, practice progress."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "dockersim"
+
+
 def state_dir() -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "dockersim" / "runs"
+    return state_home() / "runs"
 
 
 # -- who owns a run --------------------------------------------------------------------------------

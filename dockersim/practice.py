@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shlex
 import tempfile
@@ -25,6 +24,7 @@ from typing import Protocol
 from dockersim import commandline, placeholders
 from dockersim.errors import DockersimError
 from dockersim.messages import say
+from dockersim.ownership import state_home
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import Scenario, Step, TtyAction, pick
 
@@ -45,10 +45,6 @@ class Steps(Protocol):
     def strangers(self, step: Step) -> list[str]: ...
 
     def clear(self, step: Step) -> None: ...
-
-
-def state_home() -> Path:
-    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "dockersim"
 
 
 @dataclass
