@@ -50,9 +50,11 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
 
     if os.environ.get("DOCKERSIM_PRACTICE"):
         raise DockersimError("this shell is already a practice shell: leave it (exit) before starting another")
+    scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
+    if start is not None and start > len(scenarios[0].steps):  # before anything reaches the engine
+        raise DockersimError(f"--from {start}: {scenarios[0].path} has steps 1 to {len(scenarios[0].steps)}")
     if not sys.stdin.isatty():
         raise DockersimError("practice needs a terminal: run it in one (use `dockersim run` for scripts)")
-    scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
     options = RunOptions(lang=lang or default_lang(), allow_destructive=allow_destructive)
     plan = Plan(options, docker_bin, context, sandbox, offline, replace)
     trackers = practise(scenarios, plan, Practice(start, reset, colour_wanted()), _progress)

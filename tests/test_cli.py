@@ -78,6 +78,8 @@ def test_practice_needs_a_terminal_and_its_helpers_a_practice_shell(monkeypatch:
     monkeypatch.delenv("DOCKERSIM_PRACTICE", raising=False)
     result = CliRunner().invoke(main, ["practice", "scenarios/2.2.1-creating-containers.yaml"])
     assert result.exit_code == 2 and "practice needs a terminal" in result.output
+    result = CliRunner().invoke(main, ["practice", "--from", "99", "scenarios/2.2.1-creating-containers.yaml"])
+    assert result.exit_code == 2 and "--from 99: scenarios/2.2.1-creating-containers.yaml has steps" in result.output
     for helper in ("hint", "solve", "skip"):
         result = CliRunner().invoke(main, [helper])
         assert result.exit_code == 2 and f"`{helper}` works inside `dockersim practice`" in result.output
