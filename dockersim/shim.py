@@ -72,8 +72,9 @@ def strangers(real: str, argv: list[str], labels: list[str], images: dict[str, s
 
     run = _run_label(labels).partition("=")[2]
     labels_of = ".Config.Labels" if kind == "container" else ".Labels"
-    label = f'{{{{index {labels_of} "{LABEL_KEY}"}}}}'
-    listing = subprocess.run([real, kind, "inspect", "--format", "{{.Id}}|{{.Name}}|" + label, *cmd.args],
+    ident = "{{.Name}}" if kind == "volume" else "{{.Id}}"  # a volume has no ID but its name
+    fields = f'{ident}|{{{{.Name}}}}|{{{{index {labels_of} "{LABEL_KEY}"}}}}'
+    listing = subprocess.run([real, *_engine(cmd), kind, "inspect", "--format", fields, *cmd.args],
                              capture_output=True, text=True).stdout  # fmt: skip
     ours = set(_journal_volumes(journal)) if kind == "volume" else set()
     found = [line.split("|") for line in listing.splitlines() if line.count("|") == 2]
@@ -85,6 +86,11 @@ def strangers(real: str, argv: list[str], labels: list[str], images: dict[str, s
                     out.append(f"{kind} {target}")
                 break
     return out
+
+
+def _engine(cmd: commandline.Command) -> list[str]:
+    """The command's global options (`-H`, `--context`): what the shim asks goes to the same engine."""
+    return cmd.normalized()[1 : 1 + len(cmd.globals)]
 
 
 def _journal_volumes(journal: str) -> list[str]:
@@ -101,15 +107,17 @@ def _note_volumes(real: str, argv: list[str], journal: str) -> None:
     containers it may remove, written to the run's journal before the command runs."""
     import subprocess
 
+    cmd = commandline.parse(argv)
+    engine = _engine(cmd) if cmd else []
     names = {n for kind, n in commandline.created_names(argv) if kind == "volume"}
     if names:
-        have = set(subprocess.run([real, "volume", "ls", "-q"], capture_output=True, text=True).stdout.split())
-        names -= have
+        have = subprocess.run([real, *engine, "volume", "ls", "-q"], capture_output=True, text=True).stdout
+        names -= set(have.split())
     if commandline.removes_containers(argv):
         from dockersim.parse.listing import anonymous_volumes
 
         run = _run_label(json.loads(os.environ[ENV])["labels"])
-        mounts = subprocess.run([real, "ps", "-a", "--no-trunc", "--filter", f"label={run}", "--format",
+        mounts = subprocess.run([real, *engine, "ps", "-a", "--no-trunc", "--filter", f"label={run}", "--format",
                                  "{{.Mounts}}"], capture_output=True, text=True).stdout  # fmt: skip
         names |= anonymous_volumes(mounts)
     if names:

@@ -196,3 +196,34 @@ def test_practice_2_2_6_left_midway_and_resumed(engine: Docker, tmp_path: Path) 
         screen = pane.text()
         pane.close()
     assert Inventory.read(engine) == before, screen[-3000:]
+
+
+def test_what_practice_made_goes_when_dockersim_is_killed(engine: Docker, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n")
+    env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(tmp_path / "state"), "NO_COLOR": "1"}
+    own = engine.call(["create", "--name", "learners_own", "dockersim/busybox:latest", "true"]).stdout.strip()
+    engine.call(["volume", "create", "learners_own_volume"])
+    before = Inventory.read(engine)
+    command = f"cd {ROOT} && exec {sys.executable} -m dockersim practice --offline {CHAPTER}"
+    pane = Pane(f"dockersim-kill-{os.getpid()}", command, env)
+    try:
+        pane.wait(rf"^{re.escape(PROMPT)}$", timeout=600)
+        pane.type("docker rm -f learners_own")  # the learner's own container is out of practice's reach
+        pane.wait(r"container learners_own: not made in this practice, so practice does not remove it")
+        pane.type("docker volume rm learners_own_volume")  # a volume has no ID: found by its name
+        pane.wait(r"volume learners_own_volume: not made in this practice, so practice does not remove it")
+        pane.type("docker run -d --name made_in_practice ubuntu:14.04 sleep 600")
+        pane.wait(r"^[0-9a-f]{64}$")
+        made = engine.call(["inspect", "--format", '{{index .Config.Labels "dockersim.run"}}', "made_in_practice"])
+        assert made.stdout.strip(), "the shim labels what practice makes"
+        os.kill(int(pane.tmux(["display-message", "-p", "-t", "p", "#{pane_pid}"])), 9)  # dockersim itself
+        deadline = time.monotonic() + 60
+        while Inventory.read(engine) != before:  # the run's reaper removes it
+            assert time.monotonic() < deadline, Inventory.read(engine)
+            time.sleep(0.2)  # poll: the reaper's cleanup, to the deadline
+    finally:
+        pane.close()
+        engine.call(["rm", own], check=False)
+        engine.call(["volume", "rm", "learners_own_volume"], check=False)
