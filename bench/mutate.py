@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from dockersim.batch import Plan, run_scenarios  # noqa: E402
 from dockersim.results import Outcome, StepResult  # noqa: E402
 from dockersim.runner import RunOptions  # noqa: E402
-from dockersim.scenario import Scenario, Step, load_scenario  # noqa: E402
+from dockersim.scenario import Scenario, Step, load_scenario, parse_scenario, pick  # noqa: E402
 
 HARMLESS = ["docker", "version"]
 
@@ -67,6 +68,65 @@ def survivors(files: list[Path], sandbox: bool = False) -> tuple[int, list[str]]
     return len(batch), found
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A deliberately wrong lead-up to a check: `setup` steps (YAML) that make the claim false, then the
+    chapter's own step `target`, which must fail. Checks that no command's mutation reaches (what is on the
+    host, after a session) are shown able to fail this way."""
+
+    file: str
+    target: str
+    setup: str
+    why: str
+
+
+VARIANTS = [
+    Variant(
+        "2.2.1-creating-containers.yaml",
+        "the file is not on the host",
+        "- run: docker run --name own_fs -v /tmp:/tmp {image.ubuntu} sh -c 'touch /tmp/made-in-$(hostname)'",
+        "the container's /tmp is the host's",
+    ),
+    Variant(
+        "2.2.4-publishing-ports.yaml",
+        "what was installed is in the container, not on the host",
+        "- run: >-\n    docker run --name mywebserver -v /var/www/html:/var/www/html {image.ubuntu}\n"
+        "    sh -c 'echo made-in-container > /var/www/html/dockersim-marker.txt'",
+        "the container's web root is the host's",
+    ),
+    Variant(
+        "2.2.6-volumes.yaml",
+        "the host directory does not exist yet",
+        "- shell: mkdir -p {workdir}/home/wordpress_db",
+        "the directory was made beforehand",
+    ),
+]
+
+
+def variant_scenario(variant: Variant, scenarios: Path = ROOT / "scenarios") -> Scenario:
+    """The variant as a scenario: its setup steps, then the chapter's target step."""
+    chapter = load_scenario(scenarios / variant.file)
+    target = next(s for s in chapter.steps if pick(s.name, "en") == variant.target)
+    images = "".join(f"  {k}: {v!r}\n" for k, v in chapter.images.items())
+    text = f"schema_version: 1\ntitle: {variant.file} variant\nimages:\n{images}steps:\n" + "\n".join(
+        "  " + line for line in variant.setup.splitlines()
+    )
+    setup = parse_scenario(text, f"{variant.file} (variant: {variant.why})")
+    last = dataclasses.replace(target, index=len(setup.steps) + 1)
+    return dataclasses.replace(setup, steps=[*setup.steps, last])
+
+
+def passing_variants(variants: list[Variant]) -> list[str]:
+    """The variants whose target step still passed (none is the goal): their setup made the claim false."""
+    batch = [variant_scenario(v) for v in variants]
+    report = run_scenarios(batch, Plan(RunOptions(lang="en"), offline=True), _Quiet())
+    return [
+        f"{v.file}: {v.target!r} passed although {v.why}"
+        for v, result in zip(variants, report.scenarios, strict=True)
+        if result.steps[-1].outcome == Outcome.PASSED or result.steps[-1].name != v.target
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
@@ -75,6 +135,12 @@ def main() -> None:
     files = args.files or sorted((ROOT / "scenarios").glob("*.yaml"))
     count, found = survivors(files, args.sandbox)
     lines = [f"{count} one-shot steps mutated, {len(found)} survived", *(f"  survivor: {s}" for s in found)]
+    names = {f.name for f in files}
+    variants = [v for v in VARIANTS if v.file in names]
+    if variants:
+        passed = passing_variants(variants)
+        found += passed
+        lines += [f"{len(variants)} wrong variants run, {len(passed)} passed", *(f"  passed: {p}" for p in passed)]
     print("\n".join(lines))
     if not args.files:
         results = ROOT / "bench" / "RESULTS.md"

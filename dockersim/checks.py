@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 from dockersim.snapshot import Snapshot
 from dockersim.state import STATES, ContainerState, PortBinding
 from dockersim.validation import boolean as _bool
@@ -32,6 +33,23 @@ class Mismatch:
 
     def __str__(self) -> str:
         return f"{self.field}: expected {self.expected}, found {self.found}"
+
+
+def _word(present: bool) -> Phrase:
+    return Phrase("w_present" if present else "w_absent")
+
+
+def _there(what: str, present: bool) -> Phrase:
+    """`/tmp/x absent`: what a check expects of a thing's presence."""
+    return Phrase("p_state_of", what=what, state=_word(present))
+
+
+def _either(items: list[str]) -> str:
+    """`200 or 302`, said in the report's language."""
+    out: str = items[0]
+    for item in items[1:]:
+        out = Phrase("p_or", a=out, b=item)
+    return out
 
 
 class CheckContext(Protocol):
@@ -186,9 +204,9 @@ def _c_image(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[
 def _c_ip(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
     network = ctx.resolve(want)
     if not c.ip:
-        return [Mismatch("ip", f"an address in {network}", "no address (not running?)")]
+        return [Mismatch("ip", Phrase("p_address_in", network=network), Phrase("p_no_address"))]
     ok = ipaddress.ip_address(c.ip) in ipaddress.ip_network(network, strict=False)
-    return [] if ok else [Mismatch("ip", f"an address in {network}", c.ip)]
+    return [] if ok else [Mismatch("ip", Phrase("p_address_in", network=network), c.ip)]
 
 
 def _c_env(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
@@ -196,7 +214,7 @@ def _c_env(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mi
     for k, v in want.items():
         found = c.env.get(k)
         if found != ctx.resolve(v):
-            out.append(Mismatch(f"env {k}", repr(ctx.resolve(v)), "unset" if found is None else repr(found)))
+            out.append(Mismatch(f"env {k}", repr(ctx.resolve(v)), Phrase("w_unset") if found is None else repr(found)))
     return out
 
 
@@ -213,7 +231,7 @@ def _c_ports(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[
 def _c_members(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
     found = getattr(c, key)
     missing = [ctx.resolve(item) for item in want if ctx.resolve(item) not in found]
-    return [Mismatch(key, ", ".join(missing), ", ".join(found) or "none")] if missing else []
+    return [Mismatch(key, ", ".join(missing), ", ".join(found) or Phrase("w_none"))] if missing else []
 
 
 def _c_mounts(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
@@ -226,7 +244,7 @@ def _c_mounts(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list
             shown = ", ".join(f"{k}={v}" for k, v in wanted.items())
             found = "; ".join(f"{m.type} {m.name if m.type == 'volume' else m.source} -> {m.destination}"
                               for m in c.mounts)  # fmt: skip
-            out.append(Mismatch("mounts", f"a mount with {shown}", found or "no mounts"))
+            out.append(Mismatch("mounts", Phrase("p_mount_with", shown=shown), found or Phrase("p_no_mounts")))
     return out
 
 
@@ -278,7 +296,7 @@ class ContainerCheck:
         return check
 
     def describe(self) -> str:
-        return f"container {self.ref}"
+        return Phrase("d_container", ref=self.ref)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         ref = ctx.resolve(self.ref)
@@ -287,9 +305,9 @@ class ContainerCheck:
         if c is None:
             if want_state == "absent":
                 return []
-            return [Mismatch("container", f"{ref!r} to exist", "no such container")]
+            return [Mismatch("container", Phrase("p_to_exist", ref=ref), Phrase("p_no_such_container"))]
         if want_state == "absent":
-            return [Mismatch("state", "absent", f"{c.state} ({c.name})")]
+            return [Mismatch("state", Phrase("w_absent"), f"{c.state} ({c.name})")]
         return [m for key, want in self.fields.items() for m in CONTAINER_FIELDS[key].compare(key, want, c, ctx)]
 
 
@@ -307,14 +325,14 @@ class ImageCheck:
         return cls(_scalar(spec["image"], path, spec.lines["image"], "image"), spec.line, _bool(spec, "present", path))
 
     def describe(self) -> str:
-        return f"image {self.ref}"
+        return Phrase("d_image", ref=self.ref)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         ref = ctx.image_ref(ctx.resolve(self.ref))
         found = snap.image(ref) is not None
         if found == self.present:
             return []
-        return [Mismatch("image", f"{ref} {'present' if self.present else 'absent'}", "present" if found else "absent")]
+        return [Mismatch("image", _there(ref, self.present), _word(found))]
 
 
 @dataclass
@@ -338,15 +356,13 @@ class VolumeCheck:
         )
 
     def describe(self) -> str:
-        return f"volume {self.name}"
+        return Phrase("d_volume", name=self.name)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         name = ctx.resolve(self.name)
         v = snap.volume(name)
         if (v is not None) != self.present:
-            return [
-                Mismatch("volume", f"{name} {'present' if self.present else 'absent'}", "present" if v else "absent")
-            ]
+            return [Mismatch("volume", _there(name, self.present), _word(bool(v)))]
         if v is not None and self.driver is not None and v.driver != self.driver:
             return [Mismatch("driver", self.driver, v.driver)]
         return []
@@ -376,7 +392,7 @@ class CountCheck:
         return out
 
     def describe(self) -> str:
-        return "container count"
+        return Phrase("d_count")
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         mine = [c for c in snap.containers if ctx.owned(c)]
@@ -430,7 +446,7 @@ class HttpCheck:
         return check
 
     def describe(self) -> str:
-        return f"http {self.url}"
+        return Phrase("d_http", url=self.url)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         import urllib.error
@@ -449,14 +465,16 @@ class HttpCheck:
             status, headers, body = e.code, e.headers, e.read(1 << 20)
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
-            return [Mismatch("http", f"an answer from {url}", f"no answer ({reason})")]
+            return [Mismatch("http", Phrase("p_answer_from", url=url), Phrase("p_no_answer", reason=reason))]
         out = []
         if status not in self.status:
-            out.append(Mismatch("status", " or ".join(map(str, self.status)), str(status)))
+            out.append(Mismatch("status", _either([str(s) for s in self.status]), str(status)))
         if self.body is not None and not re.search(self.body, body.decode("utf-8", "replace")):
-            out.append(Mismatch("body", f"to match {self.body!r}", f"{len(body)} bytes that do not"))
+            out.append(Mismatch("body", Phrase("p_to_match", pattern=self.body), Phrase("p_bytes_not", n=len(body))))
         if self.location is not None and not re.search(self.location, headers.get("Location") or ""):
-            out.append(Mismatch("location", f"to match {self.location!r}", repr(headers.get("Location") or "")))
+            out.append(
+                Mismatch("location", Phrase("p_to_match", pattern=self.location), repr(headers.get("Location") or ""))
+            )
         return out
 
 
@@ -482,16 +500,15 @@ class HostFileCheck:
         return check
 
     def describe(self) -> str:
-        return f"host file {self.path}"
+        return Phrase("d_host_file", path=self.path)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         p = ctx.host_path(ctx.resolve(self.path))
         exists, text = read_host_file(snap.docker, p)
         if exists != self.exists:
-            return [Mismatch("host_file", f"{p} {'present' if self.exists else 'absent'}",
-                             "present" if exists else "absent")]  # fmt: skip
+            return [Mismatch("host_file", _there(p, self.exists), _word(exists))]
         if self.contains is not None and text is not None and not re.search(self.contains, text):
-            return [Mismatch("contains", f"{p} to match {self.contains!r}", repr(text[:80]))]
+            return [Mismatch("contains", Phrase("p_path_to_match", path=p, pattern=self.contains), repr(text[:80]))]
         return []
 
 
@@ -562,20 +579,20 @@ class ExecCheck:
         return check
 
     def describe(self) -> str:
-        return f"exec in {self.container}"
+        return Phrase("d_exec", container=self.container)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         container = ctx.resolve(self.container)
         done = snap.docker.call(["exec", container, *(ctx.resolve(w) for w in self.command)], check=False)
         if "no such container" in done.stderr.lower() or "is not running" in done.stderr.lower():
-            return [Mismatch("exec", f"container {container} running", done.stderr.strip().splitlines()[-1])]
+            return [Mismatch("exec", Phrase("p_running", name=container), done.stderr.strip().splitlines()[-1])]
         out = []
         if self.exit is not None and done.status != self.exit:
             out.append(Mismatch("exit", str(self.exit), str(done.status)))
         for key, pattern, text in (("stdout", self.stdout, done.stdout), ("stderr", self.stderr, done.stderr)):
             if pattern is not None and not re.search(ctx.resolve(pattern), text, re.MULTILINE):
                 shown = text.strip().splitlines()[-1:] or ["nothing"]
-                out.append(Mismatch(key, f"to match {pattern!r}", repr(shown[0][:80])))
+                out.append(Mismatch(key, Phrase("p_to_match", pattern=pattern), repr(shown[0][:80])))
         return out
 
 

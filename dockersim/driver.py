@@ -6,6 +6,7 @@ The driver knows binaries, contexts, timeouts and exit codes; it knows nothing a
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -168,10 +169,23 @@ class Docker:
             raise DockerError(argv, status, tail, done.stdout)
         return done
 
-    def shell_argv(self, script: str) -> list[str]:
-        """/bin/sh running a trusted script in which `docker` means this binary and context."""
-        prefix = " ".join([f'"{self.binary}"', *([f'--context "{self.context}"'] if self.context else [])])
-        return ["/bin/sh", "-c", f'docker() {{ {prefix} "$@"; }}\n{script}']
+    def shell_argv(self, script: str, labels: Sequence[str] = ()) -> list[str]:
+        """/bin/sh running a trusted script in which `docker` means this binary and context. What the script
+        creates with the verb first (`docker run`, `docker container create`, `docker volume create`, …)
+        carries the labels, as a run step's objects do."""
+        context = [f"--context {shlex.quote(self.context)}"] if self.context else []
+        prefix = " ".join([shlex.quote(self.binary), *context])
+        added = " ".join(f"--label {shlex.quote(label)}" for label in labels)
+        label = (
+            f'  case "$1 $2" in\n'
+            f'    "run "*|"create "*) _v=$1; shift; set -- "$_v" {added} "$@" ;;\n'
+            f'    "container run"|"container create"|"volume create"|"network create")\n'
+            f'      _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {added} "$@" ;;\n'
+            f"  esac\n"
+            if labels
+            else ""
+        )
+        return ["/bin/sh", "-c", f'docker() {{\n{label}  {prefix} "$@"\n}}\n{script}']
 
     def spawn(self, argv: Sequence[str]) -> Session:
         from dockersim.session import Session  # pexpect, loaded only by runs that open a pty

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import locale
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dockersim.checks import Mismatch
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "exit_mismatch": {
@@ -25,6 +29,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "no_capture": {
         "en": "could not capture {name}: {pattern!r} found nothing in stdout",
         "ko": "{name} 값을 찾지 못했습니다: stdout에 {pattern!r}이(가) 없습니다",
+    },
+    "not_captured": {
+        "en": "{{var.{name}}} has no value: the step that captures it did not pass",
+        "ko": "{{var.{name}}} 값이 없습니다: 그 값을 찾는 단계가 통과하지 못했습니다",
     },
     "check_failed": {"en": "{what} is not as expected", "ko": "{what}이(가) 기대와 다릅니다"},
     "check_error": {"en": "could not check {what}: {error}", "ko": "{what}을(를) 확인할 수 없습니다: {error}"},
@@ -142,6 +150,79 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{title}: {passed} passed, {solved} solved, {skipped} skipped, {left} left of {total}",
         "ko": "{title}: 통과 {passed}, 풀이 {solved}, 건너뜀 {skipped}, 남음 {left} / 전체 {total}",
     },
+    # Phrases inside a check's mismatch (field: expected …, found …) and a check's name.
+    "w_present": {"en": "present", "ko": "있음"},
+    "w_absent": {"en": "absent", "ko": "없음"},
+    "w_none": {"en": "none", "ko": "없음"},
+    "w_unset": {"en": "unset", "ko": "설정 안 됨"},
+    "p_state_of": {"en": "{what} {state}", "ko": "{what} {state}"},
+    "p_or": {"en": "{a} or {b}", "ko": "{a} 또는 {b}"},
+    "p_address_in": {"en": "an address in {network}", "ko": "{network} 안의 주소"},
+    "p_no_address": {"en": "no address (not running?)", "ko": "주소 없음 (실행 중이 아닌가요?)"},
+    "p_to_exist": {"en": "{ref!r} to exist", "ko": "{ref!r} 이(가) 있기"},
+    "p_no_such_container": {"en": "no such container", "ko": "그런 컨테이너 없음"},
+    "p_mount_with": {"en": "a mount with {shown}", "ko": "{shown} 인 마운트"},
+    "p_no_mounts": {"en": "no mounts", "ko": "마운트 없음"},
+    "p_answer_from": {"en": "an answer from {url}", "ko": "{url} 의 응답"},
+    "p_no_answer": {"en": "no answer ({reason})", "ko": "응답 없음 ({reason})"},
+    "p_to_match": {"en": "to match {pattern!r}", "ko": "{pattern!r} 와(과) 일치"},
+    "p_bytes_not": {"en": "{n} bytes that do not", "ko": "일치하지 않는 {n}바이트"},
+    "p_path_to_match": {"en": "{path} to match {pattern!r}", "ko": "{pattern!r} 와(과) 일치하는 {path}"},
+    "p_running": {"en": "container {name} running", "ko": "실행 중인 컨테이너 {name}"},
+    "d_check": {"en": "check {what}", "ko": "확인: {what}"},
+    "d_container": {"en": "container {ref}", "ko": "컨테이너 {ref}"},
+    "d_image": {"en": "image {ref}", "ko": "이미지 {ref}"},
+    "d_volume": {"en": "volume {name}", "ko": "볼륨 {name}"},
+    "d_count": {"en": "container count", "ko": "컨테이너 수"},
+    "d_http": {"en": "http {url}", "ko": "http {url}"},
+    "d_host_file": {"en": "host file {path}", "ko": "호스트 파일 {path}"},
+    "d_exec": {"en": "exec in {container}", "ko": "{container} 안의 exec"},
+    # Progress on long work.
+    "kit_debootstrap": {
+        "en": "debootstrap --variant=minbase {suite} from {mirror} (about 30 s)",
+        "ko": "debootstrap --variant=minbase {suite} ({mirror} 에서, 30초쯤)",
+    },
+    "kit_mmdebstrap": {
+        "en": "mmdebstrap --mode=unshare --variant=minbase {suite} from {mirror} (no root; about 30 s)",
+        "ko": "mmdebstrap --mode=unshare --variant=minbase {suite} ({mirror} 에서, root 없이, 30초쯤)",
+    },
+    "kit_busybox": {"en": "importing busybox", "ko": "busybox 가져오는 중"},
+    "kit_no_registry": {
+        "en": "docker-registry is not installed: stand-ins are used as local images, and pull steps will fail",
+        "ko": "docker-registry 가 설치돼 있지 않습니다: 대체 이미지를 로컬 이미지로 쓰며, pull 단계는 실패합니다",
+    },
+    "kit_serving": {
+        "en": "serving the stand-ins from a registry on {address}",
+        "ko": "대체 이미지를 {address} 의 레지스트리에서 제공합니다",
+    },
+    "kit_building": {"en": "building {tag}", "ko": "{tag} 빌드 중"},
+    "kit_built": {"en": "built {tag} in {seconds:.1f}s", "ko": "{tag} 빌드 완료 ({seconds:.1f}초)"},
+    "reaped": {
+        "en": "removed what runs that died had left: {items}",
+        "ko": "죽은 실행이 남긴 것을 지웠습니다: {items}",
+    },
+    "pulling": {"en": "pulling {ref}", "ko": "{ref} 내려받는 중"},
+    "pull_stand_in": {
+        "en": "could not pull {ref} ({why}); using the offline kit's stand-in {stand_in}",
+        "ko": "{ref} 을(를) 내려받지 못했습니다 ({why}); 오프라인 키트의 대체 이미지 {stand_in} 을(를) 씁니다",
+    },
+    "pull_failed": {
+        "en": "could not pull {ref} ({why}); steps that use it will fail",
+        "ko": "{ref} 을(를) 내려받지 못했습니다 ({why}); 이 이미지를 쓰는 단계는 실패합니다",
+    },
+    # A tty session's expectations.
+    "session_ended_before": {
+        "en": "the session ended before {pattern!r} appeared",
+        "ko": "{pattern!r} 이(가) 나타나기 전에 세션이 끝났습니다",
+    },
+    "session_no_match": {
+        "en": "expected {pattern!r} within {seconds:g}s",
+        "ko": "{seconds:g}초 안에 {pattern!r} 이(가) 나타나기를 기대했습니다",
+    },
+    "session_no_end": {
+        "en": "expected the session to end within {seconds:g}s",
+        "ko": "{seconds:g}초 안에 세션이 끝나기를 기대했습니다",
+    },
 }
 
 
@@ -158,3 +239,29 @@ def default_lang() -> str:
 def say(key: str, lang: str, **values: object) -> str:
     entry = CATALOGUE[key]
     return (entry.get(lang) or entry["en"]).format(**values)
+
+
+class Phrase(str):
+    """An English phrase that keeps its catalogue key and values, so that a report in another language can
+    say it in that language (`localise`); everywhere else it is the plain English string."""
+
+    key: str
+    values: dict[str, object]
+
+    def __new__(cls, key: str, **values: object) -> Phrase:
+        phrase = super().__new__(cls, say(key, "en", **values))
+        phrase.key, phrase.values = key, values
+        return phrase
+
+
+def localise(text: str, lang: str) -> str:
+    """The text in lang: a Phrase (and the phrases inside it) said in lang; any other string as it is."""
+    if not isinstance(text, Phrase) or lang == "en":
+        return str(text)
+    values = {k: localise(v, lang) if isinstance(v, str) else v for k, v in text.values.items()}
+    return say(text.key, lang, **values)
+
+
+def mismatch_line(m: Mismatch, lang: str) -> str:
+    """One `field: expected …, found …` line of a failed check, in lang."""
+    return say("mismatch", lang, field=m.field, expected=localise(m.expected, lang), found=localise(m.found, lang))

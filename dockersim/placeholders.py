@@ -1,4 +1,5 @@
-"""`{image.NAME}`, `{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`, `{workdir}`,
+"""`{image.NAME}`, `{repository.NAME}`, `{qualified.NAME}`,
+`{id:NAME}`, `{short_id:NAME}`, `{ip:NAME}`, `{host_port:NAME:80/tcp}`, `{var.X}`, `{workdir}`,
 `{engine_host}`."""
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ from dataclasses import dataclass
 # {2,3} or \d{12} never look like one because they start with a digit.
 _TOKEN = re.compile(r"\{(?P<kind>[a-z_]+)(?:(?P<sep>[.:])(?P<arg>[^{}\s]+))?\}")
 
-KINDS = {"image": ".", "var": ".", "id": ":", "short_id": ":", "ip": ":", "host_port": ":"}
+KINDS = {
+    **{"image": ".", "repository": ".", "qualified": ".", "var": "."},
+    **{"id": ":", "short_id": ":", "ip": ":", "host_port": ":"},
+}
+IMAGE_KINDS = ("image", "repository", "qualified")  # an image of `images:`, as given, pulled from, or in full
 BARE = {"workdir", "engine_host"}  # placeholders without an argument; any other bare {word} stays as it is
 
 
@@ -47,7 +52,7 @@ def problems(template: str, images: set[str]) -> list[str]:
             out.append(f"unknown placeholder {m.group(0)} (known: {known})")
         elif sep != KINDS[kind]:
             out.append(f"write {m.group(0)} as {{{kind}{KINDS[kind]}{arg}}}")
-        elif kind == "image" and arg not in images:
+        elif kind in IMAGE_KINDS and arg not in images:
             names = ", ".join(sorted(images)) or "none"
             out.append(f"{m.group(0)} names no image in `images:` (declared: {names})")
         elif kind == "host_port" and not re.fullmatch(r"[^:]+:\d+(?:/(?:tcp|udp|sctp))?", arg):
@@ -72,3 +77,25 @@ SHAPES = {"id": "[0-9a-f]{64}", "short_id": "[0-9a-f]{12}", "ip": r"[0-9]+(?:\.[
 
 def needs_container(template: str) -> bool:
     return any(p.kind in SHAPES for p in find(template))
+
+
+def qualified(ref: str) -> str:
+    """An image reference in full, as `docker pull` prints it last: `centos:8` is
+    `docker.io/library/centos:8`, `10.0.0.1:5000/centos` is `10.0.0.1:5000/centos:latest`."""
+    name, digest = ref.split("@", 1) if "@" in ref else (ref, "")
+    first, _, rest = name.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        domain, path = first, rest
+    else:
+        domain, path = "docker.io", name
+        if "/" not in path:
+            path = f"library/{path}"
+    if not digest and ":" not in path.rsplit("/", 1)[-1]:
+        path += ":latest"
+    return f"{domain}/{path}" + (f"@{digest}" if digest else "")
+
+
+def repository(ref: str) -> str:
+    """The path a registry serves an image under, as `docker pull` says it pulls from: `library/centos`."""
+    path = qualified(ref).split("/", 1)[1].split("@", 1)[0]
+    return path.rsplit(":", 1)[0] if ":" in path.rsplit("/", 1)[-1] else path

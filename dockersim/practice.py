@@ -46,6 +46,8 @@ class Steps(Protocol):
 
     def clear(self, step: Step) -> None: ...
 
+    def step_name(self, step: Step) -> str: ...
+
 
 @dataclass
 class Progress:
@@ -203,7 +205,7 @@ class Tracker:
         step = self.step
         if step is None:
             return []
-        task = pick(step.task, self.lang) if step.task else pick(step.name, self.lang)
+        task = pick(step.task, self.lang) if step.task else self.run.step_name(step)
         head = say("practice_step", self.lang, title=self.title, n=step.index, total=self.total)
         return [head, f"  {task}", *self._values(step), f"  {say('practice_keys', self.lang)}"]
 
@@ -258,7 +260,7 @@ class Tracker:
         if not lines:
             cmd = commandline.parse(step.run or ["docker"])
             verb = "docker " + (cmd.path if cmd and cmd.path else "…")
-            task = pick(step.task or step.name, self.lang)
+            task = pick(step.task, self.lang) if step.task else self.run.step_name(step)
             lines.append(say("practice_no_hint", self.lang, verb=verb, task=task))
         return lines
 
@@ -277,7 +279,7 @@ class Tracker:
             return []
         self.run.clear(step)  # what a failed try left under the step's names
         result = self._run(step)
-        lines = [say("practice_skipped", self.lang, n=step.index, name=pick(step.name, self.lang))]
+        lines = [say("practice_skipped", self.lang, n=step.index, name=self.run.step_name(step))]
         if not result.ok:
             lines.append(f"  ✗ {result.reason}")
         return lines + self._done("skipped")
@@ -334,7 +336,7 @@ class Tracker:
             else:
                 key = "practice_auto" if step.run or step.shell else "practice_auto_check"
                 shown = shlex.join(map(self._typed_word, step.run)) if step.run else self._typed_word(step.shell or "")
-                lines.append(say(key, self.lang, n=step.index, command=shown, name=pick(step.name, self.lang)))
+                lines.append(say(key, self.lang, n=step.index, command=shown, name=self.run.step_name(step)))
                 result = self._run(step)
                 mark = "✓" if result.ok else "✗"
                 lines.append(f"  {mark} {result.name}" + (f": {result.reason}" if not result.ok else ""))

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from dockersim import placeholders
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 
@@ -100,8 +101,11 @@ class KitRegistry:
             return False
 
     def publish(self, docker: Docker, local_tag: str, ref: str) -> str:
-        """Serve local_tag as ADDRESS/ref; the local ADDRESS/ref tag is removed so that using it pulls."""
-        repository, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
+        """Serve local_tag as ADDRESS/PATH:TAG, where PATH is what Docker Hub serves ref under (`centos:8` as
+        `library/centos`, so that a pull says "Pulling from library/centos"); the local tag is removed so that
+        using it pulls."""
+        repository = placeholders.repository(ref)
+        tag = placeholders.qualified(ref).rsplit(":", 1)[1]
         remote = f"{self.address}/{repository}:{tag}"
         image_id = docker.call(["image", "inspect", "--format", "{{.Id}}", local_tag]).stdout.strip()
         if not self.holds(repository, tag, image_id):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 import time
@@ -20,18 +21,19 @@ from dockersim import commandline, placeholders
 from dockersim.checks import Check, ContainerCheck
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
-from dockersim.messages import say
+from dockersim.messages import localise, mismatch_line, say
 from dockersim.ownership import LABEL_KEY, Inventory, Ownership
 from dockersim.parse.inspect import parse_containers
 from dockersim.parse.listing import anonymous_volumes
 from dockersim.policy import Refused, inside
 from dockersim.results import Outcome, StepResult
-from dockersim.scenario import Scenario, Step, pick
+from dockersim.scenario import Scenario, Step, TtyAction, pick
 from dockersim.session import Session, SessionError
 from dockersim.snapshot import Snapshot, inspect_existing
 from dockersim.state import ContainerState
 from dockersim.terminal import on_screen
 
+ASIDE_AGAIN = 1.0  # seconds an aside's `until` is waited for before the command runs again
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state
 SCREEN_LINES = 24
 
@@ -150,7 +152,13 @@ class ScenarioRun:
         lang = self.options.lang
         if p.kind == "image":
             return self.image_ref(self.scenario.images[p.arg])
+        if p.kind == "repository":
+            return placeholders.repository(self.image_ref(self.scenario.images[p.arg]))
+        if p.kind == "qualified":
+            return placeholders.qualified(self.image_ref(self.scenario.images[p.arg]))
         if p.kind == "var":
+            if p.arg not in self.captures:
+                raise StepFailed(say("not_captured", lang, name=p.arg))
             return self.captures[p.arg]
         if p.kind == "workdir":
             return self.workdir()
@@ -210,11 +218,29 @@ class ScenarioRun:
         """The step's one result, built once from its last attempt."""
         failed = attempt.outcome in (Outcome.FAILED, Outcome.ERROR)
         return StepResult(
-            self.scenario.path, step.index, len(self.scenario.steps), pick(step.name, self.options.lang),
+            self.scenario.path, step.index, len(self.scenario.steps), self.step_name(step),
             attempt.outcome, seconds, step.command_text, attempt.reason, attempt.details, attempt.screen,
             pick(step.hint, self.options.lang) if failed and step.hint else "", attempt.exit_status, step.line,
             attempt.frames,
         )  # fmt: skip
+
+    def step_name(self, step: Step) -> str:
+        """The step's name; a step without one is named by its command as it ran (`docker run --name hf_one
+        ubuntu:14.04 true`), the values the run knows put in."""
+        lang = self.options.lang
+        if step.named:
+            return pick(step.name, lang)
+        if not step.command_text:
+            return say("d_check", lang, what=", ".join(self.resolve(localise(c.describe(), lang)) for c in step.checks))
+
+        def value(p: placeholders.Placeholder) -> str:
+            if p.kind in placeholders.IMAGE_KINDS or p.kind in ("workdir", "engine_host") or p.arg in self.captures:
+                return self._value(p, None)
+            return p.text
+
+        if step.run is not None:
+            return shlex.join(placeholders.substitute(word, value) for word in step.run)
+        return placeholders.substitute(pick(step.name, lang), value)
 
     def _attempt(self, step: Step, command: Callable[[Step, Attempt], None] | None = None,
                  attempt: Attempt | None = None) -> Attempt:  # fmt: skip
@@ -287,7 +313,7 @@ class ScenarioRun:
             status, stdout, stderr = self._session(step, deadline, result)
         else:
             if step.shell is not None:
-                argv = self.docker.shell_argv(self.resolve(step.shell))
+                argv = self.docker.shell_argv(self.resolve(step.shell), self.ownership.labels)
             else:
                 argv = self._argv(step, deadline)
             done: Completed = self.docker.run_argv(argv, timeout=step.timeout)
@@ -340,12 +366,16 @@ class ScenarioRun:
                     session.expect_eof(timeout)
                 elif action.kind == "send":
                     session.send_line(self.resolve(action.text))
+                elif action.kind == "aside":
+                    self._aside(session, action, timeout)
+                elif action.kind == "hangup":
+                    session.hang_up()
                 else:
                     session.send_keys(action.keys)
             status = session.close(timeout=max(0.0, deadline - time.monotonic()))
         except SessionError as e:
             session.kill()
-            raise StepFailed(str(e), e.screen) from None
+            raise StepFailed(localise(e.phrase, self.options.lang), e.screen) from None
         except BaseException:
             session.kill()
             raise
@@ -356,6 +386,26 @@ class ScenarioRun:
             status = self._detached(argv, result.screen)
         # Under a pty stdout and stderr are one stream: both regexes look at the screen.
         return status, session.text, session.text
+
+    def _aside(self, session: Session, action: TtyAction, timeout: float) -> None:
+        """A docker command run beside the session, as from a second terminal; with `until`, run again until
+        the regex shows on the session's screen (a client may not be listening yet the first time)."""
+        deadline = time.monotonic() + timeout
+        start = session.pos
+        while True:
+            words = [self.resolve(w) for w in shlex.split(action.text)]
+            argv = self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
+            self.docker.run_argv(argv, timeout=max(1.0, deadline - time.monotonic()))
+            if action.until is None:
+                return
+            pattern = re.compile(self.resolve(action.until, regex=True), re.MULTILINE)
+            wait = min(ASIDE_AGAIN, max(0.0, deadline - time.monotonic()))
+            try:
+                session.expect(pattern, wait, start=start)
+                return
+            except SessionError:
+                if session.eof or time.monotonic() >= deadline:
+                    raise
 
     def _expect(self, session: Session, template: str, timeout: float) -> None:
         """Wait for the regex on the screen. A placeholder naming a container the command is still making
@@ -406,14 +456,16 @@ class ScenarioRun:
                 mismatches = check.evaluate(snap, self)
             except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
                 raise StepFailed(
-                    say("check_error", lang, what=check.describe(), error=e), outcome=Outcome.ERROR
+                    say("check_error", lang, what=localise(check.describe(), lang), error=e), outcome=Outcome.ERROR
                 ) from None
             if mismatches:
-                result.details += [say("mismatch", lang, **vars(m)) for m in mismatches]
+                result.details += [mismatch_line(m, lang) for m in mismatches]
                 result.outcome = Outcome.FAILED
-                result.reason = result.reason or say("check_failed", lang, what=self.resolve(check.describe()))
+                result.reason = result.reason or say(
+                    "check_failed", lang, what=self.resolve(localise(check.describe(), lang))
+                )
         if snap.disagreements:
-            result.details += [f"note: {d}" for d in snap.disagreements]
+            result.details += [say("note", lang, note=d) for d in snap.disagreements]
 
     # -- a learner's own command (practice) ------------------------------------------------------
 

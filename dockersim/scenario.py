@@ -49,13 +49,15 @@ def pick(text: Text, lang: str) -> str:
 
 @dataclass(frozen=True)
 class TtyAction:
-    """One thing done in a pty session: expect a regex (or eof), send a line, or press keys."""
+    """One thing done in a pty session: expect a regex (or eof), send a line, press keys, run a docker command
+    aside (as from a second terminal, again until `until` shows on the screen), or hang up the terminal."""
 
-    kind: str  # expect | eof | send | keys
+    kind: str  # expect | eof | send | keys | aside | hangup
     line: int
     text: str = ""
     keys: tuple[str, ...] = ()
     timeout: float = DEFAULT_EXPECT_TIMEOUT
+    until: str | None = None
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Step:
     destructive: bool = False
     task: Text | None = None  # what a learner in practice is asked to do (the name when absent)
     auto: bool | None = None  # in practice, run by dockersim rather than typed (see typed())
+    named: bool = True  # False: the name is the command's template, shown as the command ran
 
     @property
     def command_text(self) -> str:
@@ -89,9 +92,12 @@ class Step:
     def typed(self) -> bool:
         """Whether a learner in practice types this step: a docker command, unless the scenario says
         `auto: true` or it is a one-shot `run`/`exec -t` that attaches a terminal (the learner's shell has
-        one: what happens without it shows only when dockersim runs it)."""
+        one: what happens without it shows only when dockersim runs it), or a session that ends by hanging
+        up (a learner's own terminal would be the one closed)."""
         if self.auto is not None:
             return not self.auto
+        if any(a.kind == "hangup" for a in self.tty or []):
+            return False
         if not self.run or self.run[0] != "docker":
             return False
         cmd = commandline.parse(self.run)
@@ -320,14 +326,17 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
         step.destructive = _looks_destructive(step)
     default = step.command_text or "check " + ", ".join(c.describe() for c in step.checks)
     step.name = _text(raw.get("name", default), path, at("name", line), "name")
+    step.named = "name" in raw
     return step
 
 
 def _looks_destructive(step: Step) -> bool:
-    """Acts on objects the scenario did not make: prune, or a command over `$(docker ps …)`."""
+    """Acts on objects the scenario did not make: prune, or a docker command over `$(docker ps …)` (a
+    listing read into a variable and filtered is the script's own business)."""
     if step.run is not None:
         return commandline.prunes(step.run)
-    return "prune" in (step.shell or "").split() or "$(docker" in (step.shell or "")
+    over_listing = re.search(r"\bdocker\b[^\n;|&]*\$\(docker", step.shell or "") is not None
+    return "prune" in (step.shell or "").split() or over_listing
 
 
 def _exit(value: Any, path: str, line: int) -> ExitSpec:
@@ -361,10 +370,14 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
             raise ScenarioError("nothing can happen after `expect: eof`: the session has ended", path, at)
         if not isinstance(raw, LMap):
             raise ScenarioError("a tty action should be a mapping: expect, send or keys", path, at)
-        known_keys(raw, ("expect", "send", "keys", "timeout"), path, "a tty action")
-        kinds = [k for k in ("expect", "send", "keys") if k in raw]
+        if actions and actions[-1].kind == "hangup":
+            raise ScenarioError("nothing can happen after `hangup`: the terminal is gone", path, at)
+        known_keys(raw, ("expect", "send", "keys", "aside", "until", "hangup", "timeout"), path, "a tty action")
+        kinds = [k for k in ("expect", "send", "keys", "aside", "hangup") if k in raw]
         if len(kinds) != 1:
-            raise ScenarioError("a tty action has exactly one of expect, send or keys", path, at)
+            raise ScenarioError("a tty action has exactly one of expect, send, keys, aside or hangup", path, at)
+        if "until" in raw and kinds != ["aside"]:
+            raise ScenarioError("until goes with aside: the command is run again until the regex shows", path, at)
         kind = kinds[0]
         timeout = (
             _number(raw["timeout"], path, raw.lines["timeout"], "timeout")
@@ -379,6 +392,20 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
                 actions.append(
                     TtyAction("expect", at, _regex(item, path, at, "expect", images, captured), timeout=timeout)
                 )
+        elif kind == "aside":
+            if not isinstance(item, str) or not item.startswith("docker "):
+                raise ScenarioError("aside should be a docker command, run as from a second terminal", path, at)
+            _templates_ok(item, path, at, images, captured)
+            try:
+                commandline.parse(shlex.split(item))
+            except (ValueError, commandline.CommandLineError) as e:
+                raise ScenarioError(f"aside: {e}", path, at) from None
+            until = _regex(raw["until"], path, at, "until", images, captured) if "until" in raw else None
+            actions.append(TtyAction("aside", at, item, timeout=timeout, until=until))
+        elif kind == "hangup":
+            if item is not True:
+                raise ScenarioError("hangup should be true: the terminal is closed and its client ends", path, at)
+            actions.append(TtyAction("hangup", at, timeout=timeout))
         elif kind == "send":
             if not isinstance(item, (str, int)) or isinstance(item, bool):
                 raise ScenarioError("send should be a line of text (Enter is added)", path, at)

@@ -5,6 +5,7 @@ Every wait is on output or EOF with a deadline; a timeout carries the last scree
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Sequence
@@ -12,7 +13,10 @@ from collections.abc import Sequence
 import pexpect
 
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 from dockersim.terminal import COLUMNS, ESCAPE, ROWS, clean, key_bytes
+
+HANG_UP_READ = 2.0  # seconds to read what a killed client still had on its pty, until EOF
 
 __all__ = ["COLUMNS", "ROWS", "Session", "SessionError", "clean", "key_bytes"]
 
@@ -21,7 +25,7 @@ class SessionError(DockersimError):
     """An expectation of a session was not met; carries the last screen."""
 
     def __init__(self, message: str, screen: list[str]) -> None:
-        self.screen = screen
+        self.screen, self.phrase = screen, message  # a Phrase, said in the report's language
         super().__init__(message)
 
 
@@ -115,15 +119,15 @@ class Session:
                 self.pos = m.end()
                 return m
             if self.eof:
-                raise SessionError(f"the session ended before {pattern.pattern!r} appeared", self.screen())
+                raise SessionError(Phrase("session_ended_before", pattern=pattern.pattern), self.screen())
             if not self._read(deadline) and not self.eof:
-                raise SessionError(f"expected {pattern.pattern!r} within {timeout:g}s", self.screen())
+                raise SessionError(Phrase("session_no_match", pattern=pattern.pattern, seconds=timeout), self.screen())
 
     def expect_eof(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while not self.eof:
             if not self._read(deadline) and not self.eof:
-                raise SessionError(f"expected the session to end within {timeout:g}s", self.screen())
+                raise SessionError(Phrase("session_no_end", seconds=timeout), self.screen())
         self.pos = len(self.text)
 
     # -- writing -------------------------------------------------------------------------------
@@ -156,6 +160,14 @@ class Session:
             status = 128 + int(self.child.signalstatus)
         self.exit_status = status if status is not None else -1
         return self.exit_status
+
+    def hang_up(self) -> None:
+        """The terminal is closed: the client is killed, and what it printed until then is kept."""
+        if self.child.isalive():
+            self.child.kill(9)
+        with contextlib.suppress(SessionError):
+            self.expect_eof(HANG_UP_READ)
+        self.eof = True
 
     def kill(self) -> None:
         if self.child.isalive():

@@ -1,12 +1,15 @@
 """The mutation check at a size that fits CI: in two chapters, every one-shot step whose command is
-replaced by `docker version` (its expectations kept) must fail — it checks what its own command does.
+replaced by `docker version` (its expectations kept) must fail — it checks what its own command does —
+and each wrong variant of a lead-up makes its chapter step fail.
 `python3 bench/mutate.py` runs it over every chapter."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
-from bench.mutate import survivors
+from bench.mutate import VARIANTS, passing_variants, survivors
 from dockersim.driver import Docker
 from tests.conftest import ROOT
 
@@ -18,3 +21,19 @@ def test_every_one_shot_step_checks_its_own_command(engine: Docker) -> None:
     # The run was in this process: what the tests start after it must not carry its mark (once, that mark
     # shared its name with the sandbox's runtime folder, and every grading engine after it failed to start).
     assert "DOCKERSIM_RUN" not in os.environ
+
+
+def test_checks_no_command_reaches_can_fail() -> None:
+    """Checks of the host that no mutated command reaches fail when a lead-up makes their claim false (the
+    container's /tmp or web root the host's, the directory made beforehand)."""
+    www = Path("/var/www")
+    had_www = www.exists()
+    try:
+        assert passing_variants(VARIANTS) == []
+    finally:
+        for made in Path("/tmp").glob("made-in-*"):
+            made.unlink()
+        if not had_www:
+            shutil.rmtree(www, ignore_errors=True)
+        else:
+            Path("/var/www/html/dockersim-marker.txt").unlink(missing_ok=True)

@@ -102,6 +102,15 @@ BASE = "schema_version: 1\nsteps:\n"
         ),
         (BASE + "  - run: docker run -it x\n    tty:\n      - keys: [ctrl-å]\n", 5, "unknown key"),
         (BASE + "  - run: docker run -it x\n    tty:\n      - expect: a\n        send: b\n", 5, "exactly one"),
+        (BASE + "  - run: docker attach x\n    tty:\n      - aside: ls /\n", 5, "aside should be a docker command"),
+        (BASE + "  - run: docker attach x\n    tty:\n      - aside: docker bogus\n", 5, "aside: "),
+        (BASE + "  - run: docker attach x\n    tty:\n      - send: a\n        until: b\n", 5, "until goes with aside"),
+        (BASE + "  - run: docker attach x\n    tty:\n      - hangup: soon\n", 5, "hangup should be true"),
+        (
+            BASE + "  - run: docker attach x\n    tty:\n      - hangup: true\n      - send: x\n",
+            6,
+            "after `hangup`",
+        ),
         (BASE + "  - check: {container: x, stat: running}\n", 3, "did you mean 'state'"),
         (BASE + "  - check: {container: x, state: runing}\n", 3, "did you mean 'running'"),
         (BASE + "  - check: {container: x, exit_code: zero}\n", 3, "whole number"),
@@ -148,6 +157,17 @@ def test_destructive_steps_are_recognised() -> None:
         "f.yaml",
     )
     assert [step.destructive for step in s.steps] == [True, True, False]
+    # A listing read into a variable is the script's own business; a docker command over one is not.
+    script = "  - shell: |\n      x=$(docker ps -a -q --filter name=^mine_)\n      echo $x\n"
+    assert parse_scenario(BASE + script, "f.yaml").steps[0].destructive is False
+    assert parse_scenario(BASE + "  - shell: docker stop -t 1 $(docker ps -q)\n", "f.yaml").steps[0].destructive
+
+
+def test_an_attach_that_hangs_up_is_not_typed_in_practice() -> None:
+    text = BASE + "  - run: docker attach db\n    tty:\n      - aside: docker exec db true\n        until: x\n"
+    s = parse_scenario(text + "      - hangup: true\n", "f.yaml")
+    assert s.steps[0].tty is not None and [a.kind for a in s.steps[0].tty] == ["aside", "hangup"]
+    assert s.steps[0].tty[0].until == "x" and not s.steps[0].typed() and not s.steps[0].named
 
 
 def test_shipped_scenarios_load() -> None:

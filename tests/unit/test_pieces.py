@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from dockersim import commandline, placeholders
+from dockersim.driver import Docker
 from dockersim.session import clean, key_bytes
 
 
@@ -61,3 +65,33 @@ def test_keys() -> None:
     assert key_bytes("enter") == "\r" and key_bytes("x") == "x"
     with pytest.raises(ValueError):
         key_bytes("ctrl-å")
+
+
+def test_image_references_as_a_pull_prints_them() -> None:
+    cases = {
+        "centos:8": ("docker.io/library/centos:8", "library/centos"),
+        "alicek106/volume_test": ("docker.io/alicek106/volume_test:latest", "alicek106/volume_test"),
+        "10.213.0.1:5959/library/centos:8": ("10.213.0.1:5959/library/centos:8", "library/centos"),
+        "localhost/x": ("localhost/x:latest", "x"),
+        "quay.io/a/b:1": ("quay.io/a/b:1", "a/b"),
+        "ubuntu@sha256:ab": ("docker.io/library/ubuntu@sha256:ab", "library/ubuntu"),
+    }
+    for ref, (full, path) in cases.items():
+        assert (placeholders.qualified(ref), placeholders.repository(ref)) == (full, path), ref
+    assert placeholders.problems("{repository.nope}", {"centos"})[0].endswith("(declared: centos)")
+
+
+def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
+    """The script's `docker` adds the run's labels after a creating verb, and only there."""
+    echo = tmp_path / "docker"
+    echo.write_text('#!/bin/sh\necho "$@"\n')
+    echo.chmod(0o755)
+    script = "docker run --name a img true\ndocker container create img\ndocker volume create v\ndocker ps -q"
+    argv = Docker(str(echo), context="ctx").shell_argv(script, ["k=v w"])
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [
+        "--context ctx run --label k=v w --name a img true",
+        "--context ctx container create --label k=v w img",
+        "--context ctx volume create --label k=v w v",
+        "--context ctx ps -q",
+    ]

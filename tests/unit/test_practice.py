@@ -65,6 +65,9 @@ class Recorded:
     def clear(self, step: Step) -> None:
         self.cleared.append(step.index)
 
+    def step_name(self, step: Step) -> str:
+        return str(step.name.get("en"))
+
 
 @pytest.fixture
 def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Scenario:
