@@ -13,6 +13,7 @@ from typing import Protocol
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.interrupts import Interrupted
+from dockersim.messages import Phrase
 from dockersim.ownership import Ownership, reap_dead, remove_named
 from dockersim.results import RunReport, ScenarioResult, StepResult
 from dockersim.runner import RunOptions, ScenarioRun, existing_names
@@ -75,7 +76,7 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
         docker = eng.docker
         leftovers = reap_dead()
         if leftovers:
-            events.progress(f"removed what runs that died had left: {', '.join(leftovers)}")
+            events.progress(Phrase("reaped", items=", ".join(leftovers)))
         clashes = existing_names(docker, scenarios)
         if clashes and not plan.replace:
             raise DockersimError(
@@ -147,14 +148,14 @@ def unpullable(docker: Docker, refs: set[str], progress: Callable[[str], None]) 
     for ref in sorted(refs):
         if docker.call(["image", "inspect", ref], check=False).status == 0:
             continue
-        progress(f"pulling {ref}")
+        progress(Phrase("pulling", ref=ref))
         pulled = docker.call(["pull", ref], check=False, timeout=900)
         if pulled.status == 0:
             continue
         why = (pulled.stderr.strip().splitlines() or ["no answer"])[-1]
         if ref in stand_ins:
-            progress(f"could not pull {ref} ({why}); using the offline kit's stand-in {stand_ins[ref]}")
+            progress(Phrase("pull_stand_in", ref=ref, why=why, stand_in=stand_ins[ref]))
             out.add(ref)
         else:
-            progress(f"could not pull {ref} ({why}); steps that use it will fail")
+            progress(Phrase("pull_failed", ref=ref, why=why))
     return out

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 from dockersim.ownership import Ownership
 from dockersim.registry import KitRegistry
 
@@ -102,7 +103,7 @@ def build_base(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
     if shutil.which("debootstrap") is None:
         raise KitError("building the base image needs debootstrap (apt-get install debootstrap)")
     with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as root:
-        say(f"debootstrap --variant=minbase {DEBIAN_SUITE} from {_mirror()} (about 30 s)")
+        say(Phrase("kit_debootstrap", suite=DEBIAN_SUITE, mirror=_mirror()))
         _bootstrap(["debootstrap", "--variant=minbase", DEBIAN_SUITE, root, _mirror()])
         _import(docker, root, tag, ['CMD ["/bin/bash"]'])
 
@@ -122,7 +123,7 @@ def _mmdebstrap(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
                        "or run dockersim images build as root once")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="dockersim-rootfs-") as folder:
         tarball = os.path.join(folder, "rootfs.tar")
-        say(f"mmdebstrap --mode=unshare --variant=minbase {DEBIAN_SUITE} from {_mirror()} (no root; about 30 s)")
+        say(Phrase("kit_mmdebstrap", suite=DEBIAN_SUITE, mirror=_mirror()))
         _bootstrap(["mmdebstrap", "--mode=unshare", "--variant=minbase", DEBIAN_SUITE, tarball, _mirror()])
         with open(tarball, "rb") as f:
             args = ["import", "--change", 'CMD ["/bin/bash"]', "--change", 'LABEL org.dockersim.kit="base"']
@@ -162,7 +163,7 @@ def _busybox(docker: Docker, tag: str, say: Callable[[str], None]) -> None:
                 (bin_dir / applet).symlink_to("busybox")
         Path(root, "etc/passwd").write_text("root:x:0:0:root:/root:/bin/sh\n")
         Path(root, "etc/group").write_text("root:x:0:\n")
-        say("importing busybox")
+        say(Phrase("kit_busybox"))
         _import(docker, root, tag, ['CMD ["/bin/sh"]', "ENV PATH=/bin", "WORKDIR /"])
 
 
@@ -212,7 +213,7 @@ def offline(
     wanted = {ref: stand_ins[ref] for ref in sorted(refs) if ref in stand_ins}
     build(docker, sorted(set(wanted.values())), say, only_missing=True)
     if not KitRegistry.available():
-        say("docker-registry is not installed: stand-ins are used as local images, and pull steps will fail")
+        say(Phrase("kit_no_registry"))
         yield wanted
         return
     registry = KitRegistry(registry_host)
@@ -221,7 +222,7 @@ def offline(
         ownership.note_process(registry.proc.pid)  # if the run dies, its reaper stops the registry
     mapping: dict[str, str] = {}
     try:
-        say(f"serving the stand-ins from a registry on {registry.address}")
+        say(Phrase("kit_serving", address=registry.address))
         for ref, local in wanted.items():
             mapping[ref] = registry.publish(docker, local, ref)
             if ownership is not None:
@@ -242,13 +243,13 @@ def build(docker: Docker, tags: list[str], say: Callable[[str], None], only_miss
         if (recipe.how in ("debootstrap", "busybox") or only_missing) and present(docker, recipe.tag):
             done.append(recipe.tag)
             continue
-        say(f"building {recipe.tag}")
+        say(Phrase("kit_building", tag=recipe.tag))
         if recipe.how == "debootstrap":
             build_base(docker, recipe.tag, say)
         elif recipe.how == "busybox":
             _busybox(docker, recipe.tag, say)
         else:
             _dockerfile(docker, recipe, say)
-        say(f"built {recipe.tag} in {time.monotonic() - start:.1f}s")
+        say(Phrase("kit_built", tag=recipe.tag, seconds=time.monotonic() - start))
         done.append(recipe.tag)
     return done

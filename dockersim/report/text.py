@@ -8,7 +8,7 @@ import sys
 import click
 from tabulate import tabulate
 
-from dockersim.messages import say
+from dockersim.messages import localise, say
 from dockersim.results import Outcome, RunReport, StepResult
 
 _LABEL = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.ERROR: "ERROR", Outcome.SKIPPED: "skip"}
@@ -40,7 +40,7 @@ class TextReporter:
         click.echo(f"{title}  ({path})")
 
     def progress(self, line: str) -> None:
-        click.echo(f"  {line}", err=True)
+        click.echo(f"  {localise(line, self.lang)}", err=True)
 
     def step(self, r: StepResult) -> None:
         label = f"[{r.index}/{r.total}] {r.name} "

@@ -4,6 +4,7 @@ report, and what a run leaves behind (nothing it made; everything it did not).""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -56,6 +57,58 @@ steps:
     assert "│ hello" in out and "hint: look at what the container printed" in out
     assert "state: expected running, found exited" in out
     assert "\x1b[" not in out  # not a terminal: no colour
+
+
+# Three English words in a row outside a screen line, a command or a quoted pattern: a sentence.
+ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
+
+
+def english_sentences(output: str) -> list[str]:
+    """Lines of a report that say something in English; the screen (docker's own output), commands shown
+    as they ran, file names and quoted patterns aside."""
+    found = []
+    for line in output.splitlines():
+        text = line.strip()
+        if text.startswith("│") or re.match(r"(\[\d+/\d+\] )?docker ", text):
+            continue
+        text = re.sub(r"'[^']*'|\S+\.yaml|\S*/\S*", "", text)  # patterns, files, paths and references
+        if ENGLISH.search(text):
+            found.append(line)
+    return found
+
+
+def test_a_korean_run_says_no_english_sentence(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
+    """With --lang ko a failing run reads in Korean: reasons, mismatch lines, checks' names, session
+    timeouts, the table and the summary; a step without a name shows its command as it ran."""
+    f = tmp_path / "ko.yaml"
+    f.write_text("""\
+schema_version: 1
+title: {en: fails, ko: 실패}
+images: {shell: ubuntu:14.04}
+steps:
+  - run: docker run --name ko_one {image.shell} true
+  - name: {en: it runs, ko: 실행 중}
+    check: {container: ko_one, state: running}
+  - run: docker ps
+    stdout: nothing-like-this
+  - run: docker start ko_nothing
+  - run: docker run -i -t --name ko_two {image.shell}
+    tty:
+      - expect: no-such-prompt
+        timeout: 1
+  - check:
+      - {host_file: /tmp/ko-nothing-here, exists: true}
+      - {image: 'nothing:1', present: true}
+      - {container: ko_nothing, state: running}
+""")
+    done = dockersim("run", "--offline", "--lang", "ko", str(f))
+    assert done.returncode == 1, done.stderr
+    out = done.stdout + done.stderr
+    assert english_sentences(out) == [], out
+    assert "[1/6] docker run --name ko_one " in out and "{image.shell}" not in out
+    assert "- host_file: /tmp/ko-nothing-here 있음을(를) 기대했지만 없음입니다" in out
+    assert "1초 안에 'no-such-prompt' 이(가) 나타나기를 기대했습니다" in out
+    assert "1 통과, 5 실패" in out
 
 
 def test_existing_names_stop_the_run_before_anything_changes(engine: Docker, images: dict[str, str]) -> None:
