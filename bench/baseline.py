@@ -5,6 +5,7 @@ and no placeholder lookups (expect regexes get generic patterns instead, as a ha
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 
 import pexpect
@@ -30,10 +31,14 @@ def run_plain(scenario: Scenario, image_map: dict[str, str], docker: str = "dock
 
     try:
         for step in scenario.steps:
-            if step.run is None or step.destructive:
+            if (step.run is None and step.shell is None) or step.destructive:
                 continue  # check-only steps are what dockersim adds; a plain script has none
-            argv = [placeholders.substitute(w, lambda p: value(p, False)) for w in step.run]
-            argv[0] = docker if argv[0] == "docker" else argv[0]
+            if step.shell is not None:
+                script = placeholders.substitute(step.shell, lambda p: value(p, False))
+                argv = ["/bin/sh", "-c", f'docker() {{ command "{docker}" "$@"; }}\n{script}']
+            else:
+                argv = [placeholders.substitute(w, lambda p: value(p, False)) for w in step.run or []]
+                argv[0] = docker if argv[0] == "docker" else argv[0]
             if step.tty is None:
                 out = subprocess.run(argv, capture_output=True, text=True, timeout=step.timeout).stdout
                 for name, pattern in step.capture.items():
@@ -54,6 +59,15 @@ def run_plain(scenario: Scenario, image_map: dict[str, str], docker: str = "dock
                     child.expect(pexpect.EOF)
                 elif action.kind == "send":
                     child.sendline(action.text)
+                elif action.kind == "aside":  # a second terminal's command, again until the session shows it
+                    aside = [placeholders.substitute(w, lambda p: value(p, False)) for w in shlex.split(action.text)]
+                    for _ in range(int(action.timeout)):
+                        subprocess.run([docker, *aside[1:]], capture_output=True, timeout=action.timeout)
+                        if action.until is None or child.expect([action.until, pexpect.TIMEOUT], timeout=1) == 0:
+                            break
+                elif action.kind == "hangup":
+                    child.kill(9)
+                    child.expect(pexpect.EOF)
                 else:
                     child.send("".join(_KEYS.get(k, k) for k in action.keys))
             if child.isalive():
