@@ -79,11 +79,7 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
             events.progress(Phrase("reaped", items=", ".join(leftovers)))
         clashes = existing_names(docker, scenarios)
         if clashes and not plan.replace:
-            raise DockersimError(
-                "the engine already holds "
-                + ", ".join(clashes)
-                + "; the scenarios create these names (remove them, or pass --replace)"
-            )
+            raise DockersimError(Phrase("clash", items=", ".join(clashes)))
         remove_named(docker, clashes)
         report = RunReport(
             engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}

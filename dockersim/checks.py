@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
-from dockersim.messages import Phrase
+from dockersim.messages import Phrase, either
 from dockersim.snapshot import Snapshot
 from dockersim.state import STATES, ContainerState, PortBinding
 from dockersim.validation import boolean as _bool
@@ -42,14 +42,6 @@ def _word(present: bool) -> Phrase:
 def _there(what: str, present: bool) -> Phrase:
     """`/tmp/x absent`: what a check expects of a thing's presence."""
     return Phrase("p_state_of", what=what, state=_word(present))
-
-
-def _either(items: list[str]) -> str:
-    """`200 or 302`, said in the report's language."""
-    out: str = items[0]
-    for item in items[1:]:
-        out = Phrase("p_or", a=out, b=item)
-    return out
 
 
 class CheckContext(Protocol):
@@ -468,7 +460,7 @@ class HttpCheck:
             return [Mismatch("http", Phrase("p_answer_from", url=url), Phrase("p_no_answer", reason=reason))]
         out = []
         if status not in self.status:
-            out.append(Mismatch("status", _either([str(s) for s in self.status]), str(status)))
+            out.append(Mismatch("status", either([str(s) for s in self.status]), str(status)))
         if self.body is not None and not re.search(self.body, body.decode("utf-8", "replace")):
             out.append(Mismatch("body", Phrase("p_to_match", pattern=self.body), Phrase("p_bytes_not", n=len(body))))
         if self.location is not None and not re.search(self.location, headers.get("Location") or ""):

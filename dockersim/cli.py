@@ -29,6 +29,18 @@ def entry_point() -> None:
         sys.exit(128 + e.signum)
 
 
+def _lang_asked() -> str | None:
+    """The --lang the command line gave, read from its words (the command's own context is gone by the
+    time its error arrives here)."""
+    words = sys.argv[1:]
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
+
+
 def _fail(message: str) -> NoReturn:
     click.echo(f"dockersim: {message}", err=True)
     sys.exit(EXIT_USAGE)
@@ -41,11 +53,21 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except DockersimError as e:
-            _fail(str(e))
+            from dockersim.messages import default_lang, localise
+
+            _fail(localise(e.args[0] if e.args else str(e), _lang_asked() or default_lang()))
 
 
-def _progress(line: str) -> None:
-    click.echo(f"  {line}", err=True)
+def _progress(line: str, lang: str = "en") -> None:
+    from dockersim.messages import localise
+
+    click.echo(f"  {localise(line, lang)}", err=True)
+
+
+def lang_option(f: F) -> F:
+    """--lang: the language of what learners and students read (default: the locale's)."""
+    return click.option("--lang", type=click.Choice(["en", "ko"]), default=None,
+                        help="language of what learners and students read (default: the locale's).")(f)  # fmt: skip
 
 
 def engine_options(f: F) -> F:
@@ -241,7 +263,8 @@ def doctor(docker_bin: str, context: str | None, as_json: bool) -> None:
 @main.command()
 @click.argument("spec_file", metavar="SPEC")
 @engine_options
-def check(spec_file: str, docker_bin: str, context: str | None) -> None:
+@lang_option
+def check(spec_file: str, docker_bin: str, context: str | None, lang: str | None) -> None:
     """Check your work against a homework spec, on your engine as it is now (hidden checks are skipped).
 
     \b
@@ -250,10 +273,12 @@ def check(spec_file: str, docker_bin: str, context: str | None) -> None:
     """
     from dockersim.grading import self_check
     from dockersim.homework import load_spec
+    from dockersim.messages import default_lang
     from dockersim.report.grades import self_check_text
 
-    outcomes = self_check(load_spec(spec_file), _docker(docker_bin, context))
-    click.echo(self_check_text(outcomes))
+    lang = lang or default_lang()
+    outcomes = self_check(load_spec(spec_file), _docker(docker_bin, context), lang)
+    click.echo(self_check_text(outcomes, lang))
     sys.exit(0 if all(c.earned == c.points for c in outcomes) else EXIT_FAILED)
 
 
@@ -265,7 +290,8 @@ def check(spec_file: str, docker_bin: str, context: str | None) -> None:
 @click.option("--out", "out_dir", default="grades", show_default=True, metavar="DIR",
               help="where the gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
 @docker_option
-def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, docker_bin: str) -> None:
+@lang_option
+def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, docker_bin: str, lang: str | None) -> None:
     """Grade submissions: each on a fresh, isolated sandbox engine (root, Linux), with a gradebook and feedback.
 
     A submission is a folder named after the student holding commands.sh (one docker command a line,
@@ -275,14 +301,42 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, doc
     Examples:
       sudo dockersim grade examples/hw-wordpress/spec.yaml examples/hw-wordpress/submissions/*
       sudo dockersim grade --jobs 2 --out grades/ spec.yaml submissions/*
+      sudo dockersim grade --lang ko spec.yaml submissions/*     # feedback in Korean
     """
     from dockersim.grading import grade_folders
     from dockersim.homework import load_spec
+    from dockersim.messages import default_lang
     from dockersim.report.grades import summary_text
 
-    out = Path(out_dir)
-    grades = grade_folders(load_spec(spec_file), [Path(f) for f in folders], jobs, out, docker_bin, _progress)
-    click.echo(summary_text(grades, out))
+    out, lang = Path(out_dir), lang or default_lang()
+    grades = grade_folders(load_spec(spec_file), [Path(f) for f in folders], jobs, out, docker_bin,
+                           lambda line: _progress(line, lang), lang)  # fmt: skip
+    click.echo(summary_text(grades, out, lang))
+
+
+@main.group()
+def gradebook() -> None:
+    """Work with gradebooks that grade runs wrote."""
+
+
+@gradebook.command("merge")
+@click.argument("folders", nargs=-1, required=True, metavar="GRADES_DIR...")
+@click.option("--out", "out_dir", default="gradebook", show_default=True, metavar="DIR",
+              help="where the merged gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
+def merge(folders: tuple[str, ...], out_dir: str) -> None:
+    """Merge the --out folders of grade runs (one submission each, from a CI matrix or a Kubernetes
+    Indexed Job, or many) into one course gradebook.
+
+    \b
+    Examples:
+      dockersim gradebook merge results/*/ --out course/
+      dockersim gradebook merge grades-monday/ grades-tuesday/
+    """
+    from dockersim.report.grades import merge as merge_grades
+
+    grades = merge_grades([Path(f) for f in folders], Path(out_dir))
+    click.echo(f"{len(grades)} students from {len(folders)} folders merged into {out_dir}/: gradebook.csv, "
+               "results.json, junit/, feedback/, recordings/, gradescope/")  # fmt: skip
 
 
 from dockersim.cli_engines import engine, images  # noqa: E402 - they use the helpers above

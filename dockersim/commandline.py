@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dockersim import grammar
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 
 _FALSE = {"0", "f", "F", "false", "FALSE", "False"}
 _TRUE = {"1", "t", "T", "true", "TRUE", "True"}
@@ -91,10 +92,10 @@ def parse(argv: Sequence[str]) -> Command | None:
         if word.startswith("-"):
             if word in ("--help", "-h"):
                 break
-            raise CommandLineError(f"docker {path or ''} takes no option {word} before its command".replace("  ", " "))
+            raise CommandLineError(Phrase("cl_no_option_before", what=f"docker {path}".strip(), word=word))
         canonical = g.canonical(f"{path} {word}".strip())
         if canonical is None:
-            raise CommandLineError(f"'{f'{path} {word}'.strip()}' is not a docker command")
+            raise CommandLineError(Phrase("cl_not_a_command", command=f"{path} {word}".strip()))
         path, verb = canonical, g.verbs[canonical]
         i += 1
     options_at = i
@@ -121,12 +122,12 @@ def _options(
             name, eq, value = word[2:].partition("=")
             long = "--" + name
             if not name or name.startswith("-") or verb.long_name(long) is None:
-                raise CommandLineError(f"{what} has no option {long}")
+                raise CommandLineError(Phrase("cl_no_option", what=what, option=long))
             if eq:
                 options.append(Option(long, _checked(verb, long, value, what), at, long))
             elif verb.takes_value(long):
                 if i >= n:
-                    raise CommandLineError(f"{what}: {long} needs a value")
+                    raise CommandLineError(Phrase("cl_needs_value", what=what, option=long))
                 options.append(Option(long, words[i], at, long))
                 i += 1
             else:
@@ -138,7 +139,7 @@ def _options(
                 short = "-" + letters[0]
                 long_name = verb.long_name(short)
                 if long_name is None:
-                    raise CommandLineError(f"{what} has no option {short} (in {word})")
+                    raise CommandLineError(Phrase("cl_no_short", what=what, short=short, word=word))
                 if len(letters) > 1 and letters[1] == "=":
                     options.append(Option(long_name, _checked(verb, long_name, letters[2:], what), at, short))
                     break
@@ -149,7 +150,7 @@ def _options(
                         options.append(Option(long_name, words[i], at, short))
                         i += 1
                     else:
-                        raise CommandLineError(f"{what}: {short} ({long_name}) needs a value")
+                        raise CommandLineError(Phrase("cl_short_needs_value", what=what, short=short, long=long_name))
                     break
                 options.append(Option(long_name, None, at, short))
                 letters = letters[1:]
@@ -163,7 +164,7 @@ def _options(
 
 def _checked(verb: grammar.Verb, long: str, value: str, what: str) -> str:
     if not verb.takes_value(long) and value not in _TRUE | _FALSE:
-        raise CommandLineError(f"{what}: {long} is true or false, not {value!r}")
+        raise CommandLineError(Phrase("cl_bool", what=what, option=long, value=value))
     return value
 
 
@@ -209,7 +210,7 @@ def mount_fields(spec: str) -> list[tuple[str, str | None]]:
     try:
         [row] = list(csv.reader([spec], strict=True)) or [[]]
     except (csv.Error, ValueError):
-        raise CommandLineError(f"--mount {spec!r} is not comma-separated key=value fields") from None
+        raise CommandLineError(Phrase("cl_mount_fields", spec=spec)) from None
     out: list[tuple[str, str | None]] = []
     for item in row:
         key, eq, value = item.partition("=")

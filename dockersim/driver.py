@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from dockersim.errors import DockerError, EngineUnavailable
+from dockersim.messages import Phrase
 
 if TYPE_CHECKING:
     from dockersim.session import Session
@@ -69,7 +70,7 @@ class Docker:
     def __init__(self, binary: str = "docker", context: str | None = None, env: dict[str, str] | None = None):
         found = shutil.which(binary)
         if found is None:
-            raise EngineUnavailable(f"no docker binary found at {binary!r}")
+            raise EngineUnavailable(Phrase("no_binary", binary=binary))
         self.binary = found
         self.context = context
         self.env = child_env(env)
@@ -202,7 +203,7 @@ class Docker:
         if done.status != 0 or done.timed_out or not done.stdout.strip():
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
             why = lines[-1] if lines else ("no answer in time" if done.timed_out else "no server version")
-            raise EngineUnavailable(f"no docker engine answers through {self.binary}: {why}")
+            raise EngineUnavailable(Phrase("no_engine", binary=self.binary, why=why))
         client, _, server = done.stdout.strip().partition(" ")
         self._versions = (client, server)
         return server

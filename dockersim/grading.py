@@ -20,13 +20,14 @@ from dockersim import kit, placeholders, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
+from dockersim.messages import Phrase, mapped
 from dockersim.ownership import Ownership, empty, reap_dead
 from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
 from dockersim.results import StepResult
 from dockersim.runner import Placement, RunOptions, ScenarioRun
 from dockersim.sandbox import Sandbox
-from dockersim.scenario import Scenario, Step, parse_scenario
+from dockersim.scenario import Scenario, Step, parse_scenario, pick
 from dockersim.settling import Activity, Look, may_change
 from dockersim.snapshot import Snapshot
 
@@ -72,11 +73,11 @@ class Grade:
         return [line for line in self.lines if line.refused]
 
 
-def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str) -> ScenarioRun:
+def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en") -> ScenarioRun:
     """The spec's setup, the student's session and the checks, on one engine where everything counts
     (a grading engine holds nothing but what the setup and the submission made), host paths re-rooted."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
-    options = RunOptions(engine_host=engine_host, allow_destructive=True)
+    options = RunOptions(engine_host=engine_host, allow_destructive=True, lang=lang)
     return ScenarioRun(docker, scenario, options, placement=Placement(workspace, everything_owned=True))
 
 
@@ -117,10 +118,10 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
     try:
         mismatches = graded.check.evaluate(snap, run)
         outcome = "failed" if mismatches else "passed"
-        details = [str(m) for m in mismatches]
+        details: list[str] = [Phrase("mismatch", field=m.field, expected=m.expected, found=m.found) for m in mismatches]
     except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
-        outcome, details = "error", [f"could not check: {e}"]
-    hint = graded.hint.get("en", "") if graded.hint else ""
+        outcome, details = "error", [Phrase("g_could_not_check", error=str(e))]
+    hint = pick(graded.hint, run.options.lang) if graded.hint else ""
     return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome == "passed" else 0,
                         outcome, details, graded.hidden, hint if outcome != "passed" else "", looks), \
         [m.field for m in mismatches]  # fmt: skip
@@ -177,13 +178,13 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float, 
             continue
         left = deadline - time.monotonic()
         if left <= 0:
-            result.skipped = "not run: the submission's time limit was reached"
+            result.skipped = Phrase("g_not_run")
             continue
         # Vetted again as it is about to run: an earlier line's container may have made a symlink that
         # would now lead a bind source out of the workspace.
         [now] = submission.read_commands(line.text, workspace, policy)
         if now.refused:
-            result.refused = f"when it was to run: {now.refused}"
+            result.refused = Phrase("g_when_run", reason=now.refused)
             continue
         marks = submission.substitution_marks(line.argv)
         ids = {mark: docker.call(args).stdout.split() for mark, args in marks.items()}
@@ -191,7 +192,7 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float, 
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:
-            result.skipped = "stopped: the submission's time limit was reached"
+            result.skipped = Phrase("g_stopped_limit")
     return out
 
 
@@ -201,22 +202,22 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
     try:
         scenario = parse_scenario(path.read_text(encoding="utf-8", errors="replace"), path.name)
     except ScenarioError as e:
-        notes.append(f"{path.name} was not run: {e}")
+        notes.append(Phrase("g_session_not_run", file=path.name, error=str(e)))
         return []
     steps = []
     for step in scenario.steps:
         if step.run is None:
-            notes.append(f"{path.name}:{step.line}: only `run:` steps run in a session (no shell)")
+            notes.append(Phrase("g_run_only", where=f"{path.name}:{step.line}"))
             continue
         if step.capture or any(placeholders.find(word) for word in step.run):
             # Filled in after vetting, a placeholder could carry anything (`-v {var.V}` with V=/etc:/e).
-            notes.append(f"{path.name}:{step.line}: refused: a session's commands take no placeholders or captures")
+            notes.append(Phrase("g_no_placeholders", where=f"{path.name}:{step.line}"))
             continue
         [line] = submission.read_commands(shlex.join(step.run), workspace, spec.policy) or [
             submission.Line(step.line, "")
         ]
         if line.refused:
-            notes.append(f"{path.name}:{step.line}: refused: {line.refused}")
+            notes.append(Phrase("g_refused", where=f"{path.name}:{step.line}", reason=line.refused))
             continue
         # The vetted command, and no checks: a submission does not grade itself.
         limit = spec.time_limit  # no step of a session waits longer than the whole submission may take
@@ -226,7 +227,7 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
 
 
 def grade_one(
-    spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path, images: dict[str, str]
+    spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path, images: dict[str, str], lang: str = "en"
 ) -> Grade:
     """One submission on an emptied engine whose kit images are as `images` says (updated if rebuilt)."""
     start = time.monotonic()
@@ -245,13 +246,13 @@ def grade_one(
     if commands.is_file():
         lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace, spec.policy)
     else:
-        grade.notes.append(f"no {spec.submission} in the submission")
+        grade.notes.append(Phrase("g_no_file", file=spec.submission))
     steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
-    run = grading_run(docker, spec, workspace, box.engine_host)
+    run = grading_run(docker, spec, workspace, box.engine_host, lang)
     for step in spec.setup:
         result = run.run_step(step)
         if not result.ok:
-            grade.notes.append(f"the spec's setup step {step.index} failed: {result.reason}")
+            grade.notes.append(Phrase("g_setup_failed", n=step.index, reason=result.reason))
     activity = Activity(docker).start()  # watching the CPU from the first container on
     try:
         grade.lines = run_commands(docker, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
@@ -261,7 +262,7 @@ def grade_one(
         activity.close()
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
-        outcome.details = [d.replace(root, "") for d in outcome.details]
+        outcome.details = [mapped(d, lambda t: t.replace(root, "")) for d in outcome.details]
     grade.score = sum(c.earned for c in grade.checks)
     empty(docker)
     grade.seconds = time.monotonic() - start
@@ -269,7 +270,7 @@ def grade_one(
 
 
 def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
-              progress: Callable[[str], None]) -> list[Grade]:  # fmt: skip
+              progress: Callable[[str], None], lang: str = "en") -> list[Grade]:  # fmt: skip
     """Grade each folder on one of `jobs` sandbox engines, `jobs` at a time; grades in the folders' order."""
     todo: queue.Queue[tuple[int, Path]] = queue.Queue()
     for i, folder in enumerate(folders):
@@ -283,7 +284,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     ownership = Ownership(Docker(docker_bin))
     leftovers = reap_dead()
     if leftovers:
-        progress(f"removed what runs that died had left: {', '.join(leftovers)}")
+        progress(Phrase("reaped", items=", ".join(leftovers)))
 
     def worker(slot: int) -> None:
         # Isolated: the engine's files are a throwaway root but for the workspaces, and its root is not root.
@@ -297,16 +298,16 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         env = {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(config.resolve())}
         docker = Docker(docker_bin, env=env)
         try:
-            images = prepare(docker, lambda line: progress(f"engine {slot}: {line}"))
+            images = prepare(docker, lambda line: progress(Phrase("on_engine", slot=slot, line=line)))
             while True:
                 try:
                     i, folder = todo.get_nowait()
                 except queue.Empty:
                     return
                 try:
-                    grade = grade_one(spec, folder, docker, box, workspaces, images)
+                    grade = grade_one(spec, folder, docker, box, workspaces, images, lang)
                 except DockersimError as e:
-                    grade = Grade(folder.name, 0, spec.max_points, notes=[f"grading stopped: {e}"])
+                    grade = Grade(folder.name, 0, spec.max_points, notes=[Phrase("g_stopped", error=str(e))])
                 with lock:
                     grades[i] = grade
                     progress(f"[{len(grades)}/{len(folders)}] {grade.student}: {grade.score}/{grade.max} "
@@ -322,7 +323,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
 
 
 def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
-                  progress: Callable[[str], None]) -> list[Grade]:  # fmt: skip
+                  progress: Callable[[str], None], lang: str = "en") -> list[Grade]:  # fmt: skip
     """`dockersim grade`: the folders checked before any engine starts, graded, and their files written."""
     from dockersim.report.grades import write_all
 
@@ -333,13 +334,13 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
         raise DockersimError("two submissions have the same folder name")
     Docker(docker_bin)  # the binary exists
     Sandbox(isolated=True).check_can_run()
-    grades = grade_all(spec, folders, jobs, out, docker_bin, progress)
-    write_all(spec, grades, out)
+    grades = grade_all(spec, folders, jobs, out, docker_bin, progress, lang)
+    write_all(spec, grades, out, lang)
     return grades
 
 
-def self_check(spec: Spec, docker: Docker) -> list[CheckOutcome]:
+def self_check(spec: Spec, docker: Docker, lang: str = "en") -> list[CheckOutcome]:
     """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
-    run = grading_run(docker, spec, None, "127.0.0.1")
+    run = grading_run(docker, spec, None, "127.0.0.1", lang)
     visible = [c for c in spec.checks if not c.hidden]
     return evaluate(run, visible, settle=0)

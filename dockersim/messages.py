@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import locale
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -226,6 +227,245 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
+# Why a submission line does not run, and what grading says of a submission: said to students, in both
+# languages. Reasons given as a phrase ("gives a container power …") follow an option's name.
+REFUSALS: dict[str, dict[str, str]] = {
+    "cl_no_option_before": {
+        "en": "{what} takes no option {word} before its command",
+        "ko": "{what} 는 명령 앞에 옵션 {word} 를 받지 않습니다",
+    },
+    "cl_not_a_command": {
+        "en": "'{command}' is not a docker command",
+        "ko": "'{command}' 은(는) docker 명령이 아닙니다",
+    },
+    "cl_no_option": {"en": "{what} has no option {option}", "ko": "{what} 에는 {option} 옵션이 없습니다"},
+    "cl_needs_value": {"en": "{what}: {option} needs a value", "ko": "{what}: {option} 에는 값이 필요합니다"},
+    "cl_no_short": {
+        "en": "{what} has no option {short} (in {word})",
+        "ko": "{what} 에는 {short} 옵션이 없습니다 ({word} 안에서)",
+    },
+    "cl_short_needs_value": {
+        "en": "{what}: {short} ({long}) needs a value",
+        "ko": "{what}: {short} ({long}) 에는 값이 필요합니다",
+    },
+    "cl_bool": {
+        "en": "{what}: {option} is true or false, not {value!r}",
+        "ko": "{what}: {option} 은(는) true 나 false 입니다 ({value!r} 는 안 됩니다)",
+    },
+    "cl_mount_fields": {
+        "en": "--mount {spec!r} is not comma-separated key=value fields",
+        "ko": "--mount {spec!r} 은(는) 쉼표로 나눈 key=value 가 아닙니다",
+    },
+    "r_only": {
+        "en": "only {allowed} may be given here, not {value!r}",
+        "ko": "여기에는 {allowed} 만 쓸 수 있습니다 ({value!r} 는 안 됩니다)",
+    },
+    "r_host_network": {
+        "en": "the host's network would be the grading machine's",
+        "ko": "호스트 네트워크는 채점 기계의 네트워크가 됩니다",
+    },
+    "r_network_value": {
+        "en": "--network takes a network's name or container:NAME, not {value!r}",
+        "ko": "--network 에는 네트워크 이름이나 container:NAME 을 씁니다 ({value!r} 는 안 됩니다)",
+    },
+    "r_env_value": {
+        "en": "-e takes NAME=VALUE, not {value!r} (a bare NAME would copy the grader's own variable)",
+        "ko": "-e 에는 NAME=VALUE 를 씁니다 ({value!r} 는 안 됩니다: NAME 만 쓰면 채점기의 변수가 복사됩니다)",
+    },
+    "r_host_path_bad": {
+        "en": "the host path {path!r} cannot be used ({error})",
+        "ko": "호스트 경로 {path!r} 는 쓸 수 없습니다 ({error})",
+    },
+    "r_outside": {
+        "en": "the host path {path} leads outside the submission's workspace",
+        "ko": "호스트 경로 {path} 는 제출물의 작업 폴더 밖으로 나갑니다",
+    },
+    "r_socket": {
+        "en": "mounting an engine's socket would hand the container the engine",
+        "ko": "엔진의 소켓을 마운트하면 컨테이너가 엔진을 손에 넣습니다",
+    },
+    "r_volume_form": {
+        "en": "-v {value} is not SOURCE:TARGET[:MODE] or a container path",
+        "ko": "-v {value} 는 SOURCE:TARGET[:MODE] 도 컨테이너 경로도 아닙니다",
+    },
+    "r_mount_mode": {
+        "en": "mount mode {mode} is not allowed (use ro, rw, z, Z or nocopy)",
+        "ko": "마운트 모드 {mode} 는 허용되지 않습니다 (ro, rw, z, Z, nocopy 중에서 쓰세요)",
+    },
+    "r_source": {
+        "en": "{source} is neither a host path nor a volume name",
+        "ko": "{source} 는 호스트 경로도 볼륨 이름도 아닙니다",
+    },
+    "r_volume_driver": {
+        "en": "a volume driver can mount the grading machine's files",
+        "ko": "볼륨 드라이버는 채점 기계의 파일을 마운트할 수 있습니다",
+    },
+    "r_volume_opt": {
+        "en": "volume driver options can mount the grading machine's files (type=none,o=bind,device=…)",
+        "ko": "볼륨 드라이버 옵션은 채점 기계의 파일을 마운트할 수 있습니다 (type=none,o=bind,device=…)",
+    },
+    "r_propagation": {
+        "en": "mount propagation can carry mounts back to the grading machine",
+        "ko": "마운트 전파는 마운트를 채점 기계로 되돌려 보낼 수 있습니다",
+    },
+    "r_mount_type": {
+        "en": "--mount type={kind} is not allowed (bind, volume or tmpfs)",
+        "ko": "--mount type={kind} 는 허용되지 않습니다 (bind, volume, tmpfs 중에서 쓰세요)",
+    },
+    "r_mount_why": {"en": "--mount {key}: {reason}", "ko": "--mount {key}: {reason}"},
+    "r_mount_key": {
+        "en": "--mount {key} is not allowed in a submission",
+        "ko": "제출물에서는 --mount {key} 를 쓸 수 없습니다",
+    },
+    "r_not_volume": {"en": "{value} is not a volume name", "ko": "{value} 는 볼륨 이름이 아닙니다"},
+    "r_power": {
+        "en": "gives a container power over the grading machine",
+        "ko": "컨테이너에 채점 기계를 다룰 힘을 줍니다",
+    },
+    "r_host_ns": {
+        "en": "would share a namespace of the grading machine",
+        "ko": "채점 기계의 네임스페이스를 함께 쓰게 됩니다",
+    },
+    "r_host_files": {"en": "reads or writes the grading machine's files", "ko": "채점 기계의 파일을 읽거나 씁니다"},
+    "r_confinement": {"en": "weakens the container's confinement", "ko": "컨테이너의 격리를 약하게 합니다"},
+    "r_cgroups": {
+        "en": "places the container in the grading machine's cgroups",
+        "ko": "컨테이너를 채점 기계의 cgroup 에 둡니다",
+    },
+    "r_runtime": {
+        "en": "chooses how the grading machine runs the container",
+        "ko": "채점 기계가 컨테이너를 실행하는 방식을 고릅니다",
+    },
+    "r_sysctl": {"en": "changes kernel settings", "ko": "커널 설정을 바꿉니다"},
+    "r_logs": {"en": "sends logs outside the engine", "ko": "로그를 엔진 밖으로 보냅니다"},
+    "r_ulimit": {"en": "changes the grading machine's limits", "ko": "채점 기계의 한도를 바꿉니다"},
+    "r_oom": {"en": "can take the grading machine's memory", "ko": "채점 기계의 메모리를 차지할 수 있습니다"},
+    "r_client": {"en": "changes the grader's client settings", "ko": "채점기의 클라이언트 설정을 바꿉니다"},
+    "r_other_engine": {
+        "en": "would reach another engine than the grader's",
+        "ko": "채점기의 엔진이 아닌 다른 엔진에 닿게 됩니다",
+    },
+    "r_context": {"en": "would reach another engine", "ko": "다른 엔진에 닿게 됩니다"},
+    "r_swarm": {"en": "would change the engine's role", "ko": "엔진의 역할을 바꾸게 됩니다"},
+    "r_events": {"en": "never ends by itself", "ko": "스스로 끝나지 않습니다"},
+    "r_login": {"en": "writes credentials on the grading machine", "ko": "채점 기계에 자격 증명을 씁니다"},
+    "r_not_docker": {"en": "this is not a docker command", "ko": "docker 명령이 아닙니다"},
+    "r_option_why": {"en": "{option} {reason}", "ko": "{option}: {reason}"},
+    "r_verb": {
+        "en": "docker {path} is not allowed in a submission",
+        "ko": "제출물에서는 docker {path} 를 쓸 수 없습니다",
+    },
+    "r_verb_why": {
+        "en": "docker {path} is not allowed in a submission: it {reason}",
+        "ko": "제출물에서는 docker {path} 를 쓸 수 없습니다: {reason}",
+    },
+    "r_option": {
+        "en": "docker {path} {option} is not allowed in a submission",
+        "ko": "제출물에서는 docker {path} {option} 를 쓸 수 없습니다",
+    },
+    "s_last_backslash": {
+        "en": "the last line ends in \\ with nothing after it",
+        "ko": "마지막 줄이 \\ 로 끝나지만 그 뒤에 아무것도 없습니다",
+    },
+    "s_only_ps": {
+        "en": "only $(docker ps -a -q) and $(docker ps -q) may be substituted",
+        "ko": "$(docker ps -a -q) 와 $(docker ps -q) 만 치환할 수 있습니다",
+    },
+    "s_ps_flags": {"en": "$(docker ps …) may use only {flags}", "ko": "$(docker ps …) 에는 {flags} 만 쓸 수 있습니다"},
+    "s_control": {
+        "en": "the line holds a control character (write it as plain text)",
+        "ko": "줄에 제어 문자가 있습니다 (보통 글자로 쓰세요)",
+    },
+    "s_variables": {
+        "en": "shell variables are not expanded: write the value itself",
+        "ko": "셸 변수는 펼쳐지지 않습니다: 값을 직접 쓰세요",
+    },
+    "s_backticks": {
+        "en": "backticks are shell syntax; a submission runs no shell",
+        "ko": "역따옴표는 셸 문법입니다; 제출물은 셸 없이 실행됩니다",
+    },
+    "s_split": {"en": "the line cannot be split into words ({error})", "ko": "줄을 단어로 나눌 수 없습니다 ({error})"},
+    "s_shell_syntax": {
+        "en": "'{word}' is shell syntax; a submission runs one docker command a line, no shell",
+        "ko": "'{word}' 는 셸 문법입니다; 제출물은 한 줄에 docker 명령 하나씩, 셸 없이 실행됩니다",
+    },
+    "s_only_docker": {
+        "en": "only docker commands run in a submission, not '{word}'",
+        "ko": "제출물에서는 docker 명령만 실행됩니다 ('{word}' 는 안 됩니다)",
+    },
+    "shim_unknown": {
+        "en": "{error} (practice runs the docker commands it knows, so that it can clean up after them)",
+        "ko": "{error} (practice 는 뒷정리를 할 수 있도록 자신이 아는 docker 명령만 실행합니다)",
+    },
+    "shim_not_ours": {
+        "en": "{items}: not made in this practice, so practice does not remove it "
+        "(dockersim practice --allow-destructive would)",
+        "ko": "{items}: 이 연습에서 만든 것이 아니므로 지우지 않습니다 "
+        "(dockersim practice --allow-destructive 로는 지웁니다)",
+    },
+    "clash": {
+        "en": "the engine already holds {items}; the scenarios create these names (remove them, or pass --replace)",
+        "ko": "엔진에 이미 {items} 이(가) 있습니다; 시나리오가 이 이름들을 만듭니다 (지우거나 --replace 를 주세요)",
+    },
+    "registry_in_use": {
+        "en": "{address} is already in use; set DOCKERSIM_REGISTRY_PORT to a free port",
+        "ko": "{address} 는 이미 쓰이고 있습니다; DOCKERSIM_REGISTRY_PORT 에 빈 포트를 주세요",
+    },
+    "no_engine": {
+        "en": "no docker engine answers through {binary}: {why}",
+        "ko": "{binary} 로 답하는 docker 엔진이 없습니다: {why}",
+    },
+    "no_binary": {"en": "no docker binary found at {binary!r}", "ko": "{binary!r} 에 docker 실행 파일이 없습니다"},
+    "on_engine": {"en": "engine {slot}: {line}", "ko": "엔진 {slot}: {line}"},
+    "g_not_run": {
+        "en": "not run: the submission's time limit was reached",
+        "ko": "실행 안 함: 제출물의 제한 시간이 지났습니다",
+    },
+    "g_stopped_limit": {
+        "en": "stopped: the submission's time limit was reached",
+        "ko": "중단됨: 제출물의 제한 시간이 지났습니다",
+    },
+    "g_when_run": {"en": "when it was to run: {reason}", "ko": "실행하려던 때: {reason}"},
+    "g_session_not_run": {"en": "{file} was not run: {error}", "ko": "{file} 은(는) 실행되지 않았습니다: {error}"},
+    "g_run_only": {
+        "en": "{where}: only `run:` steps run in a session (no shell)",
+        "ko": "{where}: 세션에서는 `run:` 단계만 실행됩니다 (셸 없음)",
+    },
+    "g_no_placeholders": {
+        "en": "{where}: refused: a session's commands take no placeholders or captures",
+        "ko": "{where}: 거부됨: 세션의 명령에는 자리표시자나 캡처를 쓸 수 없습니다",
+    },
+    "g_refused": {"en": "{where}: refused: {reason}", "ko": "{where}: 거부됨: {reason}"},
+    "g_no_file": {"en": "no {file} in the submission", "ko": "제출물에 {file} 이(가) 없습니다"},
+    "g_setup_failed": {
+        "en": "the spec's setup step {n} failed: {reason}",
+        "ko": "과제의 준비 단계 {n} 이(가) 실패했습니다: {reason}",
+    },
+    "g_stopped": {"en": "grading stopped: {error}", "ko": "채점이 멈췄습니다: {error}"},
+    "g_could_not_check": {"en": "could not check: {error}", "ko": "확인할 수 없었습니다: {error}"},
+    "f_score": {"en": "Score: {score} / {max}", "ko": "점수: {score} / {max}"},
+    "f_checks": {"en": "Checks", "ko": "확인 항목"},
+    "f_hidden": {"en": "a hidden check ({earned}/{points})", "ko": "숨겨진 확인 항목 ({earned}/{points})"},
+    "f_refused": {"en": "Lines that were refused", "ko": "거부된 줄"},
+    "f_refused_label": {"en": "Refused lines:", "ko": "거부된 줄:"},
+    "f_line": {"en": "line {n}", "ko": "{n}번째 줄"},
+    "f_failed": {"en": "Commands that did not succeed", "ko": "성공하지 못한 명령"},
+    "f_exit": {"en": "exit status {status}", "ko": "종료 코드 {status}"},
+    "f_session": {"en": "Interactive session", "ko": "대화형 세션"},
+    "f_notes": {"en": "Notes", "ko": "참고"},
+    "f_summary_headers": {"en": "student|score|refused lines|time", "ko": "학생|점수|거부된 줄|시간"},
+    "f_written": {
+        "en": "written to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/",
+        "ko": "{out}/ 에 썼습니다: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/",
+    },
+    "f_visible_points": {
+        "en": "{earned} / {most} points from the checks you can see",
+        "ko": "볼 수 있는 확인 항목에서 {earned} / {most}점",
+    },
+}
+CATALOGUE.update(REFUSALS)
+
+
 def default_lang() -> str:
     """Korean when the locale says so, English otherwise."""
     for var in ("DOCKERSIM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
@@ -236,7 +476,7 @@ def default_lang() -> str:
     return "ko" if code.lower().startswith("ko") else "en"
 
 
-def say(key: str, lang: str, **values: object) -> str:
+def say(key: str, lang: str, /, **values: object) -> str:
     entry = CATALOGUE[key]
     return (entry.get(lang) or entry["en"]).format(**values)
 
@@ -248,10 +488,17 @@ class Phrase(str):
     key: str
     values: dict[str, object]
 
-    def __new__(cls, key: str, **values: object) -> Phrase:
+    def __new__(cls, key: str, /, **values: object) -> Phrase:
         phrase = super().__new__(cls, say(key, "en", **values))
         phrase.key, phrase.values = key, values
         return phrase
+
+    def __reduce__(self) -> tuple[object, ...]:  # copies (dataclasses.asdict) and pickles stay phrases
+        return (_phrase, (self.key, self.values))
+
+
+def _phrase(key: str, values: dict[str, object]) -> Phrase:
+    return Phrase(key, **values)
 
 
 def localise(text: str, lang: str) -> str:
@@ -265,3 +512,18 @@ def localise(text: str, lang: str) -> str:
 def mismatch_line(m: Mismatch, lang: str) -> str:
     """One `field: expected …, found …` line of a failed check, in lang."""
     return say("mismatch", lang, field=m.field, expected=localise(m.expected, lang), found=localise(m.found, lang))
+
+
+def either(items: list[str]) -> str:
+    """`a or b or c`, said in the report's language."""
+    out: str = items[0]
+    for item in items[1:]:
+        out = Phrase("p_or", a=out, b=item)
+    return out
+
+
+def mapped(text: str, change: Callable[[str], str]) -> str:
+    """The text with change applied to its words: inside a Phrase, to each value, so that it stays one."""
+    if isinstance(text, Phrase):
+        return Phrase(text.key, **{k: mapped(v, change) if isinstance(v, str) else v for k, v in text.values.items()})
+    return change(text)

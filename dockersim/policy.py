@@ -19,6 +19,7 @@ from pathlib import Path
 
 from dockersim import commandline, grammar
 from dockersim.commandline import Command, CommandLineError, Option
+from dockersim.messages import Phrase, either
 
 
 class Refused(Exception):
@@ -36,7 +37,7 @@ def _any(value: str | None, _workspace: Path) -> str | None:
 def _only(*allowed: str) -> Vetter:
     def vet(value: str | None, _workspace: Path) -> str | None:
         if value is None or value.lower() not in allowed:
-            raise Refused(f"only {' or '.join(allowed)} may be given here, not {value!r}")
+            raise Refused(Phrase("r_only", allowed=either(list(allowed)), value=value))
         return value
 
     return vet
@@ -49,16 +50,16 @@ def _network(value: str | None, _workspace: Path) -> str | None:
     """A network by its name, or container:NAME; not the host's, and not the client's `name=…,driver-opt=…`
     form, whose `name=host` is the host's network too."""
     if value is not None and value.strip().lower() == "host":
-        raise Refused("the host's network would be the grading machine's")
+        raise Refused(Phrase("r_host_network"))
     if value is None or not _NETWORK.fullmatch(value):
-        raise Refused(f"--network takes a network's name or container:NAME, not {value!r}")
+        raise Refused(Phrase("r_network_value", value=value))
     return value
 
 
 def _env(value: str | None, _workspace: Path) -> str | None:
     """NAME=VALUE only: a bare NAME makes the client copy the grader's own variable into the container."""
     if value is None or "=" not in value or value.startswith("="):
-        raise Refused(f"-e takes NAME=VALUE, not {value!r} (a bare NAME would copy the grader's own variable)")
+        raise Refused(Phrase("r_env_value", value=value))
     return value
 
 
@@ -75,15 +76,15 @@ def inside(workspace: Path, host_path: str) -> str:
         candidate = Path(os.path.normpath(root / host_path.lstrip("/~")))
         resolved = candidate.resolve()  # a symlink made by an earlier container must not lead out either
     except (OSError, ValueError) as e:
-        raise Refused(f"the host path {host_path!r} cannot be used ({e})") from None
+        raise Refused(Phrase("r_host_path_bad", path=host_path, error=str(e))) from None
     if resolved != root and root not in resolved.parents:
-        raise Refused(f"the host path {host_path} leads outside the submission's workspace")
+        raise Refused(Phrase("r_outside", path=host_path))
     return str(resolved)
 
 
 def _bind_source(source: str, workspace: Path) -> str:
     if any(source.rstrip("/").endswith(s) for s in _SOCKET_NAMES):
-        raise Refused("mounting an engine's socket would hand the container the engine")
+        raise Refused(Phrase("r_socket"))
     return inside(workspace, source)
 
 
@@ -92,18 +93,18 @@ def _volume(value: str | None, workspace: Path) -> str | None:
     assert value is not None
     parts = value.split(":")
     if len(parts) > 3 or not all(parts):
-        raise Refused(f"-v {value} is not SOURCE:TARGET[:MODE] or a container path")
+        raise Refused(Phrase("r_volume_form", value=value))
     if len(parts) == 1:
         return value  # an anonymous volume at that path in the container
     source, rest = parts[0], parts[1:]
     if len(rest) == 2:
         modes = set(rest[1].split(","))
         if not modes <= _BIND_MODES:
-            raise Refused(f"mount mode {rest[1]} is not allowed (use ro, rw, z, Z or nocopy)")
+            raise Refused(Phrase("r_mount_mode", mode=rest[1]))
     kind = commandline.bind_source(value)
     if kind is not None and kind[0] == "volume":
         if not _VOLUME_NAME.fullmatch(source):
-            raise Refused(f"{source} is neither a host path nor a volume name")
+            raise Refused(Phrase("r_source", source=source))
         return value
     return ":".join([_bind_source(source, workspace), *rest])
 
@@ -111,9 +112,9 @@ def _volume(value: str | None, workspace: Path) -> str | None:
 _MOUNT_KEYS = {"type", "source", "src", "target", "destination", "dst", "readonly", "ro", "volume-nocopy",
                "volume-label", "tmpfs-size", "tmpfs-mode", "consistency", "volume-subpath"}  # fmt: skip
 _MOUNT_REASONS = {
-    "volume-driver": "a volume driver can mount the grading machine's files",
-    "volume-opt": "volume driver options can mount the grading machine's files (type=none,o=bind,device=…)",
-    "bind-propagation": "mount propagation can carry mounts back to the grading machine",
+    "volume-driver": Phrase("r_volume_driver"),
+    "volume-opt": Phrase("r_volume_opt"),
+    "bind-propagation": Phrase("r_propagation"),
 }
 
 
@@ -123,21 +124,21 @@ def _mount(value: str | None, workspace: Path) -> str | None:
     try:
         fields = commandline.mount_fields(value)
     except CommandLineError as e:
-        raise Refused(str(e)) from None
+        raise Refused(e.args[0]) from None
     kind = ([v or "" for k, v in fields if k == "type"] or ["volume"])[-1].lower()  # the client takes the last
     if kind not in ("bind", "volume", "tmpfs"):
-        raise Refused(f"--mount type={kind} is not allowed (bind, volume or tmpfs)")
+        raise Refused(Phrase("r_mount_type", kind=kind))
     out = []
     for key, field_value in fields:
         if key in _MOUNT_REASONS:
-            raise Refused(f"--mount {key}: {_MOUNT_REASONS[key]}")
+            raise Refused(Phrase("r_mount_why", key=key, reason=_MOUNT_REASONS[key]))
         if key not in _MOUNT_KEYS:
-            raise Refused(f"--mount {key} is not allowed in a submission")
+            raise Refused(Phrase("r_mount_key", key=key))
         if key in ("source", "src") and field_value is not None:
             if kind == "bind":
                 field_value = _bind_source(field_value, workspace)
             elif not _VOLUME_NAME.fullmatch(field_value):
-                raise Refused(f"{field_value} is not a volume name")
+                raise Refused(Phrase("r_not_volume", value=field_value))
         out.append(key if field_value is None else f"{key}={field_value}")
     text = io.StringIO()
     csv.writer(text, lineterminator="").writerow(out)
@@ -232,29 +233,29 @@ ALLOWED: dict[str, dict[str, Vetter]] = {
 }
 
 # Why the flags people reach for are refused, in one sentence each; any other unlisted flag gets a plain one.
-_POWER = "gives a container power over the grading machine"
-_HOST_NS = "would share a namespace of the grading machine"
-_HOST_FILES = "reads or writes the grading machine's files"
+_POWER = Phrase("r_power")
+_HOST_NS = Phrase("r_host_ns")
+_HOST_FILES = Phrase("r_host_files")
+_RUNTIME = Phrase("r_runtime")
+_LOGS = Phrase("r_logs")
 REASONS = {
     "--privileged": _POWER, "--cap-add": _POWER, "--device": _POWER, "--device-cgroup-rule": _POWER,
-    "--gpus": _POWER, "--security-opt": "weakens the container's confinement", "--use-api-socket": _POWER,
+    "--gpus": _POWER, "--security-opt": Phrase("r_confinement"), "--use-api-socket": _POWER,
     "--pid": _HOST_NS, "--ipc": _HOST_NS, "--uts": _HOST_NS, "--userns": _HOST_NS, "--cgroupns": _HOST_NS,
-    "--cgroup-parent": "places the container in the grading machine's cgroups",
-    "--runtime": "chooses how the grading machine runs the container", "--sysctl": "changes kernel settings",
-    "--isolation": "chooses how the grading machine runs the container", "--storage-opt": _POWER,
-    "--log-driver": "sends logs outside the engine", "--log-opt": "sends logs outside the engine",
+    "--cgroup-parent": Phrase("r_cgroups"), "--runtime": _RUNTIME, "--sysctl": Phrase("r_sysctl"),
+    "--isolation": _RUNTIME, "--storage-opt": _POWER, "--log-driver": _LOGS, "--log-opt": _LOGS,
     "--env-file": _HOST_FILES, "--label-file": _HOST_FILES, "--cidfile": _HOST_FILES, "--iidfile": _HOST_FILES,
     "--volume-driver": _MOUNT_REASONS["volume-driver"], "--opt": _MOUNT_REASONS["volume-opt"],
-    "--ulimit": "changes the grading machine's limits", "--oom-kill-disable": "can take the grading machine's memory",
+    "--ulimit": Phrase("r_ulimit"), "--oom-kill-disable": Phrase("r_oom"),
 }  # fmt: skip
-_CLIENT = "changes the grader's client settings"
+_CLIENT = Phrase("r_client")
 GLOBAL_REASONS = {"--debug": _CLIENT, "--log-level": _CLIENT}
-GLOBAL_REASON = "would reach another engine than the grader's"
+GLOBAL_REASON = Phrase("r_other_engine")
 VERB_REASONS = {
     "container cp": _HOST_FILES, "container export": _HOST_FILES, "image save": _HOST_FILES,
     "image load": _HOST_FILES, "image import": _HOST_FILES, "image build": _HOST_FILES,
-    "context": "would reach another engine", "plugin": _POWER, "swarm": "would change the engine's role",
-    "system events": "never ends by itself", "login": "writes credentials on the grading machine",
+    "context": Phrase("r_context"), "plugin": _POWER, "swarm": Phrase("r_swarm"),
+    "system events": Phrase("r_events"), "login": Phrase("r_login"),
 }  # fmt: skip
 
 
@@ -269,15 +270,16 @@ class Policy:
         try:
             cmd = commandline.parse(words)
         except CommandLineError as e:
-            raise Refused(str(e)) from None
+            raise Refused(e.args[0]) from None
         if cmd is None:
-            raise Refused("this is not a docker command")
+            raise Refused(Phrase("r_not_docker"))
         for option in cmd.globals:
             if option.name not in ("--help", "--version"):
-                raise Refused(f"{option.name} {GLOBAL_REASONS.get(option.name, GLOBAL_REASON)}")
+                raise Refused(Phrase("r_option_why", option=option.name,
+                                     reason=GLOBAL_REASONS.get(option.name, GLOBAL_REASON)))  # fmt: skip
         allowed = ALLOWED.get(cmd.path)
         if allowed is None and cmd.path not in self.extra:
-            raise Refused(f"docker {cmd.path or '(nothing)'} is not allowed in a submission" + self._why_verb(cmd))
+            raise Refused(self._why_verb(cmd))
         table = allowed or {}
         extra = self.extra.get(cmd.path, frozenset())
         options = [self._option(cmd, o, table, extra, workspace) for o in cmd.options]
@@ -285,9 +287,10 @@ class Policy:
         return ["docker", *vetted.normalized()[1:]]
 
     @staticmethod
-    def _why_verb(cmd: Command) -> str:
+    def _why_verb(cmd: Command) -> Phrase:
         reason = VERB_REASONS.get(cmd.path) or VERB_REASONS.get(cmd.path.split(" ")[0])
-        return f": it {reason}" if reason else ""
+        path = cmd.path or "(nothing)"
+        return Phrase("r_verb_why", path=path, reason=reason) if reason else Phrase("r_verb", path=path)
 
     @staticmethod
     def _option(cmd: Command, option: Option, table: dict[str, Vetter], extra: frozenset[str], ws: Path) -> Option:
@@ -302,9 +305,9 @@ class Policy:
             if cmd.path == "volume create" and option.name == "--driver":
                 reason = _MOUNT_REASONS["volume-driver"]
             raise Refused(
-                f"{option.name} {reason}"
+                Phrase("r_option_why", option=option.name, reason=reason)
                 if reason
-                else f"docker {cmd.path} {option.name} is not allowed in a submission"
+                else Phrase("r_option", path=cmd.path, option=option.name)
             )
         return Option(option.name, vetter(option.value, ws), option.at, option.written)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from dockersim.batch import Plan, engine, unpullable
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 from dockersim.ownership import Ownership, reap_dead, remove_named
 from dockersim.practice import Progress, Tracker
 from dockersim.runner import ScenarioRun, existing_names
@@ -128,11 +129,10 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
         docker = eng.docker
         leftovers = reap_dead()
         if leftovers:
-            say(f"removed what runs that died had left: {', '.join(leftovers)}")
+            say(Phrase("reaped", items=", ".join(leftovers)))
         clashes = existing_names(docker, scenarios)
         if clashes and not plan.replace:
-            raise DockersimError("the engine already holds " + ", ".join(clashes)
-                                 + "; the scenarios create these names (remove them, or pass --replace)")  # fmt: skip
+            raise DockersimError(Phrase("clash", items=", ".join(clashes)))
         remove_named(docker, clashes)
         ownership = Ownership(docker)
         ownership.made_networks = True  # the learner may make networks: cleanup looks for labelled ones
@@ -175,7 +175,8 @@ def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapte
     (shim / "docker").chmod(0o755)
     real = shutil.which(docker.binary) or docker.binary
     config = {"docker": real, "labels": ownership.labels, "images": chapters.plan.options.image_map,
-              "journal": str(ownership.journal), "destructive": chapters.plan.options.allow_destructive}  # fmt: skip
+              "journal": str(ownership.journal), "destructive": chapters.plan.options.allow_destructive,
+              "lang": chapters.plan.options.lang}  # fmt: skip
     env = {**os.environ, **docker.env, SHIM_ENV: json.dumps(config), "DOCKERSIM_PRACTICE": "1"}
     for key in ("NO_COLOR", "PAGER", "LC_ALL"):  # the driver's own settings, not the learner's
         if key in os.environ:

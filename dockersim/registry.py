@@ -15,6 +15,7 @@ from pathlib import Path
 from dockersim import placeholders
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
+from dockersim.messages import Phrase
 
 MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 
@@ -60,7 +61,7 @@ class KitRegistry:
         if binary is None:
             raise RegistryError("the kit's registry needs Debian's docker-registry (apt-get install docker-registry)")
         if self._answers():
-            raise RegistryError(f"{self.address} is already in use; set DOCKERSIM_REGISTRY_PORT to a free port")
+            raise RegistryError(Phrase("registry_in_use", address=self.address))
         self.root.mkdir(parents=True, exist_ok=True)
         config = self.root / "config.yml"
         config.write_text(

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from dockersim import commandline
+from dockersim.messages import Phrase, localise
 from dockersim.ownership import LABEL_KEY
 
 ENV = "DOCKERSIM_SHIM"  # JSON: {"docker", "labels", "images", "journal", "destructive"}
@@ -34,7 +35,7 @@ def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted
     try:
         cmd = commandline.parse(argv)
     except commandline.CommandLineError as e:
-        raise Refused(f"{e} (practice runs the docker commands it knows, so that it can clean up after them)") from None
+        raise Refused(Phrase("shim_unknown", error=e.args[0])) from None
     if cmd is None:
         return argv
     if images:  # only arguments (never options or their values) that name a chapter image exactly
@@ -133,10 +134,9 @@ def main() -> None:
         argv = rewrite(["docker", *sys.argv[1:]], labels, images, not os.isatty(1), destructive)
         others = [] if destructive else strangers(real, argv, labels, images, config.get("journal", ""))
         if others:
-            raise Refused(f"{', '.join(others)}: not made in this practice, so practice does not remove it "
-                          "(dockersim practice --allow-destructive would)")  # fmt: skip
+            raise Refused(Phrase("shim_not_ours", items=", ".join(others)))
     except Refused as e:
-        print(f"dockersim practice: {e}", file=sys.stderr)
+        print(f"dockersim practice: {localise(e.args[0], config.get('lang', 'en'))}", file=sys.stderr)
         sys.exit(125)
     if config.get("journal"):
         with contextlib.suppress(commandline.CommandLineError, OSError):  # the client will say what is wrong

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockersim import commandline
+from dockersim.messages import Phrase
 from dockersim.policy import DEFAULT, Policy, Refused, inside
 
 __all__ = ["Line", "Refused", "expand", "inside", "read_commands", "substitution_marks"]
@@ -54,9 +55,9 @@ def read_commands(text: str, workspace: Path, policy: Policy = DEFAULT) -> list[
         try:
             out.append(Line(start, whole, _argv(whole, workspace, policy)))
         except Refused as e:
-            out.append(Line(start, whole, refused=str(e)))
+            out.append(Line(start, whole, refused=e.args[0]))
     if pending.strip():
-        out.append(Line(start, pending.strip(), refused="the last line ends in \\ with nothing after it"))
+        out.append(Line(start, pending.strip(), refused=Phrase("s_last_backslash")))
     return out
 
 
@@ -80,9 +81,9 @@ def _mark(found: re.Match[str]) -> str:
         cmd = None
     names = {o.name for o in cmd.options} if cmd else set()
     if cmd is None or cmd.path != "container ls" or cmd.globals or cmd.args or not cmd.flag("--quiet"):
-        raise Refused("only $(docker ps -a -q) and $(docker ps -q) may be substituted")
+        raise Refused(Phrase("s_only_ps"))
     if not names <= _LISTING_FLAGS:
-        raise Refused(f"$(docker ps …) may use only {', '.join(sorted(_LISTING_FLAGS))}")
+        raise Refused(Phrase("s_ps_flags", flags=", ".join(sorted(_LISTING_FLAGS))))
     return f" {_MARK}{_SEP.join(cmd.normalized()[1:])}\x00 "
 
 
@@ -131,28 +132,28 @@ def _single_quoted(line: str) -> list[bool]:
 
 def _argv(line: str, workspace: Path, policy: Policy) -> list[str]:
     if _CONTROL.search(line):
-        raise Refused("the line holds a control character (write it as plain text)")
+        raise Refused(Phrase("s_control"))
     line, expands = _unquoted(line)
     if expands:
-        raise Refused("shell variables are not expanded: write the value itself")
+        raise Refused(Phrase("s_variables"))
     quoted = _single_quoted(line)
     line = _SUBSTITUTION.sub(lambda m: m[0] if quoted[m.start()] else _mark(m), line)
     # What single quotes hold ('sh -c "echo $(date)"') goes to the container as it is, as from a shell.
     shell_sees = "".join(ch for ch, q in zip(line, _single_quoted(line), strict=True) if not q)
     if "`" in shell_sees:
-        raise Refused("backticks are shell syntax; a submission runs no shell")
+        raise Refused(Phrase("s_backticks"))
     if "$(" in shell_sees:
-        raise Refused("only $(docker ps -a -q) and $(docker ps -q) may be substituted")
+        raise Refused(Phrase("s_only_ps"))
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|<>()")
     lexer.whitespace_split = True
     lexer.commenters = ""  # comments were cut above, where a shell would cut them
     try:
         words = list(lexer)
     except ValueError as e:
-        raise Refused(f"the line cannot be split into words ({e})") from None
+        raise Refused(Phrase("s_split", error=str(e))) from None
     for word in words:
         if word and set(word) <= set(";&|<>()"):
-            raise Refused(f"'{word}' is shell syntax; a submission runs one docker command a line, no shell")
+            raise Refused(Phrase("s_shell_syntax", word=word))
     if not words or words[0] != "docker":
-        raise Refused(f"only docker commands run in a submission, not '{words[0] if words else ''}'")
+        raise Refused(Phrase("s_only_docker", word=words[0] if words else ""))
     return policy.vet(words, workspace)

@@ -5,52 +5,130 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import xml.etree.ElementTree as ET
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from tabulate import tabulate
 
-from dockersim.grading import CheckOutcome, Grade
+from dockersim.errors import DockersimError
+from dockersim.grading import CheckOutcome, Grade, LineResult
 from dockersim.homework import Spec
+from dockersim.messages import localise, say
 from dockersim.report.files import junit_case, junit_document, write_recordings
+from dockersim.results import Outcome, StepResult
 
 MARK = {"passed": "✓", "failed": "✗", "error": "!"}
 
 
-def write_all(spec: Spec, grades: list[Grade], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["student", "score", "max", *(c.name for c in spec.checks)])
-        for g in grades:
-            earned = {c.index: c.earned for c in g.checks}
-            writer.writerow([g.student, g.score, g.max, *(earned.get(c.index, 0) for c in spec.checks)])
-    results = {"spec": spec.path, "title": spec.title, "max": spec.max_points,
-               "students": [_plain(g) for g in grades]}  # fmt: skip
-    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+@dataclass(frozen=True)
+class Book:
+    """What a gradebook is of: the spec (its path, title and points) and its checks as columns."""
+
+    path: str
+    title: str
+    max: int
+    columns: tuple[tuple[int, str], ...]  # (index, name) of each check
+
+    @staticmethod
+    def of(spec: Spec) -> Book:
+        return Book(spec.path, spec.title, spec.max_points, tuple((c.index, c.name) for c in spec.checks))
+
+
+def write_all(spec: Spec, grades: list[Grade], out: Path, lang: str = "en") -> None:
+    """The gradebook and results (data, in English) and what students read (feedback, Gradescope's output,
+    recordings), in lang."""
+    book = Book.of(spec)
+    write_data(book, grades, out)
     for g in grades:
-        (out / "junit").mkdir(exist_ok=True)
-        (out / "junit" / f"{g.student}.xml").write_bytes(_junit(spec, g))
         (out / "feedback").mkdir(exist_ok=True)
-        (out / "feedback" / f"{g.student}.md").write_text(feedback(spec, g), encoding="utf-8")
+        (out / "feedback" / f"{g.student}.md").write_text(feedback(book, g, lang), encoding="utf-8")
         write_recordings(out / "recordings" / g.student, g.session, g.student)
         (out / "gradescope" / g.student).mkdir(parents=True, exist_ok=True)
-        text = json.dumps(gradescope(g), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(gradescope(g, lang), indent=2, ensure_ascii=False) + "\n"
         (out / "gradescope" / g.student / "results.json").write_text(text, encoding="utf-8")
 
 
-def gradescope(g: Grade) -> dict[str, object]:
+def write_data(book: Book, grades: list[Grade], out: Path) -> None:
+    """gradebook.csv, results.json and junit/: the course's data, from the grades alone."""
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "score", "max", *(name for _, name in book.columns)])
+        for g in grades:
+            earned = {c.index: c.earned for c in g.checks}
+            writer.writerow([g.student, g.score, g.max, *(earned.get(i, 0) for i, _ in book.columns)])
+    results = {"spec": book.path, "title": book.title, "max": book.max,
+               "checks": [{"index": i, "name": name} for i, name in book.columns],
+               "students": [_plain(g) for g in grades]}  # fmt: skip
+    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "junit").mkdir(exist_ok=True)
+    for g in grades:
+        (out / "junit" / f"{g.student}.xml").write_bytes(_junit(book, g))
+
+
+def merge(folders: list[Path], out: Path) -> list[Grade]:
+    """`dockersim gradebook merge`: the results of grade runs (one submission each, or many) made into one
+    course gradebook; each student's feedback, Gradescope output and recordings are copied as written."""
+    book: Book | None = None
+    grades: dict[str, tuple[Grade, Path]] = {}
+    for folder in folders:
+        path = folder / "results.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found = Book(data["spec"], data["title"], data["max"],
+                         tuple((c["index"], c["name"]) for c in data["checks"]))  # fmt: skip
+            students = [_grade(s) for s in data["students"]]
+        except FileNotFoundError:
+            raise DockersimError(f"{folder}: no results.json (is it the --out folder of a grade run?)") from None
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            raise DockersimError(f"{path}: not a results.json of dockersim grade ({e})") from None
+        if book is not None and found != book:
+            raise DockersimError(f"{path}: graded with another spec ({found.title!r}, not {book.title!r})")
+        book = found
+        for g in students:
+            if g.student in grades:
+                raise DockersimError(f"{g.student} is graded in both {grades[g.student][1]} and {folder}")
+            grades[g.student] = (g, folder)
+    if book is None:
+        raise DockersimError("nothing to merge: name the --out folders of grade runs")
+    if out.resolve() in {f.resolve() for f in folders}:
+        raise DockersimError(f"{out}: the merged gradebook needs a folder of its own")
+    ordered = [grades[name][0] for name in sorted(grades)]
+    write_data(book, ordered, out)
+    for name, (_, folder) in sorted(grades.items()):
+        for kind, suffix in (("feedback", ".md"), ("gradescope", ""), ("recordings", "")):
+            source = folder / kind / f"{name}{suffix}"
+            if source.is_dir():
+                shutil.copytree(source, out / kind / name, dirs_exist_ok=True)
+            elif source.is_file():
+                (out / kind).mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, out / kind / source.name)
+    return ordered
+
+
+def _grade(data: dict[str, Any]) -> Grade:
+    """A Grade read back from results.json."""
+    session = [StepResult(**{**s, "outcome": Outcome(s["outcome"])}) for s in data.get("session", [])]
+    return Grade(data["student"], data["score"], data["max"], checks=[CheckOutcome(**c) for c in data["checks"]],
+                 lines=[LineResult(**line) for line in data["lines"]], session=session, notes=data["notes"],
+                 seconds=data["seconds"])  # fmt: skip
+
+
+def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
     """One submission as Gradescope's autograder reads /autograder/results/results.json: a test a check,
     hidden checks shown only once grades are published; refused lines in the overall output."""
     tests = []
     for c in g.checks:
-        output = [*c.details, *([f"hint: {c.hint}"] if c.hint else [])]
+        output = [*(localise(d, lang) for d in c.details), *([say("hint", lang, hint=c.hint)] if c.hint else [])]
         tests.append({"name": c.name, "number": str(c.index), "score": c.earned, "max_score": c.points,
                       "status": "passed" if c.outcome == "passed" else "failed", "output": "\n".join(output),
                       "visibility": "after_published" if c.hidden else "visible"})  # fmt: skip
-    refused = [f"line {line.number}: {line.text} — {line.refused}" for line in g.refused]
-    return {"score": g.score, "output": "\n".join(["Refused lines:", *refused] if refused else []),
+    refused = [f"{say('f_line', lang, n=line.number)}: {line.text} — {localise(line.refused, lang)}"
+               for line in g.refused]  # fmt: skip
+    return {"score": g.score, "output": "\n".join([say("f_refused_label", lang), *refused] if refused else []),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}  # fmt: skip
 
 
@@ -61,61 +139,65 @@ def _plain(g: Grade) -> dict[str, object]:
     return data
 
 
-def _junit(spec: Spec, g: Grade) -> bytes:
-    suites = ET.Element("testsuites", name=spec.title)
+def _junit(book: Book, g: Grade) -> bytes:
+    suites = ET.Element("testsuites", name=book.title)
     suite = ET.SubElement(suites, "testsuite", name=g.student)
     for c in g.checks:
         name = f"{c.index:02d} {c.name}" if not c.hidden else f"{c.index:02d} hidden check"
         text = "\n".join(c.details) if not c.hidden else ""
-        junit_case(suite, spec.title, name, 0.0, c.outcome, f"{c.earned}/{c.points} points", text)
+        junit_case(suite, book.title, name, 0.0, c.outcome, f"{c.earned}/{c.points} points", text)
     return junit_document(suites)
 
 
-def feedback(spec: Spec, g: Grade) -> str:
-    """The student's own report: each check passed, or expected vs found; refused lines; hidden checks
-    counted without their names or reasons."""
-    out = [f"# {spec.title}: {g.student}", "", f"**Score: {g.score} / {g.max}**", "", "## Checks", ""]
+def feedback(spec: Spec | Book, g: Grade, lang: str = "en") -> str:
+    """The student's own report, in lang: each check passed, or expected vs found; refused lines; hidden
+    checks counted without their names or reasons."""
+    out = [f"# {spec.title}: {g.student}", "", f"**{say('f_score', lang, score=g.score, max=g.max)}**", "",
+           f"## {say('f_checks', lang)}", ""]  # fmt: skip
     for c in g.checks:
         if c.hidden:
-            out.append(f"- {MARK[c.outcome]} a hidden check ({c.earned}/{c.points})")
+            out.append(f"- {MARK[c.outcome]} {say('f_hidden', lang, earned=c.earned, points=c.points)}")
             continue
         out.append(f"- {MARK[c.outcome]} {c.name} ({c.earned}/{c.points})")
-        out += [f"  - {d}" for d in c.details]
+        out += [f"  - {localise(d, lang)}" for d in c.details]
         if c.hint:
-            out.append(f"  - hint: {c.hint}")
+            out.append(f"  - {say('hint', lang, hint=c.hint)}")
     if g.refused:
-        out += ["", "## Lines that were refused", ""]
-        out += [f"- line {line.number}: `{line.text}` — {line.refused}" for line in g.refused]
+        out += ["", f"## {say('f_refused', lang)}", ""]
+        out += [f"- {say('f_line', lang, n=line.number)}: `{line.text}` — {localise(line.refused, lang)}"
+                for line in g.refused]  # fmt: skip
     failed = [line for line in g.lines if not line.refused and (line.status not in (0, None) or line.skipped)]
     if failed:
-        out += ["", "## Commands that did not succeed", ""]
+        out += ["", f"## {say('f_failed', lang)}", ""]
         for line in failed:
-            out.append(f"- line {line.number}: `{line.text}` — {line.skipped or f'exit status {line.status}'}")
+            why = localise(line.skipped, lang) or say("f_exit", lang, status=line.status)
+            out.append(f"- {say('f_line', lang, n=line.number)}: `{line.text}` — {why}")
             out += [f"  > {text}" for text in line.output[-3:]]
     if g.session:
-        out += ["", "## Interactive session", ""]
+        out += ["", f"## {say('f_session', lang)}", ""]
         out += [f"- {MARK.get(s.outcome.value, '-')} {s.name}" + (f": {s.reason}" if s.reason else "")
                 for s in g.session]  # fmt: skip
     if g.notes:
-        out += ["", "## Notes", ""] + [f"- {n}" for n in g.notes]
+        out += ["", f"## {say('f_notes', lang)}", ""] + [f"- {localise(n, lang)}" for n in g.notes]
     return "\n".join(out) + "\n"
 
 
-def self_check_text(outcomes: list[CheckOutcome]) -> str:
+def self_check_text(outcomes: list[CheckOutcome], lang: str = "en") -> str:
     """What `dockersim check` prints: each visible check, then the points."""
     out = []
     for c in outcomes:
-        out.append(f"{'ok  ' if c.outcome == 'passed' else c.outcome.upper():6} {c.name} ({c.earned}/{c.points})")
-        out += [f"         - {d}" for d in c.details]
+        label = ("ok" if c.outcome == "passed" else c.outcome.upper()) if lang == "en" else say(c.outcome, lang)
+        out.append(f"{label:6} {c.name} ({c.earned}/{c.points})")
+        out += [f"         - {localise(d, lang)}" for d in c.details]
         if c.hint:
-            out.append(f"         hint: {c.hint}")
+            out.append(f"         {say('hint', lang, hint=c.hint)}")
     earned, most = sum(c.earned for c in outcomes), sum(c.points for c in outcomes)
-    out.append(f"\n{earned} / {most} points from the checks you can see")
+    out.append("\n" + say("f_visible_points", lang, earned=earned, most=most))
     return "\n".join(out)
 
 
-def summary_text(grades: list[Grade], out: Path) -> str:
+def summary_text(grades: list[Grade], out: Path, lang: str = "en") -> str:
     """What `dockersim grade` prints at its end."""
     rows = [[g.student, f"{g.score}/{g.max}", len(g.refused), f"{g.seconds:.0f}s"] for g in grades]
-    table = tabulate(rows, headers=["student", "score", "refused lines", "time"], disable_numparse=True)
-    return f"{table}\n\nwritten to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/"
+    table = tabulate(rows, headers=say("f_summary_headers", lang).split("|"), disable_numparse=True)
+    return f"{table}\n\n{say('f_written', lang, out=out)}"

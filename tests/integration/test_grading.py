@@ -86,6 +86,22 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     header = json.loads(cast.read_text().splitlines()[0])
     assert header["version"] == 2 and header["width"] == 80
 
+    # One submission a run, as a CI matrix or an Indexed Job grades them, then merged: the same gradebook.
+    parts = []
+    for student in ("alice", "bob"):
+        parts.append(tmp_path / "parts" / student)
+        done = dockersim("grade", "--out", str(parts[-1]), str(HW / "spec.yaml"), str(submissions / student),
+                         timeout=900)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+    done = dockersim("gradebook", "merge", "--out", str(tmp_path / "course"), *map(str, parts))
+    assert done.returncode == 0 and "2 students from 2 folders" in done.stdout, done.stderr
+    with (tmp_path / "course" / "gradebook.csv").open() as f:
+        merged = {row["student"]: row for row in csv.DictReader(f)}
+    assert merged == {student: rows[student] for student in ("alice", "bob")}
+    # Each student's feedback is the one their own run wrote (an anonymous volume's ID differs between runs).
+    assert (tmp_path / "course" / "feedback" / "bob.md").read_text() == (parts[1] / "feedback" / "bob.md").read_text()
+    assert list((tmp_path / "course" / "recordings" / "alice").glob("*.cast"))
+
 
 def test_self_check_on_the_learner_s_engine(engine: Docker, images: dict[str, str]) -> None:
     # Half of the homework done by hand on the learner's own engine.

@@ -4,7 +4,6 @@ report, and what a run leaves behind (nothing it made; everything it did not).""
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -13,6 +12,7 @@ from pathlib import Path
 from dockersim.driver import Docker
 from dockersim.ownership import Inventory
 from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
+from tests.english import english_sentences
 from tests.test_coverage import coverage_rows
 
 
@@ -57,24 +57,6 @@ steps:
     assert "│ hello" in out and "hint: look at what the container printed" in out
     assert "state: expected running, found exited" in out
     assert "\x1b[" not in out  # not a terminal: no colour
-
-
-# Three English words in a row outside a screen line, a command or a quoted pattern: a sentence.
-ENGLISH = re.compile(r"\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b")
-
-
-def english_sentences(output: str) -> list[str]:
-    """Lines of a report that say something in English; the screen (docker's own output), commands shown
-    as they ran, file names and quoted patterns aside."""
-    found = []
-    for line in output.splitlines():
-        text = line.strip()
-        if text.startswith("│") or re.match(r"(\[\d+/\d+\] )?docker ", text):
-            continue
-        text = re.sub(r"'[^']*'|\S+\.yaml|\S*/\S*", "", text)  # patterns, files, paths and references
-        if ENGLISH.search(text):
-            found.append(line)
-    return found
 
 
 def test_a_korean_run_says_no_english_sentence(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
