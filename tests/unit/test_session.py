@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import pytest
 
@@ -48,5 +49,19 @@ def test_ctrl_d_ends_the_shell_and_a_wait_after_eof_says_so() -> None:
         s.expect_eof(10)
         with pytest.raises(SessionError, match="ended before"):
             s.expect(re.compile("never"), 1)
+    finally:
+        s.kill()
+
+
+def test_keys_are_read_one_at_a_time() -> None:
+    """As a person types them: podman's client knows its detach keys only when each comes in a read of its
+    own, so the next key is written once the client has read the last."""
+    reader = ("import os, sys, tty; tty.setraw(0); print('ready', flush=True); "
+              "print(*(len(os.read(0, 64)) for _ in range(3)), flush=True)")  # fmt: skip
+    s = Session([sys.executable, "-c", reader], ENV)
+    try:
+        s.expect(re.compile(r"^ready", re.MULTILINE), 10)
+        s.send_keys(["ctrl-p", "ctrl-q", "a"])
+        s.expect(re.compile(r"^1 1 1", re.MULTILINE), 10)
     finally:
         s.kill()
