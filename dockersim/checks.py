@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.messages import Phrase, either
-from dockersim.snapshot import Snapshot
+from dockersim.snapshot import Snapshot, normal_ref
 from dockersim.state import STATES, ContainerState, PortBinding
 from dockersim.validation import boolean as _bool
 from dockersim.validation import closest as _closest
@@ -190,7 +190,7 @@ def _c_text(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[M
 
 def _c_image(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:
     expected = ctx.image_ref(ctx.resolve(want))
-    return [] if c.image == expected else [Mismatch("image", expected, c.image)]
+    return [] if normal_ref(c.image) == normal_ref(expected) else [Mismatch("image", expected, c.image)]
 
 
 def _c_ip(key: str, want: Any, c: ContainerState, ctx: CheckContext) -> list[Mismatch]:

@@ -29,8 +29,10 @@ def inspect_existing(docker: Docker, kind: str, names: list[str], ambiguous_ok: 
     return done
 
 
-def _normal_ref(ref: str) -> str:
-    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/"):
+def normal_ref(ref: str) -> str:
+    """An image reference as docker shows it: no docker.io/library/, and podman's localhost/ for images
+    made on this machine dropped; a missing tag is :latest."""
+    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "localhost/"):
         if ref.startswith(prefix):
             ref = ref[len(prefix) :]
             break
@@ -144,9 +146,9 @@ class Snapshot:
         return matches[0] if matches else None
 
     def image(self, ref: str) -> ImageState | None:
-        want = _normal_ref(ref)
+        want = normal_ref(ref)
         for image in self.images:
-            if want in {_normal_ref(t) for t in image.repo_tags}:
+            if want in {normal_ref(t) for t in image.repo_tags}:
                 return image
             wanted_id = ref.removeprefix("sha256:")
             if _HEX.fullmatch(wanted_id) and image.id.removeprefix("sha256:").startswith(wanted_id):

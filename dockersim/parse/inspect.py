@@ -151,6 +151,12 @@ def read_volume(obj: dict[str, Any]) -> VolumeState:
 
 
 def read_network(obj: dict[str, Any]) -> NetworkState:
+    """docker's network (`Name`, `IPAM.Config[].Subnet`) or podman's (`name`, `subnets[].subnet`)."""
+    if "name" in obj and "Name" not in obj:
+        subnets = (_str(_map(s).get("subnet")) for s in _list(obj.get("subnets")))
+        return NetworkState(
+            _str(obj["name"]), _str(obj.get("id")), _str(obj.get("driver")), tuple(s for s in subnets if s)
+        )
     configs = _list(_map(obj.get("IPAM")).get("Config"))
     return NetworkState(
         name=_str(obj["Name"]),

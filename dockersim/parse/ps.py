@@ -42,7 +42,16 @@ def parse_ps_quiet(text: str) -> list[str]:
 
 
 def parse_ps_json(text: str) -> list[PsRow]:
-    """`docker ps --format '{{json .}}'`: one object a line, every value a string."""
+    """`docker ps --format '{{json .}}'`: one object a line, every value a string; podman prints one JSON
+    array instead, with lists for Names and Command, a map for Labels and port objects."""
+    if text.lstrip().startswith("["):
+        try:
+            objects = json.loads(text)
+        except ValueError:
+            raise ParseError("podman ps JSON", text[:200]) from None
+        if not isinstance(objects, list):
+            raise ParseError("podman ps JSON", text[:200])
+        return [_podman_row(obj, text) for obj in objects]
     rows = []
     for line in text.splitlines():
         if not line.strip():
@@ -73,3 +82,31 @@ def parse_ps_json(text: str) -> list[PsRow]:
             )
         )
     return rows
+
+
+def _podman_row(obj: object, text: str) -> PsRow:
+    """One container of `podman ps --format json`, in docker's words (PORTS as docker's column reads)."""
+    if not isinstance(obj, dict) or not isinstance(obj.get("Id"), str):
+        raise ParseError("a container of podman ps JSON", text[:200])
+    names, command = obj.get("Names") or [], obj.get("Command") or []
+    if not isinstance(names, list) or not isinstance(command, list):
+        raise ParseError("the Names or Command of podman ps JSON", text[:200])
+    return PsRow(id=obj["Id"], image=str(obj.get("Image", "")), command=" ".join(map(str, command)),
+                 created=str(obj.get("CreatedAt", "")), status=str(obj.get("Status", "")),
+                 ports=", ".join(_podman_port(p, text) for p in obj.get("Ports") or []),
+                 names=tuple(map(str, names)), state=str(obj.get("State", "")))  # fmt: skip
+
+
+def _podman_port(port: object, text: str) -> str:
+    """`{"host_ip": "", "host_port": 10150, "container_port": 10150, "range": 3, "protocol": "tcp"}` as
+    docker's `0.0.0.0:10150-10152->10150-10152/tcp`."""
+    if not isinstance(port, dict):
+        raise ParseError("a port of podman ps JSON", text[:200])
+    try:
+        host, inside, span = int(port["host_port"]), int(port["container_port"]), int(port.get("range") or 1)
+    except (KeyError, TypeError, ValueError):
+        raise ParseError("a port of podman ps JSON", str(port)) from None
+    ip = str(port.get("host_ip") or "0.0.0.0")
+    hosts = f"{host}-{host + span - 1}" if span > 1 else str(host)
+    ports = f"{inside}-{inside + span - 1}" if span > 1 else str(inside)
+    return f"{ip}:{hosts}->{ports}/{port.get('protocol') or 'tcp'}"

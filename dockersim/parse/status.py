@@ -7,7 +7,8 @@ import re
 from dockersim.errors import ParseError
 from dockersim.state import Status
 
-_UP = re.compile(r"^Up (?P<age>.+?)(?: \((?P<extra>Paused|healthy|unhealthy|health: starting)\))?$")
+# podman says `Up 5 seconds ago`, `Up 5 seconds ago (starting)` and a bare `Paused` (before 4.4).
+_UP = re.compile(r"^Up (?P<age>.+?)(?: \((?P<extra>Paused|healthy|unhealthy|health: starting|starting)\))?$")
 _CODE = re.compile(r"^(?P<word>Exited|Restarting) \((?P<code>-?\d+)\) (?P<age>.+)$")
 
 
@@ -16,6 +17,8 @@ def parse_status(text: str) -> Status:
     text = text.strip()
     if text == "Created":
         return Status("created")
+    if text == "Paused":
+        return Status("paused")
     if text == "Removal In Progress":
         return Status("removing")
     if text == "Dead":
@@ -28,7 +31,8 @@ def parse_status(text: str) -> Status:
         extra = m.group("extra")
         if extra == "Paused":
             return Status("paused")
-        health = {"healthy": "healthy", "unhealthy": "unhealthy", "health: starting": "starting"}.get(extra or "")
+        health = {"healthy": "healthy", "unhealthy": "unhealthy", "health: starting": "starting",
+                  "starting": "starting"}.get(extra or "")  # fmt: skip
         return Status("running", health=health)
     m = _CODE.match(text)
     if m:
