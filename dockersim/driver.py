@@ -5,6 +5,7 @@ The driver knows binaries, contexts, timeouts and exit codes; it knows nothing a
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shlex
 import shutil
@@ -75,6 +76,7 @@ class Docker:
         self.context = context
         self.env = child_env(env)
         self._versions: tuple[str, str] | None = None  # (client, server), once asked
+        self._kind: str | None = None
 
     def argv(self, args: Sequence[str]) -> list[str]:
         return [self.binary, *(["--context", self.context] if self.context else []), *args]
@@ -193,13 +195,27 @@ class Docker:
 
         return Session(list(argv), env=self.env)
 
+    @property
+    def kind(self) -> str:
+        """Which engine this client drives, read from what the binary says it is: docker or podman."""
+        if self._kind is None:
+            done = self.call(["--version"], timeout=20, check=False)
+            self._kind = "podman" if done.stdout.lower().startswith("podman") else "docker"
+        return self._kind
+
     def server_version(self, timeout: float = 20.0) -> str:
         """The engine's version (asked once); EngineUnavailable in one sentence when none answers."""
         if self._versions is not None:
             return self._versions[1]
+        # A local podman is its own engine: its version has no Server part; `info` proves it can run.
+        form = "{{.Version.Version}}" if self.kind == "podman" else ""
         done = self.call(
-            ["version", "--format", "{{.Client.Version}} {{.Server.Version}}"], timeout=timeout, check=False
+            ["info", "--format", form] if form else ["version", "--format", "{{.Client.Version}} {{.Server.Version}}"],
+            timeout=timeout,
+            check=False,
         )
+        if form and done.status == 0 and done.stdout.strip():  # podman's client is its engine: one version
+            done = dataclasses.replace(done, stdout=f"{done.stdout.strip()} {done.stdout.strip()}")
         if done.status != 0 or done.timed_out or not done.stdout.strip():
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
             why = lines[-1] if lines else ("no answer in time" if done.timed_out else "no server version")

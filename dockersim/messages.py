@@ -50,6 +50,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "container {name} has no IP address (is it running?)",
         "ko": "컨테이너 {name}에 IP 주소가 없습니다 (실행 중인가요?)",
     },
+    "requires_engine": {
+        "en": "skipped: this step is about {needs}, and this engine is {engine}",
+        "ko": "건너뜀: 이 단계는 {needs} 에 대한 것인데 이 엔진은 {engine} 입니다",
+    },
+    "requires_feature": {
+        "en": "skipped: this step needs {needs}, which {engine} does not have",
+        "ko": "건너뜀: 이 단계에는 {needs} 이(가) 필요한데 {engine} 에는 없습니다",
+    },
     "destructive_refused": {
         "en": "skipped: this step acts on containers or volumes the run did not create; "
         "use --allow-destructive or a sandbox engine to run it",

@@ -27,7 +27,7 @@ from dockersim.parse.inspect import parse_containers
 from dockersim.parse.listing import anonymous_volumes
 from dockersim.policy import Refused, inside
 from dockersim.results import Outcome, StepResult
-from dockersim.scenario import Scenario, Step, TtyAction, pick
+from dockersim.scenario import ENGINES, Scenario, Step, TtyAction, pick
 from dockersim.session import Session, SessionError
 from dockersim.snapshot import Snapshot, inspect_existing
 from dockersim.state import ContainerState
@@ -206,6 +206,11 @@ class ScenarioRun:
         start = time.monotonic()
         if step.destructive and not self.options.allow_destructive:
             return self._result(step, Attempt(Outcome.SKIPPED, say("destructive_refused", self.options.lang)), 0.0)
+        unmet = step.requires.unmet(self.docker.kind) if step.requires else None
+        if unmet is not None:
+            key = "requires_engine" if unmet[0] in ENGINES else "requires_feature"
+            why = say(key, self.options.lang, needs=unmet[0], engine=unmet[1])
+            return self._result(step, Attempt(Outcome.SKIPPED, why), 0.0)
         retry_until = start + step.retry if step.retry else start
         while True:
             attempt = self._attempt(step)

@@ -39,7 +39,11 @@ STEP_KEYS = (
     "destructive",
     "task",
     "auto",
+    "requires",
 )
+# What an engine may lack, and the engines that have it: a step that `requires:` it is skipped elsewhere.
+FEATURES = {"links": ("docker",)}
+ENGINES = ("docker", "podman")
 TOP_KEYS = ("schema_version", "title", "description", "images", "steps")
 
 
@@ -58,6 +62,23 @@ class TtyAction:
     keys: tuple[str, ...] = ()
     timeout: float = DEFAULT_EXPECT_TIMEOUT
     until: str | None = None
+
+
+@dataclass(frozen=True)
+class Requires:
+    """`requires: {engine: docker, features: [links]}`."""
+
+    engine: str | None = None
+    features: tuple[str, ...] = ()
+
+    def unmet(self, engine: str) -> tuple[str, str] | None:
+        """(what is missing, the engine) when this engine cannot do the step, else None."""
+        if self.engine is not None and self.engine != engine:
+            return self.engine, engine
+        for feature in self.features:
+            if engine not in FEATURES[feature]:
+                return feature, engine
+        return None
 
 
 @dataclass
@@ -82,6 +103,7 @@ class Step:
     task: Text | None = None  # what a learner in practice is asked to do (the name when absent)
     auto: bool | None = None  # in practice, run by dockersim rather than typed (see typed())
     named: bool = True  # False: the name is the command's template, shown as the command ran
+    requires: Requires | None = None  # the engine or features the step needs; skipped, with why, elsewhere
 
     @property
     def command_text(self) -> str:
@@ -315,6 +337,8 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
         if raw["auto"] is False and (step.run is None or step.run[0] != "docker"):
             raise ScenarioError("auto: false needs a docker command to type (run: docker …)", path, at("auto"))
         step.auto = raw["auto"]
+    if "requires" in raw:
+        step.requires = _requires(raw["requires"], path, at("requires", line))
     if "check" in raw:
         specs = raw["check"] if isinstance(raw["check"], LList) else [raw["check"]]
         lines = raw["check"].lines if isinstance(raw["check"], LList) else [at("check", line)]
@@ -337,6 +361,22 @@ def _looks_destructive(step: Step) -> bool:
         return commandline.prunes(step.run)
     over_listing = re.search(r"\bdocker\b[^\n;|&]*\$\(docker", step.shell or "") is not None
     return "prune" in (step.shell or "").split() or over_listing
+
+
+def _requires(value: Any, path: str, line: int) -> Requires:
+    if not isinstance(value, LMap):
+        raise ScenarioError("requires should be a mapping such as {engine: docker} or {features: [links]}", path, line)
+    known_keys(value, ("engine", "features"), path, "requires")
+    engine = value.get("engine")
+    if engine is not None and engine not in ENGINES:
+        raise ScenarioError(f"requires: engine should be {' or '.join(ENGINES)}, not {engine!r}", path, line)
+    features = value.get("features", [])
+    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
+        raise ScenarioError("requires: features should be a list such as [links]", path, line)
+    for feature in features:
+        if feature not in FEATURES:
+            raise ScenarioError(f"requires: unknown feature {feature!r} (known: {', '.join(FEATURES)})", path, line)
+    return Requires(engine, tuple(features))
 
 
 def _exit(value: Any, path: str, line: int) -> ExitSpec:

@@ -173,3 +173,16 @@ def test_an_attach_that_hangs_up_is_not_typed_in_practice() -> None:
 def test_shipped_scenarios_load() -> None:
     for path in sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml")):
         assert load_scenario(path).steps
+
+
+def test_requires_names_an_engine_or_features() -> None:
+    text = BASE + "  - run: docker ps\n    requires: {engine: docker, features: [links]}\n"
+    [step] = parse_scenario(text, "f.yaml").steps
+    assert step.requires is not None and step.requires.unmet("docker") is None
+    assert step.requires.unmet("podman") == ("docker", "podman")
+    links = parse_scenario(BASE + "  - run: docker ps\n    requires: {features: [links]}\n", "f.yaml").steps[0]
+    assert links.requires is not None and links.requires.unmet("podman") == ("links", "podman")
+    for bad, words in (("{engine: lxc}", "docker or podman"), ("{features: [swarm]}", "unknown feature"),
+                       ("[links]", "should be a mapping"), ("{engnie: docker}", "did you mean 'engine'")):  # fmt: skip
+        e = _error(BASE + f"  - run: docker ps\n    requires: {bad}\n")
+        assert words in e.message and e.line == 4, str(e)
