@@ -20,7 +20,7 @@ from dockersim import kit, placeholders, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
-from dockersim.messages import Phrase, mapped
+from dockersim.messages import Phrase, mapped, said
 from dockersim.ownership import Ownership, empty, reap_dead
 from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
@@ -120,7 +120,7 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
         outcome = "failed" if mismatches else "passed"
         details: list[str] = [Phrase("mismatch", field=m.field, expected=m.expected, found=m.found) for m in mismatches]
     except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
-        outcome, details = "error", [Phrase("g_could_not_check", error=str(e))]
+        outcome, details = "error", [Phrase("g_could_not_check", error=said(e))]
     hint = pick(graded.hint, run.options.lang) if graded.hint else ""
     return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome == "passed" else 0,
                         outcome, details, graded.hidden, hint if outcome != "passed" else "", looks), \
@@ -209,9 +209,14 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
         if step.run is None:
             notes.append(Phrase("g_run_only", where=f"{path.name}:{step.line}"))
             continue
-        if step.capture or any(placeholders.find(word) for word in step.run):
+        texts = [*step.run, *(a.text for a in step.tty or []), *(a.until or "" for a in step.tty or [])]
+        if step.capture or any(placeholders.find(text) for text in texts):
             # Filled in after vetting, a placeholder could carry anything (`-v {var.V}` with V=/etc:/e).
             notes.append(Phrase("g_no_placeholders", where=f"{path.name}:{step.line}"))
+            continue
+        if any(a.kind == "aside" for a in step.tty or []):
+            # A second terminal's command would run unvetted: a session is the one command of each step.
+            notes.append(Phrase("g_no_aside", where=f"{path.name}:{step.line}"))
             continue
         [line] = submission.read_commands(shlex.join(step.run), workspace, spec.policy) or [
             submission.Line(step.line, "")
@@ -221,8 +226,10 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
             continue
         # The vetted command, and no checks: a submission does not grade itself.
         limit = spec.time_limit  # no step of a session waits longer than the whole submission may take
-        steps.append(dataclasses.replace(step, run=line.argv, checks=[], timeout=min(step.timeout, limit),
-                                         retry=min(step.retry, limit) if step.retry else None))  # fmt: skip
+        # Named by what the student wrote, not by the vetted argv with the grader's workspace in it.
+        name = step.name if step.named else {"en": shlex.join(step.run)}
+        steps.append(dataclasses.replace(step, run=line.argv, checks=[], timeout=min(step.timeout, limit), name=name,
+                                         named=True, retry=min(step.retry, limit) if step.retry else None))  # fmt: skip
     return steps
 
 
@@ -307,7 +314,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
                 try:
                     grade = grade_one(spec, folder, docker, box, workspaces, images, lang)
                 except DockersimError as e:
-                    grade = Grade(folder.name, 0, spec.max_points, notes=[Phrase("g_stopped", error=str(e))])
+                    grade = Grade(folder.name, 0, spec.max_points, notes=[Phrase("g_stopped", error=said(e))])
                 with lock:
                     grades[i] = grade
                     progress(f"[{len(grades)}/{len(folders)}] {grade.student}: {grade.score}/{grade.max} "

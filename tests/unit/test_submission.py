@@ -151,3 +151,26 @@ def test_a_session_is_vetted_whole_and_takes_no_placeholders(tmp_path: Path) -> 
     steps = read_session(session, tmp_path, spec, notes)
     assert len(steps) == 1 and steps[0].timeout == 30 and steps[0].run and "--name=ok" in steps[0].run
     assert [n.split(":")[1] for n in notes] == ["3", "5"] and all("no placeholders" in n for n in notes)
+
+
+def test_a_session_runs_no_second_terminal_and_no_placeholders_in_its_keys(tmp_path: Path) -> None:
+    """`aside:` would run a command the allow-list never saw; a placeholder in what is typed would carry
+    the grader's values. Both steps are left out with the line and the reason; a step is named by what the
+    student wrote, not by the vetted argv (with the grader's workspace in it)."""
+    from dockersim.grading import read_session
+
+    spec = parse_spec("schema_version: 1\nchecks: [{check: {image: a}}]\n", "spec.yaml")
+    session = tmp_path / "session.yaml"
+    session.write_text(
+        "schema_version: 1\nsteps:\n"
+        "  - run: docker attach db\n    tty:\n"
+        "      - aside: docker run -d --privileged -v /:/host m\n        until: x\n      - hangup: true\n"
+        "  - run: docker run -it m\n    tty: [{send: 'cat {workdir}/x'}]\n"
+        "  - run: docker run -it -v /data:/data m\n    tty: [{expect: '# '}]\n"
+    )
+    notes: list[str] = []
+    [step] = read_session(session, tmp_path, spec, notes)
+    assert "aside: is not run" in notes[0] and notes[0].startswith("session.yaml:3:")
+    assert "no placeholders" in notes[1] and notes[1].startswith("session.yaml:8:")
+    assert step.run is not None and str(tmp_path) in " ".join(step.run)  # re-rooted in the workspace
+    assert step.name == {"en": "docker run -it -v /data:/data m"} and step.named
