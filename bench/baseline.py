@@ -61,7 +61,7 @@ def run_plain(scenario: Scenario, image_map: dict[str, str], docker: str = "dock
                     child.sendline(action.text)
                 elif action.kind == "aside":  # a second terminal's command, again until the session shows it
                     aside = [placeholders.substitute(w, lambda p: value(p, False)) for w in shlex.split(action.text)]
-                    for _ in range(int(action.timeout)):
+                    for _ in range(max(1, int(action.timeout))):
                         subprocess.run([docker, *aside[1:]], capture_output=True, timeout=action.timeout)
                         if action.until is None or child.expect([action.until, pexpect.TIMEOUT], timeout=1) == 0:
                             break

@@ -1,6 +1,6 @@
-"""Mutation check of the scenarios: does each one-shot step check what its own command does?
+"""Mutation check of the scenarios: does each docker step check what its own command does?
 
-For each one-shot docker step (no tty), its command is replaced by a harmless one (`docker version`) and
+For each docker step (one-shot or tty), its command is replaced by a harmless one (`docker version`) and
 every expectation is kept; the scenario runs up to that step, offline, on this machine's engine. A step
 that still passes checks nothing its command does: it is a survivor. The goal is none.
 
@@ -40,9 +40,10 @@ class _Quiet:
 
 
 def mutable(step: Step, destructive: bool) -> bool:
-    """A one-shot docker step whose command can be swapped (one the run would carry out)."""
-    one_shot = step.run is not None and step.run[0] == "docker" and step.tty is None and step.run != HARMLESS
-    return one_shot and (destructive or not step.destructive)
+    """A docker step whose command can be swapped (one the run would carry out): one-shot, or a tty step,
+    whose session then talks to `docker version`."""
+    swappable = step.run is not None and step.run[0] == "docker" and step.run != HARMLESS
+    return swappable and (destructive or not step.destructive)
 
 
 def mutants(scenario: Scenario, destructive: bool) -> list[Scenario]:
@@ -50,7 +51,8 @@ def mutants(scenario: Scenario, destructive: bool) -> list[Scenario]:
     out = []
     for i, step in enumerate(scenario.steps):
         if mutable(step, destructive):
-            steps = [*scenario.steps[:i], dataclasses.replace(step, run=list(HARMLESS))]
+            # Named as in the file: a step without a name would otherwise be named by `docker version`.
+            steps = [*scenario.steps[:i], dataclasses.replace(step, run=list(HARMLESS), named=True)]
             out.append(dataclasses.replace(scenario, steps=steps))
     return out
 
@@ -117,14 +119,18 @@ def variant_scenario(variant: Variant, scenarios: Path = ROOT / "scenarios") -> 
 
 
 def passing_variants(variants: list[Variant]) -> list[str]:
-    """The variants whose target step still passed (none is the goal): their setup made the claim false."""
+    """The variants that did not show their check able to fail (none is the goal): a setup step that did
+    not pass, or a target step that did not fail on what it checks."""
     batch = [variant_scenario(v) for v in variants]
     report = run_scenarios(batch, Plan(RunOptions(lang="en"), offline=True), _Quiet())
-    return [
-        f"{v.file}: {v.target!r} passed although {v.why}"
-        for v, result in zip(variants, report.scenarios, strict=True)
-        if result.steps[-1].outcome == Outcome.PASSED or result.steps[-1].name != v.target
-    ]
+    found = []
+    for v, result in zip(variants, report.scenarios, strict=True):
+        *setup, target = result.steps
+        if any(s.outcome != Outcome.PASSED for s in setup):
+            found.append(f"{v.file}: the lead-up to {v.target!r} did not run ({setup[-1].reason})")
+        elif target.outcome != Outcome.FAILED or not target.details:
+            found.append(f"{v.file}: {v.target!r} {target.outcome.value} although {v.why}")
+    return found
 
 
 def main() -> None:
@@ -134,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     files = args.files or sorted((ROOT / "scenarios").glob("*.yaml"))
     count, found = survivors(files, args.sandbox)
-    lines = [f"{count} one-shot steps mutated, {len(found)} survived", *(f"  survivor: {s}" for s in found)]
+    lines = [f"{count} docker steps mutated, {len(found)} survived", *(f"  survivor: {s}" for s in found)]
     names = {f.name for f in files}
     variants = [v for v in VARIANTS if v.file in names]
     if variants:

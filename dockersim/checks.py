@@ -91,9 +91,9 @@ def _port_matches(spec: str, bindings: list[PortBinding]) -> bool:
 
 def _describe_ports(bindings: list[PortBinding]) -> str:
     if not bindings:
-        return "nothing"
+        return Phrase("w_nothing")
     if not any(b.published for b in bindings):
-        return "exposed only, not published"
+        return Phrase("p_exposed_only")
     return ", ".join(b.host() for b in bindings if b.published)
 
 
@@ -583,8 +583,9 @@ class ExecCheck:
             out.append(Mismatch("exit", str(self.exit), str(done.status)))
         for key, pattern, text in (("stdout", self.stdout, done.stdout), ("stderr", self.stderr, done.stderr)):
             if pattern is not None and not re.search(ctx.resolve(pattern), text, re.MULTILINE):
-                shown = text.strip().splitlines()[-1:] or ["nothing"]
-                out.append(Mismatch(key, Phrase("p_to_match", pattern=pattern), repr(shown[0][:80])))
+                last = text.strip().splitlines()[-1:]
+                found = repr(last[0][:80]) if last else Phrase("w_nothing")
+                out.append(Mismatch(key, Phrase("p_to_match", pattern=pattern), found))
         return out
 
 

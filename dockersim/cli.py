@@ -53,9 +53,9 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except DockersimError as e:
-            from dockersim.messages import default_lang, localise
+            from dockersim.messages import default_lang, localise, said
 
-            _fail(localise(e.args[0] if e.args else str(e), _lang_asked() or default_lang()))
+            _fail(localise(said(e), _lang_asked() or default_lang()))
 
 
 def _progress(line: str, lang: str = "en") -> None:

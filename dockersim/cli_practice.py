@@ -57,7 +57,8 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
         raise DockersimError("practice needs a terminal: run it in one (use `dockersim run` for scripts)")
     options = RunOptions(lang=lang or default_lang(), allow_destructive=allow_destructive)
     plan = Plan(options, docker_bin, context, sandbox, offline, replace)
-    trackers = practise(scenarios, plan, Practice(start, reset, colour_wanted()), _progress)
+    trackers = practise(scenarios, plan, Practice(start, reset, colour_wanted()),
+                        lambda line: _progress(line, options.lang))  # fmt: skip
     for tracker in trackers:
         click.echo(tracker.summary())
     done = len(trackers) == len(scenarios) and all(t.finished and t.all_typed for t in trackers)

@@ -163,6 +163,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "w_present": {"en": "present", "ko": "있음"},
     "w_absent": {"en": "absent", "ko": "없음"},
     "w_none": {"en": "none", "ko": "없음"},
+    "w_nothing": {"en": "nothing", "ko": "아무것도 없음"},
+    "p_exposed_only": {"en": "exposed only, not published", "ko": "노출만 되고 연결(publish)되지 않음"},
     "w_unset": {"en": "unset", "ko": "설정 안 됨"},
     "p_state_of": {"en": "{what} {state}", "ko": "{what} {state}"},
     "p_or": {"en": "{a} or {b}", "ko": "{a} 또는 {b}"},
@@ -186,6 +188,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "d_http": {"en": "http {url}", "ko": "http {url}"},
     "d_host_file": {"en": "host file {path}", "ko": "호스트 파일 {path}"},
     "d_exec": {"en": "exec in {container}", "ko": "{container} 안의 exec"},
+    "aside_failed": {
+        "en": "the command beside the session, {command}, ended with status {status}: {said}",
+        "ko": "세션 옆에서 실행한 명령 {command} 이(가) 상태 {status} 로 끝났습니다: {said}",
+    },
+    "aside_no_until": {
+        "en": "{pattern!r} did not show within {seconds:g}s, though {command} ran beside the session "
+        "(it last said: {said})",
+        "ko": "세션 옆에서 {command} 을(를) 실행했지만 {seconds:g}초 안에 {pattern!r} 이(가) 나타나지 않았습니다 "
+        "(마지막 출력: {said})",
+    },
     # Progress on long work.
     "kit_debootstrap": {
         "en": "debootstrap --variant=minbase {suite} from {mirror} (about 30 s)",
@@ -443,6 +455,10 @@ REFUSALS: dict[str, dict[str, str]] = {
         "en": "{where}: refused: a session's commands take no placeholders or captures",
         "ko": "{where}: 거부됨: 세션의 명령에는 자리표시자나 캡처를 쓸 수 없습니다",
     },
+    "g_no_aside": {
+        "en": "{where}: refused: a session runs one command a step; aside: is not run",
+        "ko": "{where}: 거부됨: 세션은 한 단계에 명령 하나만 실행합니다; aside: 는 실행하지 않습니다",
+    },
     "g_refused": {"en": "{where}: refused: {reason}", "ko": "{where}: 거부됨: {reason}"},
     "g_no_file": {"en": "no {file} in the submission", "ko": "제출물에 {file} 이(가) 없습니다"},
     "g_setup_failed": {
@@ -520,6 +536,11 @@ def localise(text: str, lang: str) -> str:
 def mismatch_line(m: Mismatch, lang: str) -> str:
     """One `field: expected …, found …` line of a failed check, in lang."""
     return say("mismatch", lang, field=m.field, expected=localise(m.expected, lang), found=localise(m.found, lang))
+
+
+def said(error: BaseException) -> str:
+    """What an error says, kept a Phrase when it is one (str() would make it English for good)."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], str) else str(error)
 
 
 def either(items: list[str]) -> str:

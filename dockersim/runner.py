@@ -21,7 +21,7 @@ from dockersim import commandline, placeholders
 from dockersim.checks import Check, ContainerCheck
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
-from dockersim.messages import localise, mismatch_line, say
+from dockersim.messages import Phrase, localise, mismatch_line, said, say
 from dockersim.ownership import LABEL_KEY, Inventory, Ownership
 from dockersim.parse.inspect import parse_containers
 from dockersim.parse.listing import anonymous_volumes
@@ -235,14 +235,17 @@ class ScenarioRun:
         lang = self.options.lang
         if step.named:
             return pick(step.name, lang)
-        if not step.command_text:
-            return say("d_check", lang, what=", ".join(self.resolve(localise(c.describe(), lang)) for c in step.checks))
 
-        def value(p: placeholders.Placeholder) -> str:
-            if p.kind in placeholders.IMAGE_KINDS or p.kind in ("workdir", "engine_host") or p.arg in self.captures:
+        def value(p: placeholders.Placeholder) -> str:  # what the run knows; no engine is asked to name a step
+            if p.kind in (*placeholders.IMAGE_KINDS, "workdir", "engine_host") or (
+                p.kind == "var" and p.arg in self.captures
+            ):
                 return self._value(p, None)
             return p.text
 
+        if not step.command_text:
+            what = ", ".join(placeholders.substitute(localise(c.describe(), lang), value) for c in step.checks)
+            return say("d_check", lang, what=what)
         if step.run is not None:
             return shlex.join(placeholders.substitute(word, value) for word in step.run)
         return placeholders.substitute(pick(step.name, lang), value)
@@ -263,7 +266,8 @@ class ScenarioRun:
             attempt.outcome, attempt.reason = e.outcome, e.reason
             attempt.screen = e.screen or attempt.screen
         except (DockerError, EngineUnavailable, ParseError) as e:
-            attempt.outcome, attempt.reason = Outcome.ERROR, say("engine_error", self.options.lang, error=e)
+            lang = self.options.lang
+            attempt.outcome, attempt.reason = Outcome.ERROR, say("engine_error", lang, error=localise(said(e), lang))
         return attempt
 
     def _argv(self, step: Step, deadline: float) -> list[str]:
@@ -400,8 +404,12 @@ class ScenarioRun:
         while True:
             words = [self.resolve(w) for w in shlex.split(action.text)]
             argv = self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
-            self.docker.run_argv(argv, timeout=max(1.0, deadline - time.monotonic()))
+            done = self.docker.run_argv(argv, timeout=max(1.0, deadline - time.monotonic()))
+            last = (done.stderr.strip().splitlines() or [""])[-1]
             if action.until is None:
+                if done.status != 0:  # without `until`, the command itself is what the step needs
+                    raise SessionError(Phrase("aside_failed", command=action.text, status=done.status, said=last),
+                                       session.screen())  # fmt: skip
                 return
             pattern = re.compile(self.resolve(action.until, regex=True), re.MULTILINE)
             wait = min(ASIDE_AGAIN, max(0.0, deadline - time.monotonic()))
@@ -410,7 +418,8 @@ class ScenarioRun:
                 return
             except SessionError:
                 if session.eof or time.monotonic() >= deadline:
-                    raise
+                    raise SessionError(Phrase("aside_no_until", command=action.text, pattern=action.until,
+                                              seconds=timeout, said=last), session.screen()) from None  # fmt: skip
 
     def _expect(self, session: Session, template: str, timeout: float) -> None:
         """Wait for the regex on the screen. A placeholder naming a container the command is still making
@@ -460,9 +469,8 @@ class ScenarioRun:
             try:
                 mismatches = check.evaluate(snap, self)
             except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
-                raise StepFailed(
-                    say("check_error", lang, what=localise(check.describe(), lang), error=e), outcome=Outcome.ERROR
-                ) from None
+                what, error = localise(check.describe(), lang), localise(said(e), lang)
+                raise StepFailed(say("check_error", lang, what=what, error=error), outcome=Outcome.ERROR) from None
             if mismatches:
                 result.details += [mismatch_line(m, lang) for m in mismatches]
                 result.outcome = Outcome.FAILED

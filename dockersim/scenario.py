@@ -355,12 +355,11 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
 
 
 def _looks_destructive(step: Step) -> bool:
-    """Acts on objects the scenario did not make: prune, or a docker command over `$(docker ps …)` (a
-    listing read into a variable and filtered is the script's own business)."""
+    """Acts on objects the scenario did not make: prune, or anything over `$(docker …)` (a script that
+    only reads a listing says `destructive: false`)."""
     if step.run is not None:
         return commandline.prunes(step.run)
-    over_listing = re.search(r"\bdocker\b[^\n;|&]*\$\(docker", step.shell or "") is not None
-    return "prune" in (step.shell or "").split() or over_listing
+    return "prune" in (step.shell or "").split() or "$(docker" in (step.shell or "")
 
 
 def _requires(value: Any, path: str, line: int) -> Requires:

@@ -163,18 +163,23 @@ class Session:
         return -1
 
     def _wait_read(self, reads_before: int, timeout: float = KEY_READ) -> None:
-        """Until the client has read what was typed: it made a read since, and the terminal's input queue
-        is empty; polled to a deadline."""
+        """Until the client has read what was typed, polled to a deadline: the terminal's input queue held
+        the key and is empty again, or (the key taken before it was seen queued) is empty after a read of the
+        client's. A pty hands what is written to its reader a moment later, so an empty queue alone is not
+        enough; where the client's reads cannot be counted, it has to do."""
         deadline = time.monotonic() + timeout
         try:
             number = struct.unpack("I", fcntl.ioctl(self.child.child_fd, TIOCGPTN, b"\0" * 4))[0]
             fd = os.open(f"/dev/pts/{number}", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
         except OSError:
-            return  # no pty to ask: the keys go as they are
+            return  # no pty to ask (not Linux): the keys go as they are
+        seen = False
         try:
             while time.monotonic() < deadline:
                 queued = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-                if not queued and self._reads() != reads_before:
+                seen = seen or queued > 0
+                reads = self._reads()
+                if not queued and (seen or reads == -1 or reads != reads_before):
                     return
                 time.sleep(0.001)  # poll: the client reads the key within a few milliseconds
         finally:

@@ -1,6 +1,6 @@
-"""The mutation check at a size that fits CI: in two chapters, every one-shot step whose command is
-replaced by `docker version` (its expectations kept) must fail — it checks what its own command does —
-and each wrong variant of a lead-up makes its chapter step fail.
+"""The mutation check at a size that fits CI: in two chapters, every docker step (one-shot or tty) whose
+command is replaced by `docker version` (its expectations kept) must fail — it checks what its own
+command does — and each wrong variant of a lead-up makes its chapter step fail.
 `python3 bench/mutate.py` runs it over every chapter."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def test_every_one_shot_step_checks_its_own_command(engine: Docker) -> None:
     assert "DOCKERSIM_RUN" not in os.environ
 
 
-def test_checks_no_command_reaches_can_fail() -> None:
+def test_checks_no_command_reaches_can_fail(engine: Docker) -> None:
     """Checks of the host that no mutated command reaches fail when a lead-up makes their claim false (the
     container's /tmp or web root the host's, the directory made beforehand)."""
     www = Path("/var/www")

@@ -157,10 +157,11 @@ def test_destructive_steps_are_recognised() -> None:
         "f.yaml",
     )
     assert [step.destructive for step in s.steps] == [True, True, False]
-    # A listing read into a variable is the script's own business; a docker command over one is not.
-    script = "  - shell: |\n      x=$(docker ps -a -q --filter name=^mine_)\n      echo $x\n"
-    assert parse_scenario(BASE + script, "f.yaml").steps[0].destructive is False
-    assert parse_scenario(BASE + "  - shell: docker stop -t 1 $(docker ps -q)\n", "f.yaml").steps[0].destructive
+    # Anything over a listing counts (`ids=$(docker ps -aq); docker rm -f $ids` too), unless the step says not.
+    script = "  - shell: |\n      ids=$(docker ps -a -q)\n      docker rm -f $ids\n"
+    assert parse_scenario(BASE + script, "f.yaml").steps[0].destructive is True
+    reads = BASE + "  - shell: x=$(docker ps -q --filter name=^mine_)\n    destructive: false\n"
+    assert parse_scenario(reads, "f.yaml").steps[0].destructive is False
 
 
 def test_an_attach_that_hangs_up_is_not_typed_in_practice() -> None:

@@ -141,5 +141,14 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     other = json.loads((tmp_path / "parts" / "bob" / "results.json").read_text())
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "results.json").write_text(json.dumps({**other, "title": "HW2", "students": []}))
-    with pytest.raises(DockersimError, match="graded with another spec"):
+    with pytest.raises(DockersimError, match="graded with another spec \\(title not as in"):
         merge([tmp_path / "parts" / "alice", tmp_path / "other"], tmp_path / "again")
+    (tmp_path / "other" / "results.json").write_text(json.dumps({**other, "spec": "./elsewhere/spec.yaml"}))
+    assert merge(
+        [tmp_path / "parts" / "alice", tmp_path / "other"], tmp_path / "paths"
+    )  # the same spec, typed otherwise
+    (tmp_path / "evil").mkdir()
+    evil = {**other, "students": [{**other["students"][0], "student": "../../etc"}]}
+    (tmp_path / "evil" / "results.json").write_text(json.dumps(evil))
+    with pytest.raises(DockersimError, match="not a student's folder name"):
+        merge([tmp_path / "evil"], tmp_path / "again")

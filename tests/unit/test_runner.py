@@ -21,7 +21,7 @@ class FakeDocker(Docker):
 
     def __init__(self, answer: Answer) -> None:  # no binary is looked for
         self.binary, self.context, self.env = "docker", None, {}
-        self._versions = ("28.2.2", "20.10.24")
+        self._versions, self._kind = ("28.2.2", "20.10.24"), "docker"
         self.answer = answer
         self.ran: list[list[str]] = []
 
@@ -126,3 +126,22 @@ def test_a_retried_step_runs_until_it_passes() -> None:
     )
     assert results[0].outcome == Outcome.PASSED and len(tries) == 3
     assert re.match(r"docker logs db", results[0].command)
+
+
+def test_a_missing_capture_fails_the_steps_that_use_it_and_names_them_without_asking_the_engine() -> None:
+    results, docker = run(
+        """\
+        schema_version: 1
+        steps:
+          - run: docker ps
+            capture: {N: 'port (\\d+)'}
+          - run: docker start {var.N}
+          - check: {http: 'http://127.0.0.1:{var.N}/'}
+          - check: {http: 'http://127.0.0.1:{host_port:web:80/tcp}/'}
+        """,
+        quiet,
+    )
+    assert [r.outcome for r in results] == [Outcome.FAILED, Outcome.FAILED, Outcome.ERROR, Outcome.ERROR]
+    assert "{var.N} has no value" in results[1].reason and results[1].name == "docker start '{var.N}'"
+    assert results[2].name == "check http http://127.0.0.1:{var.N}/"
+    assert results[3].name == "check http http://127.0.0.1:{host_port:web:80/tcp}/"
