@@ -28,6 +28,8 @@ from dockersim.state import ContainerState
 JUST_STARTED = 1.0  # seconds after its start in which a container counts as coming up whatever it does
 YOUNG = 20.0  # seconds after its start in which a container still using the CPU counts as coming up
 BUSY = 10.0  # CPU per cent (of one core) above which a young container is still coming up
+QUIET = 1.5  # seconds of readings under BUSY before a young container counts as idle: services pause
+# between phases (an entrypoint waiting for its first server), and one low reading is not yet idle
 FIXED_AT_CREATION = {"image", "command", "hostname", "name", "env", "ports", "links", "mounts", "volumes_from"}
 _STARTED = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?")
 _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -117,22 +119,29 @@ class Activity:
     """How much CPU each running container uses, from one `docker stats` stream read by a thread, started
     by start() or the first question. The client shows 0.00% until the engine has sampled a container
     twice, a second apart, so a reading counts once it differs from the first one or a second has passed
-    since that; None until then."""
+    since that; None until then. A container is idle once its readings have stayed under BUSY for QUIET
+    seconds, busy while one of them in that time was above."""
 
     SAMPLED = 1.25  # seconds after a container's first reading by which the engine has sampled it twice
 
     def __init__(self, docker: Docker) -> None:
         self.docker = docker
         self._first: dict[str, tuple[float, float]] = {}  # name -> (when, first CPU reading)
-        self._cpu: dict[str, float] = {}
+        self._counted: dict[str, float] = {}  # name -> when its first reading counted
+        self._last_busy: dict[str, float] = {}  # name -> when it last read BUSY or more
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[str] | None = None
 
     def busy(self, name: str) -> bool | None:
         self.start()
+        now = time.monotonic()
         with self._lock:
-            cpu = self._cpu.get(name)
-        return None if cpu is None else cpu >= BUSY
+            counted, last_busy = self._counted.get(name), self._last_busy.get(name)
+        if last_busy is not None and now - last_busy < QUIET:
+            return True
+        if counted is None or now - counted < QUIET:
+            return None  # not known yet: too few readings to call it idle
+        return False
 
     def start(self) -> Activity:
         if self._proc is not None:
@@ -160,7 +169,9 @@ class Activity:
             when, first = self._first.setdefault(name, (now, cpu))
             if cpu != first or now - when >= self.SAMPLED:
                 with self._lock:
-                    self._cpu[name] = cpu
+                    self._counted.setdefault(name, now)
+                    if cpu >= BUSY:
+                        self._last_busy[name] = now
 
     def close(self) -> None:
         if self._proc is not None and self._proc.poll() is None:

@@ -15,7 +15,7 @@ def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[
     done = learner.run(f"dockersim run --offline --json {ROOT}/scenarios/")
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     report = json.loads(done.stdout)
-    bad = [(s["scenario"], st["name"], st["reason"]) for s in report["scenarios"] for st in s["steps"]
+    bad = [(s["path"], st["name"], st["reason"]) for s in report["scenarios"] for st in s["steps"]
            if st["outcome"] in ("failed", "error")]  # fmt: skip
     assert not bad, bad
     skipped = [st for s in report["scenarios"] for st in s["steps"] if st["outcome"] == "skipped"]

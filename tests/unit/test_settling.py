@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
 
 from dockersim.checks import Check, parse_check
 from dockersim.settling import Look, cpu_sample, may_change, started
@@ -95,3 +99,29 @@ def test_a_container_made_with_other_mounts_keeps_them_whatever_its_state_does()
     young = look(container("web", "running", SECONDS_AGO[0]))
     assert may_change(both, young, failed=["state"])
     assert not may_change(both, young, failed=["mounts"])
+
+
+def test_one_low_reading_is_not_yet_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service pauses between phases (an entrypoint waiting for its first server): a young container is
+    idle only once its readings have stayed low for QUIET seconds, and busy while a high one is recent."""
+    from dockersim import settling
+
+    clock = [100.0]
+    monkeypatch.setattr("dockersim.settling.time.monotonic", lambda: clock[0])
+    activity = settling.Activity(None)  # type: ignore[arg-type]  # no docker: readings are fed below
+    activity._proc = object()  # type: ignore[assignment]  # as if its stats stream were started
+
+    def reading(cpu: str, at: float) -> None:
+        clock[0] = at
+        line = json.dumps({"CPUPerc": cpu, "Name": "db"}) + "\n"
+        activity._read(SimpleNamespace(stdout=[line]))  # type: ignore[arg-type]
+
+    reading("0.00%", 100.0)  # the client's first frame: not counted
+    assert activity.busy("db") is None
+    reading("80.00%", 100.5)
+    assert activity.busy("db") is True
+    reading("0.40%", 101.0)  # a pause right after: still busy
+    assert activity.busy("db") is True
+    reading("0.30%", 102.5)
+    assert activity.busy("db") is False  # low for QUIET seconds: idle
+    assert activity.busy("other") is None
