@@ -207,15 +207,14 @@ class Docker:
         """The engine's version (asked once); EngineUnavailable in one sentence when none answers."""
         if self._versions is not None:
             return self._versions[1]
-        # A local podman is its own engine: its version has no Server part; `info` proves it can run.
-        form = "{{.Version.Version}}" if self.kind == "podman" else ""
         done = self.call(
-            ["info", "--format", form] if form else ["version", "--format", "{{.Client.Version}} {{.Server.Version}}"],
-            timeout=timeout,
-            check=False,
+            ["version", "--format", "{{.Client.Version}} {{.Server.Version}}"], timeout=timeout, check=False
         )
-        if form and done.status == 0 and done.stdout.strip():  # podman's client is its engine: one version
-            done = dataclasses.replace(done, stdout=f"{done.stdout.strip()} {done.stdout.strip()}")
+        if done.status != 0 and self.kind == "podman":
+            # A local podman is its own engine: its version has no Server part; `info` proves it can run.
+            done = self.call(["info", "--format", "{{.Version.Version}}"], timeout=timeout, check=False)
+            if done.status == 0 and done.stdout.strip():  # podman's client is its engine: one version
+                done = dataclasses.replace(done, stdout=f"{done.stdout.strip()} {done.stdout.strip()}")
         if done.status != 0 or done.timed_out or not done.stdout.strip():
             lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
             why = lines[-1] if lines else ("no answer in time" if done.timed_out else "no server version")
