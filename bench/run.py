@@ -251,7 +251,8 @@ def grading_batch(size: int) -> list[list[str]]:
     import shutil
 
     from dockersim import ownership, submission
-    from dockersim.grading import FIRST_SLOT, prepare
+    from dockersim.grading import prepare
+    from dockersim.pool import FIRST_SLOT
     from dockersim.sandbox import Sandbox
 
     hw = ROOT / "examples" / "hw-wordpress"

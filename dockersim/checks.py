@@ -505,7 +505,7 @@ class HostFileCheck:
 
 
 HELPER_IMAGE = "dockersim/busybox:latest"  # the kit's smallest image: reads the engine's host for us
-_READ = 'if [ -e "/host/$1" ]; then echo present; [ -f "/host/$1" ] && cat "/host/$1"; else echo absent; fi'
+_READ = 'if [ -e "/host/$1" ]; then echo present; if [ -f "/host/$1" ]; then cat "/host/$1"; fi; else echo absent; fi'
 
 
 def read_host_file(docker: Docker, path: str) -> tuple[bool, str | None]:
@@ -516,15 +516,19 @@ def read_host_file(docker: Docker, path: str) -> tuple[bool, str | None]:
 
     p = Path(path)
     try:
-        if not p.exists():
-            return False, None
-        return True, (p.read_text(errors="replace") if p.is_file() else None)
+        if docker.local_files:
+            if not p.exists():
+                return False, None
+            return True, (p.read_text(errors="replace") if p.is_file() else None)
     except PermissionError:
         pass
     if docker.call(["image", "inspect", HELPER_IMAGE], check=False).status != 0:
         raise DockersimError(f"{path} is not readable here, and {HELPER_IMAGE} is not built to read it through the "
                              "engine (dockersim images build)")  # fmt: skip
-    done = docker.call(["run", "--rm", "--network", "none", "--mount", f"type=bind,src={p.parent},dst=/host,readonly",
+    # --userns host: on an engine with user namespaces, root in a container could not see into a folder
+    # another container's user owns (a database's files); this container only reads, and has no network.
+    done = docker.call(["run", "--rm", "--network", "none", "--userns", "host",
+                        "--mount", f"type=bind,src={p.parent},dst=/host,readonly",
                         "--entrypoint", "sh", HELPER_IMAGE, "-c", _READ, "sh", p.name], check=False)  # fmt: skip
     if done.status != 0:
         if "does not exist" in done.stderr:

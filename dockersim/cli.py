@@ -285,33 +285,51 @@ def check(spec_file: str, docker_bin: str, context: str | None, lang: str | None
 @main.command()
 @click.argument("spec_file", metavar="SPEC")
 @click.argument("folders", nargs=-1, required=True, metavar="SUBMISSION_DIR...")
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 16),
-              help="submissions graded at once, each on its own sandbox engine.")  # fmt: skip
+@click.option("--jobs", type=click.IntRange(0, 16),
+              help="sandbox engines this machine starts, one submission at a time each  [default: 1, or 0 "
+                   "with --engine]")  # fmt: skip
+@click.option("--engine", "engines", multiple=True, metavar="CONTEXT[=HOST]",
+              help="grade on the engine this docker context reaches too (repeatable); HOST: where its "
+                   "published ports answer, when not at its endpoint's host.")  # fmt: skip
+@click.option("--engines", "engine_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="a file of engines, one CONTEXT[=HOST] a line.")  # fmt: skip
 @click.option("--out", "out_dir", default="grades", show_default=True, metavar="DIR",
               help="where the gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
 @docker_option
 @lang_option
-def grade(spec_file: str, folders: tuple[str, ...], jobs: int, out_dir: str, docker_bin: str, lang: str | None) -> None:
-    """Grade submissions: each on a fresh, isolated sandbox engine (root, Linux), with a gradebook and feedback.
+def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: tuple[str, ...],
+          engine_file: str | None, out_dir: str, docker_bin: str, lang: str | None) -> None:  # fmt: skip
+    """Grade submissions: each on a fresh, isolated sandbox engine (root, Linux), or on engines reached
+    through docker contexts, with a gradebook and feedback.
 
     A submission is a folder named after the student holding commands.sh (one docker command a line,
-    never run by a shell) and optionally session.yaml (tty steps).
+    never run by a shell) and optionally session.yaml (tty steps). An engine named by --engine is given
+    to grading for the run: what a submission makes there carries the run's labels and is removed after
+    it; nothing else on it is touched by dockersim.
 
     \b
     Examples:
       sudo dockersim grade examples/hw-wordpress/spec.yaml examples/hw-wordpress/submissions/*
       sudo dockersim grade --jobs 2 --out grades/ spec.yaml submissions/*
       sudo dockersim grade --lang ko spec.yaml submissions/*     # feedback in Korean
+      dockersim grade --engine lab1 --engine lab2 spec.yaml submissions/*   # two engines, by context
+      dockersim grade --engines engines.txt --jobs 2 spec.yaml submissions/*
     """
-    from dockersim.grading import grade_folders
     from dockersim.homework import load_spec
-    from dockersim.messages import default_lang
+    from dockersim.messages import default_lang, say
+    from dockersim.pool import grade_folders, read_engine_file
     from dockersim.report.grades import summary_text
 
     out, lang = Path(out_dir), lang or default_lang()
+    contexts = [*engines, *(read_engine_file(Path(engine_file)) if engine_file else [])]
+    jobs = jobs if jobs is not None else (0 if contexts else 1)
     grades = grade_folders(load_spec(spec_file), [Path(f) for f in folders], jobs, out, docker_bin,
-                           lambda line: _progress(line, lang), lang)  # fmt: skip
+                           lambda line: _progress(line, lang), lang, contexts)  # fmt: skip
     click.echo(summary_text(grades, out, lang))
+    ungraded = [g.student for g in grades if not g.engine]  # no engine was left to grade them
+    if ungraded:
+        click.echo(f"dockersim: {say('not_graded', lang, students=', '.join(ungraded))}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 @main.group()

@@ -77,6 +77,9 @@ class Docker:
         self.env = child_env(env)
         self._versions: tuple[str, str] | None = None  # (client, server), once asked
         self._kind: str | None = None
+        # Whether the engine's host is this machine: its bind sources are our files. Else (an ssh:// or a
+        # remote tcp:// engine) its host's files are read through the engine (checks.read_host_file).
+        self.local_files = True
 
     def argv(self, args: Sequence[str]) -> list[str]:
         return [self.binary, *(["--context", self.context] if self.context else []), *args]

@@ -5,33 +5,29 @@ the checks, teardown — and a Grade per student. Writing the gradebook and feed
 from __future__ import annotations
 
 import dataclasses
-import os
-import queue
 import shlex
-import shutil
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dockersim import kit, placeholders, submission
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
 from dockersim.messages import Phrase, mapped, said
-from dockersim.ownership import Ownership, empty, reap_dead
+from dockersim.ownership import LABEL_KEY, Ownership
 from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
 from dockersim.results import StepResult
 from dockersim.runner import Placement, RunOptions, ScenarioRun
-from dockersim.sandbox import Sandbox
 from dockersim.scenario import Scenario, Step, parse_scenario, pick
 from dockersim.settling import Activity, Look, may_change
 from dockersim.snapshot import Snapshot
 
-FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
+if TYPE_CHECKING:
+    from dockersim.pool import GradingEngine
 
 
 @dataclass
@@ -67,18 +63,20 @@ class Grade:
     session: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    engine: str = ""  # which engine of the pool graded it
 
     @property
     def refused(self) -> list[LineResult]:
         return [line for line in self.lines if line.refused]
 
 
-def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en") -> ScenarioRun:
-    """The spec's setup, the student's session and the checks, on one engine where everything counts
-    (a grading engine holds nothing but what the setup and the submission made), host paths re-rooted."""
+def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en",
+                ownership: Ownership | None = None, everything_owned: bool = True) -> ScenarioRun:  # fmt: skip
+    """The spec's setup, the student's session and the checks, host paths re-rooted. On a grading engine of
+    the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
     options = RunOptions(engine_host=engine_host, allow_destructive=True, lang=lang)
-    return ScenarioRun(docker, scenario, options, placement=Placement(workspace, everything_owned=True))
+    return ScenarioRun(docker, scenario, options, ownership, Placement(workspace, everything_owned=everything_owned))
 
 
 def evaluate(
@@ -127,15 +125,23 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
         [m.field for m in mismatches]  # fmt: skip
 
 
-def prepare(docker: Docker, say: Callable[[str], None]) -> dict[str, str]:
-    """The kit's stand-ins built in this engine and tagged with the names a submission uses (mysql:5.7 …):
-    a grading engine is private, so there they may stand for the real images. Returns each name's image ID."""
+def prepare(docker: Docker, say: Callable[[str], None], source: Docker | None = None) -> dict[str, str]:
+    """The kit's stand-ins in this engine — copied from `source` (the grader's engine) where it has them,
+    else built — and tagged with the names a submission uses (mysql:5.7 …): a grading engine is the run's,
+    so there they may stand for the real images. Returns each name's image ID."""
     recipes = [r for r in kit.RECIPES.values() if r.stands_for]
+    if source is not None:
+        kit.copy(source, docker, [r.tag for r in recipes], say)
     kit.build(docker, [r.tag for r in recipes], say, only_missing=True)
     for recipe in recipes:
         for ref in recipe.stands_for:
             docker.call(["tag", recipe.tag, ref])
     return kit_ids(docker)
+
+
+def image_ids(docker: Docker) -> list[str]:
+    """The IDs of every image on the engine."""
+    return [i for _, i in _images(docker)]
 
 
 def _images(docker: Docker) -> list[tuple[str, str]]:
@@ -153,23 +159,26 @@ def kit_ids(docker: Docker) -> dict[str, str]:
     return {ref: tagged[full] for ref, full in named.items() if full in tagged}
 
 
-def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None]) -> dict[str, str]:
+def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None],
+            keep: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:  # fmt: skip
     """Between two submissions: the kit's names point where they did (a submission may have re-tagged or
-    removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone."""
+    removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone; `keep`:
+    the IDs of images that were there before the first submission (an engine the run shares)."""
     now = kit_ids(docker)
     for ref, want in ids.items():
         if now.get(ref) != want and docker.call(["tag", want, ref], check=False).status != 0:
             docker.call(["image", "rm", "-f", ref], check=False)  # its image is gone: build it again
             return prepare(docker, say)
-    keep = set(ids.values())
+    keep = set(ids.values()) | keep
     others = sorted({i for _, i in _images(docker) if i not in keep})
     if others:
         docker.call(["image", "rm", "-f", *others], check=False)
     return ids
 
 
-def run_commands(docker: Docker, lines: list[submission.Line], deadline: float, workspace: Path,
+def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float, workspace: Path,
                  policy: Policy) -> list[LineResult]:  # fmt: skip
+    docker = run.docker
     out = []
     for line in lines:
         result = LineResult(line.number, line.text, refused=line.refused)
@@ -187,8 +196,10 @@ def run_commands(docker: Docker, lines: list[submission.Line], deadline: float, 
             result.refused = Phrase("g_when_run", reason=now.refused)
             continue
         marks = submission.substitution_marks(line.argv)
-        ids = {mark: docker.call(args).stdout.split() for mark, args in marks.items()}
-        done = docker.run_argv(docker.argv(submission.expand(line.argv, ids)[1:]), timeout=left)
+        ours = [] if run.placement.everything_owned else ["--filter", f"label={LABEL_KEY}={run.ownership.run_id}"]
+        ids = {mark: docker.call([*args, *ours]).stdout.split() for mark, args in marks.items()}
+        # What it creates carries the run's labels: on an engine the run shares, only that is reset after.
+        done = docker.run_argv(run.owned_argv(submission.expand(line.argv, ids)), timeout=left)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:
@@ -233,20 +244,20 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
     return steps
 
 
-def grade_one(
-    spec: Spec, folder: Path, docker: Docker, box: Sandbox, workspaces: Path, images: dict[str, str], lang: str = "en"
-) -> Grade:
-    """One submission on an emptied engine whose kit images are as `images` says (updated if rebuilt)."""
+def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path, images: dict[str, str],
+              lang: str = "en", keep: frozenset[str] | set[str] = frozenset(),
+              name: str | None = None) -> Grade:  # fmt: skip
+    """One submission on an engine reset of the last one, whose kit images are as `images` says (updated if
+    rebuilt); `keep`: images of the engine's own; `name`: the workspace's, when not the student's."""
     start = time.monotonic()
+    docker = engine.docker
     student = folder.name
-    workspace = workspaces / student
-    shutil.rmtree(workspace, ignore_errors=True)
-    workspace.mkdir(parents=True)
-    # Root in the isolated engine's containers is this host uid: it may write its own workspace, no other.
-    os.chown(workspace, box.remap_root, box.remap_root)
-    empty(docker)
-    images.update(restore(docker, images, lambda _line: None))
-    grade = Grade(student, 0, spec.max_points)
+    workspace = workspaces / (name or student)
+    # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
+    engine.prepare_workspace(workspace)
+    engine.reset()
+    images.update(restore(docker, images, lambda _line: None, keep))
+    grade = Grade(student, 0, spec.max_points, engine=engine.name)
     # The whole submission is read and vetted before anything of it runs.
     commands, session = folder / spec.submission, folder / spec.session
     lines: list[submission.Line] = []
@@ -255,14 +266,14 @@ def grade_one(
     else:
         grade.notes.append(Phrase("g_no_file", file=spec.submission))
     steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
-    run = grading_run(docker, spec, workspace, box.engine_host, lang)
+    run = grading_run(docker, spec, workspace, engine.engine_host, lang, engine.ownership, engine.dedicated)
     for step in spec.setup:
         result = run.run_step(step)
         if not result.ok:
             grade.notes.append(Phrase("g_setup_failed", n=step.index, reason=result.reason))
     activity = Activity(docker).start()  # watching the CPU from the first container on
     try:
-        grade.lines = run_commands(docker, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
+        grade.lines = run_commands(run, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
         grade.session = [run.run_step(step) for step in steps]
         grade.checks = evaluate(run, spec.checks, spec.settle, activity)
     finally:
@@ -271,79 +282,9 @@ def grade_one(
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
         outcome.details = [mapped(d, lambda t: t.replace(root, "")) for d in outcome.details]
     grade.score = sum(c.earned for c in grade.checks)
-    empty(docker)
+    engine.reset()
     grade.seconds = time.monotonic() - start
     return grade
-
-
-def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
-              progress: Callable[[str], None], lang: str = "en") -> list[Grade]:  # fmt: skip
-    """Grade each folder on one of `jobs` sandbox engines, `jobs` at a time; grades in the folders' order."""
-    todo: queue.Queue[tuple[int, Path]] = queue.Queue()
-    for i, folder in enumerate(folders):
-        todo.put((i, folder))
-    grades: dict[int, Grade] = {}
-    lock = threading.Lock()
-    workspaces = (out / "workspaces").resolve()
-    workspaces.mkdir(parents=True, exist_ok=True)
-    workspaces.chmod(0o755)  # the engines' remapped roots pass through to their own workspace
-    # The grading engines are this run's: if it dies, its reaper stops them (ownership.py).
-    ownership = Ownership(Docker(docker_bin))
-    leftovers = reap_dead()
-    if leftovers:
-        progress(Phrase("reaped", items=", ".join(leftovers)))
-
-    def worker(slot: int) -> None:
-        # Isolated: the engine's files are a throwaway root but for the workspaces, and its root is not root.
-        box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,))
-        with lock:
-            ownership.note_sandbox(box.name, box.slot)
-        box.up()
-        # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
-        config = out / ".docker-config"
-        config.mkdir(parents=True, exist_ok=True)
-        env = {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(config.resolve())}
-        docker = Docker(docker_bin, env=env)
-        try:
-            images = prepare(docker, lambda line: progress(Phrase("on_engine", slot=slot, line=line)))
-            while True:
-                try:
-                    i, folder = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    grade = grade_one(spec, folder, docker, box, workspaces, images, lang)
-                except DockersimError as e:
-                    grade = Grade(folder.name, 0, spec.max_points, notes=[Phrase("g_stopped", error=said(e))])
-                with lock:
-                    grades[i] = grade
-                    progress(f"[{len(grades)}/{len(folders)}] {grade.student}: {grade.score}/{grade.max} "
-                             f"({grade.seconds:.0f}s, engine {slot})")  # fmt: skip
-        finally:
-            box.down()
-
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for future in [pool.submit(worker, slot) for slot in range(min(jobs, len(folders)))]:
-            future.result()
-    ownership.close()
-    return [grades[i] for i in range(len(folders))]
-
-
-def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
-                  progress: Callable[[str], None], lang: str = "en") -> list[Grade]:  # fmt: skip
-    """`dockersim grade`: the folders checked before any engine starts, graded, and their files written."""
-    from dockersim.report.grades import write_all
-
-    for p in folders:
-        if not p.is_dir():
-            raise DockersimError(f"{p}: a submission should be a folder named after the student")
-    if len({p.name for p in folders}) != len(folders):
-        raise DockersimError("two submissions have the same folder name")
-    Docker(docker_bin)  # the binary exists
-    Sandbox(isolated=True).check_can_run()
-    grades = grade_all(spec, folders, jobs, out, docker_bin, progress, lang)
-    write_all(spec, grades, out, lang)
-    return grades
 
 
 def self_check(spec: Spec, docker: Docker, lang: str = "en") -> list[CheckOutcome]:

@@ -18,7 +18,8 @@ from dockersim.validation import closest
 from dockersim.yamlsource import LList, LMap, load_yaml, read_source
 
 TOP_KEYS = (
-    "schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "allow", "checks",
+    "schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "allow", "reference",
+    "checks",
 )  # fmt: skip
 CHECK_KEYS = ("name", "points", "hidden", "hint", "check", "probe")
 
@@ -46,6 +47,7 @@ class Spec:
     time_limit: float = 300.0
     settle: float = 60.0  # seconds the checks may take to come true after the submission ran
     policy: Policy = DEFAULT  # what a submission may run: the built-in allow-list, widened by `allow:`
+    reference: Path | None = None  # a submission that earns every point: each grading engine's canary
 
     @property
     def max_points(self) -> int:
@@ -92,6 +94,13 @@ def parse_spec(text: str, path: str) -> Spec:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ScenarioError(f"{key} should be a number of seconds above 0", path, doc.lines[key])
             setattr(spec, key, float(value))
+    if "reference" in doc:
+        value = doc["reference"]
+        folder = Path(path).parent / value if isinstance(value, str) and value.strip() else None
+        if folder is None or not folder.is_dir():
+            raise ScenarioError("reference should be a folder beside the spec holding a submission that earns every "
+                                "point", path, doc.lines["reference"])  # fmt: skip
+        spec.reference = folder
     if "allow" in doc:
         spec.policy = _allow(doc["allow"], path, doc.lines["allow"])
     raw_checks = doc.get("checks")

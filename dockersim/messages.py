@@ -218,6 +218,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "kit_building": {"en": "building {tag}", "ko": "{tag} 빌드 중"},
     "kit_built": {"en": "built {tag} in {seconds:.1f}s", "ko": "{tag} 빌드 완료 ({seconds:.1f}초)"},
+    "kit_copying": {"en": "copying {tags} from this machine's engine", "ko": "이 컴퓨터의 엔진에서 {tags} 복사 중"},
+    "kit_copied": {"en": "copied in {seconds:.1f}s", "ko": "복사 완료 ({seconds:.1f}초)"},
     "reaped": {
         "en": "removed what runs that died had left: {items}",
         "ko": "죽은 실행이 남긴 것을 지웠습니다: {items}",
@@ -466,6 +468,37 @@ REFUSALS: dict[str, dict[str, str]] = {
         "ko": "과제의 준비 단계 {n} 이(가) 실패했습니다: {reason}",
     },
     "g_stopped": {"en": "grading stopped: {error}", "ko": "채점이 멈췄습니다: {error}"},
+    "g_no_engine": {
+        "en": "not graded: every engine was set aside before it got this submission ({engines})",
+        "ko": "채점 안 됨: 이 제출물을 받기 전에 모든 엔진이 제외되었습니다 ({engines})",
+    },
+    "g_engines_failed": {
+        "en": "not graded: the engines failed while grading it ({engines}); grade it again",
+        "ko": "채점 안 됨: 채점하는 동안 엔진이 멈췄습니다 ({engines}); 다시 채점하세요",
+    },
+    "not_graded": {
+        "en": "not graded, as no engine was left to grade them: {students} (results.json says why)",
+        "ko": "채점할 엔진이 남지 않아 채점하지 못했습니다: {students} (이유는 results.json 에 있습니다)",
+    },
+    "pool_grading": {"en": "{engine}: grading {student}", "ko": "{engine}: {student} 채점 중"},
+    "pool_canary": {
+        "en": "{engine}: grading the reference solution first",
+        "ko": "{engine}: 먼저 모범 답안을 채점합니다",
+    },
+    "pool_canary_failed": {
+        "en": "the reference solution got {score}/{max} here (missed: {missed})",
+        "ko": "모범 답안이 여기서 {score}/{max} 점을 받았습니다 (놓친 것: {missed})",
+    },
+    "pool_failed_under": {
+        "en": "it stopped answering while grading {student} ({why}); another engine grades it",
+        "ko": "{student} 을(를) 채점하는 동안 응답하지 않았습니다 ({why}); 다른 엔진이 채점합니다",
+    },
+    "pool_no_answer": {"en": "it does not answer: {why}", "ko": "응답하지 않습니다: {why}"},
+    "pool_leftovers": {
+        "en": "{n} objects of an earlier submission are still there after a reset",
+        "ko": "초기화한 뒤에도 이전 제출물의 객체 {n} 개가 남아 있습니다",
+    },
+    "pool_set_aside": {"en": "{engine} set aside: {reason}", "ko": "{engine} 제외: {reason}"},
     "g_could_not_check": {"en": "could not check: {error}", "ko": "확인할 수 없었습니다: {error}"},
     "f_score": {"en": "Score: {score} / {max}", "ko": "점수: {score} / {max}"},
     "f_checks": {"en": "Checks", "ko": "확인 항목"},

@@ -159,9 +159,11 @@ def empty(docker: Docker) -> None:
 class Ownership:
     """One dockersim process's run: its labels, its journal, and its reaper."""
 
-    def __init__(self, docker: Docker, watched: bool = True) -> None:
+    def __init__(self, docker: Docker, watched: bool = True, mark: bool = True) -> None:
         """watched: with a journal and a reaper (a dockersim command's run); else only remembered here (a
-        library caller's, or a grading run's inside a private engine that the grader empties)."""
+        library caller's, or a grading run's inside a private engine that the grader empties). mark: this
+        process's environment carries the run's mark too (not for a second run in the same process, whose
+        docker commands carry their own)."""
         self.docker = docker
         self.run_id = uuid.uuid4().hex[:12]
         self.owner = owner_id()
@@ -177,7 +179,8 @@ class Ownership:
             self._reaper = _start_reaper(self.journal)
             # Every process this run starts from now on carries the mark, from fork on: the reaper waits
             # for those still running (a docker command in flight may still create) before it looks.
-            os.environ[RUN_ENV] = self.run_id
+            if mark:
+                os.environ[RUN_ENV] = self.run_id
             docker.env[RUN_ENV] = self.run_id
 
     @property

@@ -277,11 +277,15 @@ class ScenarioRun:
             if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
                 raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
+        self._make_bind_sources(words)
+        return self.owned_argv(words)
+
+    def owned_argv(self, words: list[str]) -> list[str]:
+        """A docker command line as it runs for this run: what it creates carries the run's labels, and a
+        volume it makes by name is noted first (`-v NAME:/path` cannot carry a label)."""
         created = commandline.created_names(words)
-        # `-v NAME:/path` makes a volume that cannot carry a label: the journal names it before it exists.
         self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
-        self._make_bind_sources(words)
         return self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
 
     def _make_bind_sources(self, words: list[str]) -> None:

@@ -37,11 +37,12 @@ class Book:
         return Book(spec.path, spec.title, spec.max_points, tuple((c.index, c.name) for c in spec.checks))
 
 
-def write_all(spec: Spec, grades: list[Grade], out: Path, lang: str = "en") -> None:
+def write_all(spec: Spec, grades: list[Grade], out: Path, lang: str = "en",
+              engines: list[dict[str, Any]] | None = None) -> None:  # fmt: skip
     """The gradebook and results (data, in English) and what students read (feedback, Gradescope's output,
-    recordings), in lang."""
+    recordings), in lang; `engines`: what each engine of the pool did."""
     book = Book.of(spec)
-    write_data(book, grades, out)
+    write_data(book, grades, out, engines or [])
     for g in grades:
         (out / "feedback").mkdir(exist_ok=True)
         (out / "feedback" / f"{g.student}.md").write_text(feedback(book, g, lang), encoding="utf-8")
@@ -51,8 +52,8 @@ def write_all(spec: Spec, grades: list[Grade], out: Path, lang: str = "en") -> N
         (out / "gradescope" / g.student / "results.json").write_text(text, encoding="utf-8")
 
 
-def write_data(book: Book, grades: list[Grade], out: Path) -> None:
-    """gradebook.csv, results.json and junit/: the course's data, from the grades alone."""
+def write_data(book: Book, grades: list[Grade], out: Path, engines: list[dict[str, Any]]) -> None:
+    """gradebook.csv, results.json and junit/: the course's data, from the grades and the engines' records."""
     out.mkdir(parents=True, exist_ok=True)
     with (out / "gradebook.csv").open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
@@ -62,7 +63,7 @@ def write_data(book: Book, grades: list[Grade], out: Path) -> None:
             writer.writerow([g.student, g.score, g.max, *(earned.get(i, 0) for i, _ in book.columns)])
     results = {"spec": book.path, "title": book.title, "max": book.max,
                "checks": [{"index": i, "name": name} for i, name in book.columns],
-               "students": [_plain(g) for g in grades]}  # fmt: skip
+               "students": [_plain(g) for g in grades], "engines": engines}  # fmt: skip
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "junit").mkdir(exist_ok=True)
     for g in grades:
@@ -74,6 +75,7 @@ def merge(folders: list[Path], out: Path) -> list[Grade]:
     course gradebook; each student's feedback, Gradescope output and recordings are copied as written."""
     book: Book | None = None
     grades: dict[str, tuple[Grade, Path]] = {}
+    engines: list[dict[str, Any]] = []
     for folder in folders:
         path = folder / "results.json"
         try:
@@ -81,6 +83,7 @@ def merge(folders: list[Path], out: Path) -> list[Grade]:
             found = Book(data["spec"], data["title"], data["max"],
                          tuple((c["index"], c["name"]) for c in data["checks"]))  # fmt: skip
             students = [_grade(s) for s in data["students"]]
+            engines += [{**e, "run": str(folder)} for e in data.get("engines", [])]
         except FileNotFoundError:
             raise DockersimError(f"{folder}: no results.json (is it the --out folder of a grade run?)") from None
         except (OSError, ValueError, KeyError, TypeError) as e:
@@ -102,7 +105,7 @@ def merge(folders: list[Path], out: Path) -> list[Grade]:
     if out.resolve() in {f.resolve() for f in folders}:
         raise DockersimError(f"{out}: the merged gradebook needs a folder of its own")
     ordered = [grades[name][0] for name in sorted(grades)]
-    write_data(book, ordered, out)
+    write_data(book, ordered, out, engines)
     for name, (_, folder) in sorted(grades.items()):
         for kind, suffix in (("feedback", ".md"), ("gradescope", ""), ("recordings", "")):
             source = folder / kind / f"{name}{suffix}"
@@ -119,7 +122,7 @@ def _grade(data: dict[str, Any]) -> Grade:
     session = [StepResult(**{**s, "outcome": Outcome(s["outcome"])}) for s in data.get("session", [])]
     return Grade(data["student"], data["score"], data["max"], checks=[CheckOutcome(**c) for c in data["checks"]],
                  lines=[LineResult(**line) for line in data["lines"]], session=session, notes=data["notes"],
-                 seconds=data["seconds"])  # fmt: skip
+                 seconds=data["seconds"], engine=data.get("engine", ""))  # fmt: skip
 
 
 def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:

@@ -63,3 +63,15 @@ def test_a_korean_report_has_no_english_sentence(capsys: pytest.CaptureFixture[s
     for english in ("expected", "found", "passed", "failed", "hint:", "scenario", "removed", "note:", "screen"):
         assert english not in out, english
     assert "실패" in out and "통과" in out and "힌트: docker logs web" in out
+
+
+def test_no_key_is_written_twice() -> None:
+    """A key given twice in the catalogue's source would silently keep only its last sentence."""
+    import ast
+
+    import dockersim.messages
+
+    tree = ast.parse(Path(dockersim.messages.__file__).read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict) and len(node.keys) > 20
+            for k in node.keys if isinstance(k, ast.Constant)]  # fmt: skip
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []

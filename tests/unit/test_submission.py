@@ -114,9 +114,18 @@ def test_example_hostile_submission_is_refused_but_its_first_line(tmp_path: Path
 
 
 def test_the_example_spec_loads() -> None:
-    spec = parse_spec((ROOT / "examples/hw-wordpress/spec.yaml").read_text(), "spec.yaml")
+    path = ROOT / "examples/hw-wordpress/spec.yaml"
+    spec = parse_spec(path.read_text(), str(path))
     assert spec.max_points == 18 and [c.hidden for c in spec.checks].count(True) == 1
     assert (spec.time_limit, spec.settle) == (300.0, 30.0)
+    assert spec.reference == path.parent / "submissions" / "alice"
+
+
+def test_a_reference_that_is_no_folder_is_one_sentence(tmp_path: Path) -> None:
+    text = (ROOT / "examples/hw-wordpress/spec.yaml").read_text()
+    with pytest.raises(ScenarioError, match="reference should be a folder beside the spec") as e:
+        parse_spec(text, str(tmp_path / "spec.yaml"))
+    assert e.value.line == text.splitlines().index(next(x for x in text.splitlines() if x.startswith("reference:"))) + 1
 
 
 @pytest.mark.parametrize(

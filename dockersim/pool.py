@@ -1,0 +1,440 @@
+"""The engines a grade run grades on: sandboxes it starts on this machine (`--jobs N`), and engines that
+exist already, reached through docker contexts (`--engine CONTEXT`). One submission at a time per engine.
+
+A sandbox is the run's own: emptied whole between two submissions. A context's engine is not: what a
+submission makes there carries the run's labels (a named volume is noted in the run's journal), and only
+that is removed — by this run, or by its reaper if the run dies. Each context's client gets a config folder
+of its own holding that one context, so that no other context, credential or proxy of the grader's is a
+submission's; an ssh:// context's calls share one SSH connection (ControlMaster).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dockersim.checks import HELPER_IMAGE
+from dockersim.driver import Docker
+from dockersim.errors import DockersimError
+from dockersim.grading import Grade, grade_one, image_ids, prepare
+from dockersim.homework import Spec
+from dockersim.messages import Phrase, said
+from dockersim.ownership import Inventory, Ownership, empty, reap_dead
+from dockersim.report.files import slug
+from dockersim.sandbox import Sandbox
+
+FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+SSH_CONFIG_ENV = "DOCKERSIM_SSH_CONFIG"  # an ssh_config file for ssh:// engines (`ssh -F`)
+FAILS_PER_SUBMISSION = 2  # a submission under which this many engines failed is not tried on a third
+
+
+@dataclass
+class Record:
+    """What results.json says of an engine: what it graded, its canary's score, why it was set aside."""
+
+    name: str
+    endpoint: str = ""
+    canary: str = ""  # "18/18" when the spec has a reference
+    graded: list[str] = field(default_factory=list)
+    set_aside: str = ""
+
+
+class GradingEngine(ABC):
+    """One engine of the pool: started or joined (up), reset between submissions, left (down)."""
+
+    name: str
+    docker: Docker
+    engine_host: str  # where its published ports answer
+    dedicated: bool  # everything on it is the run's (a sandbox); else only what carries the run's labels
+    ownership: Ownership
+    remap_root: int | None = None  # the host uid root in its containers is, when known
+
+    def __init__(self) -> None:
+        self.record = Record(self.name)
+
+    @abstractmethod
+    def up(self) -> None: ...
+
+    @abstractmethod
+    def down(self) -> None: ...
+
+    def reset(self) -> None:
+        """Gone: what the last submission made (containers, volumes, networks); its images stay."""
+        if self.dedicated:
+            empty(self.docker)
+        else:
+            self.ownership.remove()
+
+    def leftovers(self) -> int:
+        """How many objects of an earlier submission are still there."""
+        if self.dedicated:
+            made = Inventory.read(self.docker)
+            made.networks = set()  # the default networks stay; `network prune` removed the rest
+        else:
+            made = self.ownership.created()
+        return len(made.containers) + len(made.volumes) + len(made.networks)
+
+    def answers(self) -> str:
+        """Empty when the engine answers now; else why not, in one line."""
+        done = self.docker.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False)
+        if done.status == 0 and done.stdout.strip():
+            return ""
+        return (done.stderr.strip().splitlines() or [f"exit status {done.status}"])[-1]
+
+    def prepare_workspace(self, workspace: Path) -> None:
+        """The submission's workspace, empty, writable by root in the engine's containers."""
+        if self.docker.local_files:
+            shutil.rmtree(workspace, ignore_errors=True)
+            workspace.mkdir(parents=True)
+            if self.remap_root is not None:
+                os.chown(workspace, self.remap_root, self.remap_root)
+            else:
+                workspace.chmod(0o777)  # whoever root in its containers is may write here, and nowhere else
+            return
+        # Another machine's files: the folder is made and emptied there, through the engine.
+        script = "rm -rf /w/* /w/.[!.]* /w/..?* 2>/dev/null; chmod 0777 /w"
+        done = self.docker.call(["run", "--rm", "--network", "none", "-v", f"{workspace}:/w", "--entrypoint", "sh",
+                                 *self._labels(), HELPER_IMAGE, "-c", script], check=False)  # fmt: skip
+        if done.status != 0:
+            raise DockersimError(f"could not make the workspace {workspace} on the engine's host: "
+                                 f"{done.stderr.strip()[-200:]}")  # fmt: skip
+
+    def _labels(self) -> list[str]:
+        return [word for label in self.ownership.labels for word in ("--label", label)]
+
+
+class SandboxEngine(GradingEngine):
+    """A private dockerd this run starts, isolated: a throwaway root but for the workspaces, user namespaces."""
+
+    dedicated = True
+
+    def __init__(self, slot: int, workspaces: Path, config: Path, docker_bin: str, run: Ownership) -> None:
+        self.slot = slot
+        self.name = f"sandbox {slot}"
+        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,))
+        self.config, self.docker_bin, self.run = config, docker_bin, run
+        self.engine_host = self.box.engine_host
+        self.remap_root = self.box.remap_root
+        super().__init__()
+        self.record.endpoint = self.box.docker_host
+
+    def up(self) -> None:
+        self.run.note_sandbox(self.box.name, self.box.slot)  # if the run dies, its reaper stops the engine
+        self.box.up()
+        # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
+        self.config.mkdir(parents=True, exist_ok=True)
+        env = {"DOCKER_HOST": self.box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(self.config.resolve())}
+        self.docker = Docker(self.docker_bin, env=env)
+        self.ownership = Ownership(self.docker, watched=False)  # the engine is emptied whole: labels suffice
+
+    def down(self) -> None:
+        self.box.down()
+
+
+class ContextEngine(GradingEngine):
+    """An engine that exists already, named by a docker context of the grader's."""
+
+    dedicated = False
+
+    def __init__(self, context: str, engine_host: str | None, config: Path, docker_bin: str) -> None:
+        self.name = context
+        self.given_host = engine_host
+        self.config, self.docker_bin = config, docker_bin
+        self._ssh: tuple[str, str] | None = None  # (control folder, destination) of an ssh:// endpoint
+        super().__init__()
+
+    def up(self) -> None:
+        grader = Docker(self.docker_bin)
+        done = grader.call(["context", "inspect", self.name, "--format", "{{json .}}"], check=False)
+        if done.status != 0:
+            raise DockersimError(f"no docker context named {self.name} (docker context ls lists them)")
+        found = json.loads(done.stdout)
+        endpoint = str(found["Endpoints"]["docker"]["Host"])
+        self.record.endpoint = endpoint
+        parts = urlsplit(endpoint)
+        local = parts.scheme in ("unix", "npipe") or (parts.hostname or "") in LOOPBACK
+        self.engine_host = self.given_host or ("127.0.0.1" if local else parts.hostname or "127.0.0.1")
+        # A config folder holding this one context and its TLS files, copied as the grader's client stores them.
+        shutil.rmtree(self.config, ignore_errors=True)
+        storage = found.get("Storage") or {}
+        for kind in ("MetadataPath", "TLSPath"):
+            source = Path(str(storage.get(kind, "")))
+            if source.is_dir() and source.name:
+                shutil.copytree(source, self.config / "contexts" / source.parent.name / source.name)
+        self.config.mkdir(parents=True, exist_ok=True)
+        env = {"DOCKER_CONFIG": str(self.config.resolve()), "DOCKER_HOST": "", "DOCKER_CONTEXT": ""}
+        if parts.scheme == "ssh":
+            env["PATH"] = self._ssh_reuse(endpoint) + os.pathsep + os.environ.get("PATH", "")
+        self.docker = Docker(self.docker_bin, self.name, env)
+        self.docker.local_files = local
+        why = self.answers()
+        if why:
+            raise DockersimError(f"does not answer: {why}")
+        # Its own journal and reaper: if the run dies, what submissions made there is removed all the same.
+        self.ownership = Ownership(self.docker, mark=False)
+
+    def _ssh_reuse(self, destination: str) -> str:
+        """A folder whose `ssh` runs the real one with a shared connection: the first docker call opens it,
+        every other call rides on it, and it closes at down()."""
+        real = shutil.which("ssh")
+        if real is None:
+            raise DockersimError(f"{self.name} is an ssh:// context and there is no ssh client here")
+        folder = tempfile.mkdtemp(prefix="dsim-ssh-")  # short: a control socket's path has a length limit
+        # The docker client passes ssh no options of its own choosing: a wrapper first on its PATH does.
+        options = ["-o", "ControlMaster=auto", "-o", f"ControlPath={folder}/%C", "-o", "ControlPersist=600"]
+        config = os.environ.get(SSH_CONFIG_ENV)
+        if config:  # the engines' SSH settings, apart from the grader's own ~/.ssh/config
+            options = ["-F", str(Path(config).resolve()), *options]
+        wrapper = Path(folder) / "ssh"
+        wrapper.write_text(f'#!/bin/sh\nexec {shlex.join([real, *options])} "$@"\n')
+        wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+        self._ssh = (folder, destination)
+        return folder
+
+    def prepare_workspace(self, workspace: Path) -> None:
+        if self.docker.local_files and self.remap_root is None:
+            self.remap_root = self._root_uid(workspace.parent)
+        super().prepare_workspace(workspace)
+
+    def _root_uid(self, workspaces: Path) -> int | None:
+        """The host uid that root in this engine's containers is (user namespaces, rootless), found by a
+        file one of them makes; None when that cannot be told."""
+        probe = Path(tempfile.mkdtemp(prefix=".uid-", dir=workspaces))
+        try:
+            probe.chmod(0o777)
+            done = self.docker.call(["run", "--rm", "--network", "none", "-v", f"{probe}:/w", *self._labels(),
+                                     HELPER_IMAGE, "touch", "/w/root"], check=False)  # fmt: skip
+            return (probe / "root").stat().st_uid if done.status == 0 and (probe / "root").exists() else None
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+
+    def down(self) -> None:
+        with contextlib.suppress(DockersimError, AttributeError):
+            self.reset()
+            self.ownership.close()
+        if self._ssh is not None:  # the shared connection closed, not left to its ControlPersist
+            folder, destination = self._ssh
+            config = os.environ.get(SSH_CONFIG_ENV)
+            argv = [shutil.which("ssh") or "ssh", *(["-F", config] if config else []), "-o", f"ControlPath={folder}/%C",
+                    "-O", "exit", destination]  # fmt: skip
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                subprocess.run(argv, capture_output=True, timeout=20)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def parse_engine(value: str) -> tuple[str, str | None]:
+    """`CONTEXT` or `CONTEXT=HOST` (HOST: where its published ports answer, when not its endpoint's host)."""
+    name, _, host = value.partition("=")
+    if not name.strip() or (_ and not host.strip()):
+        raise DockersimError(f"--engine {value!r}: give a docker context's name, or NAME=HOST")
+    return name.strip(), host.strip() or None
+
+
+def read_engine_file(path: Path) -> list[str]:
+    """A file of engines, one `CONTEXT[=HOST]` a line; `#` starts a comment."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise DockersimError(f"{path}: {e.strerror or e}") from None
+    out = []
+    for number, line in enumerate(lines, start=1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if " " in text:
+            raise DockersimError(f"{path}:{number}: one engine a line, CONTEXT or CONTEXT=HOST")
+        out.append(text)
+    return out
+
+
+class SetAside(DockersimError):
+    """An engine that cannot grade (any more): it takes no further submission."""
+
+
+@dataclass
+class _Item:
+    index: int
+    folder: Path
+    failed_on: list[str] = field(default_factory=list)  # engines that failed while grading it
+
+
+class Pool:
+    """Submissions handed to engines as each becomes free. An engine is checked before each submission
+    (it answers, it holds nothing of an earlier one, the kit's images are as they were) and, when the spec
+    has a reference, grades it first as a canary; one that fails is set aside with its reason, and a
+    submission it was grading goes back to the others."""
+
+    def __init__(self, spec: Spec, folders: Sequence[Path], workspaces: Path, lang: str,
+                 progress: Callable[[str], None]) -> None:  # fmt: skip
+        self.spec, self.workspaces, self.lang, self.progress = spec, workspaces, lang, progress
+        self.total = len(folders)
+        self.todo = [_Item(i, folder) for i, folder in enumerate(folders)]
+        self.busy = 0
+        self.done: dict[int, Grade] = {}
+        self.records: list[Record] = []
+        self.kit_source: Docker | None = None
+        self._cond = threading.Condition()
+
+    @property
+    def grades(self) -> list[Grade]:
+        return [self.done[i] for i in range(self.total)]
+
+    def grade(self, engines: Sequence[GradingEngine]) -> None:
+        self.records = [e.record for e in engines]
+        with ThreadPoolExecutor(max_workers=max(1, len(engines))) as threads:
+            for future in [threads.submit(self._serve, engine) for engine in engines]:
+                future.result()
+        names = ", ".join(r.name for r in self.records) or "none"
+        for item in self.todo:  # every engine was set aside before it got this one
+            self.done[item.index] = Grade(item.folder.name, 0, self.spec.max_points,
+                                          notes=[Phrase("g_no_engine", engines=names)])  # fmt: skip
+
+    def _take(self) -> _Item | None:
+        """The next submission; None when none is left, nor any that an engine now grading may give back."""
+        with self._cond:
+            while not self.todo and self.busy:
+                self._cond.wait()  # an engine grading now may fail and hand its submission back
+            if not self.todo:
+                return None
+            self.busy += 1
+            return self.todo.pop(0)
+
+    def _give_back(self, item: _Item, grade: Grade | None) -> None:
+        """A submission graded, or handed back for another engine (once too often: graded as not gradable)."""
+        with self._cond:
+            self.busy -= 1
+            if grade is None and len(item.failed_on) >= FAILS_PER_SUBMISSION:
+                grade = Grade(item.folder.name, 0, self.spec.max_points,
+                              notes=[Phrase("g_engines_failed", engines=", ".join(item.failed_on))])  # fmt: skip
+            if grade is None:
+                self.todo.insert(0, item)
+            else:
+                self.done[item.index] = grade
+            self._cond.notify_all()
+
+    def _serve(self, engine: GradingEngine) -> None:
+        """One engine's share of the work, until none is left or the engine is set aside."""
+        item: _Item | None = None
+        try:
+            engine.up()
+            say = self.progress
+            images = prepare(
+                engine.docker, lambda line: say(Phrase("on_engine", slot=engine.name, line=line)), self.kit_source
+            )
+            keep = set(image_ids(engine.docker))  # an engine's own images, and the kit's, stay
+            if self.spec.reference is not None:
+                self._canary(engine, images, keep)
+            while (item := self._take()) is not None:
+                self._ready(engine)
+                self.progress(Phrase("pool_grading", engine=engine.name, student=item.folder.name))
+                try:
+                    grade = grade_one(self.spec, item.folder, engine, self.workspaces, images, self.lang, keep)
+                except DockersimError as e:
+                    grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
+                                  engine=engine.name)  # fmt: skip
+                why = engine.answers()
+                if why:  # what it found is not the submission's doing: another engine grades it again
+                    item.failed_on.append(engine.name)
+                    raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why))
+                engine.record.graded.append(grade.student)
+                self._give_back(item, grade)
+                item = None
+                self.progress(f"[{len(self.done)}/{self.total}] {grade.student}: {grade.score}/{grade.max} "
+                              f"({grade.seconds:.0f}s, {engine.name})")  # fmt: skip
+        except DockersimError as e:
+            engine.record.set_aside = said(e)
+            self.progress(Phrase("pool_set_aside", engine=engine.name, reason=said(e)))
+            if item is not None:
+                self._give_back(item, None)
+        finally:
+            engine.down()
+
+    def _ready(self, engine: GradingEngine) -> None:
+        """An engine fit for the next submission: answering, and empty of an earlier one's objects."""
+        why = engine.answers()
+        if why:
+            raise SetAside(Phrase("pool_no_answer", why=why))
+        if engine.leftovers():
+            engine.reset()
+            left = engine.leftovers()
+            if left:
+                raise SetAside(Phrase("pool_leftovers", n=left))
+
+    def _canary(self, engine: GradingEngine, images: dict[str, str], keep: set[str]) -> None:
+        """The spec's reference solution graded on this engine first: an engine that does not give it every
+        point would fail students for its own reasons."""
+        assert self.spec.reference is not None
+        self.progress(Phrase("pool_canary", engine=engine.name))
+        got = grade_one(self.spec, self.spec.reference, engine, self.workspaces, images, self.lang, keep,
+                        name=f".reference-{slug(engine.name)}")  # fmt: skip
+        engine.record.canary = f"{got.score}/{got.max}"
+        if got.score < got.max:
+            missed = "; ".join(f"{c.name}: {c.details[0]}" if c.details else c.name for c in got.checks
+                               if c.outcome != "passed") or "; ".join(got.notes)  # fmt: skip
+            raise SetAside(Phrase("pool_canary_failed", score=got.score, max=got.max, missed=missed))
+
+
+def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
+              progress: Callable[[str], None], lang: str = "en", contexts: Sequence[str] = ()) -> Pool:  # fmt: skip
+    """Grade each folder on the pool: `jobs` sandbox engines and the engines `contexts` name, one submission
+    at a time each; the grades in the folders' order, and what each engine did."""
+    workspaces = (out / "workspaces").resolve()
+    workspaces.mkdir(parents=True, exist_ok=True)
+    workspaces.chmod(0o755)  # the engines' remapped roots pass through to their own workspace
+    # The grading engines are this run's: if it dies, its reaper stops them (ownership.py).
+    grader = Docker(docker_bin)
+    run = Ownership(grader)  # if the run dies (its journal is not closed), the reaper ends them
+    leftovers = reap_dead()
+    if leftovers:
+        progress(Phrase("reaped", items=", ".join(leftovers)))
+    config = (out / ".docker-config").resolve()
+    engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run)
+                                    for slot in range(min(jobs, len(folders)))]  # fmt: skip
+    for i, value in enumerate(contexts):
+        context, host = parse_engine(value)
+        engines.append(ContextEngine(context, host, config / f"context-{i}", docker_bin))
+    pool = Pool(spec, folders, workspaces, lang, progress)
+    answers = grader.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False).status == 0
+    pool.kit_source = grader if answers else None  # the kit's images, copied from here rather than built
+    pool.grade(engines)
+    run.close()
+    return pool
+
+
+def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
+                  progress: Callable[[str], None], lang: str = "en",
+                  contexts: Sequence[str] = ()) -> list[Grade]:  # fmt: skip
+    """`dockersim grade`: the folders checked before any engine starts, graded, and their files written."""
+    from dockersim.report.grades import write_all
+
+    for p in folders:
+        if not p.is_dir():
+            raise DockersimError(f"{p}: a submission should be a folder named after the student")
+    if len({p.name for p in folders}) != len(folders):
+        raise DockersimError("two submissions have the same folder name")
+    names = [parse_engine(value)[0] for value in contexts]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # one submission at a time per engine
+        raise DockersimError(f"--engine {twice[0]} is named twice")
+    Docker(docker_bin)  # the binary exists
+    if jobs:
+        Sandbox(isolated=True).check_can_run()
+    elif not contexts:
+        raise DockersimError("no engine to grade on: --jobs 0 needs at least one --engine")
+    pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)
+    write_all(spec, pool.grades, out, lang, [asdict(r) for r in pool.records])
+    return pool.grades

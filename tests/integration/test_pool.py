@@ -1,0 +1,228 @@
+"""`dockersim grade --engine CONTEXT`: the example homework graded over three private engines on this
+machine reached through docker contexts (two unix sockets, one tcp on 127.0.0.1), one of them made to fail
+mid-run; the gradebook is the one `--jobs 1` writes, and nothing on the engines but the run's is touched."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dockersim import kit
+from dockersim.driver import Docker
+from dockersim.pool import FIRST_SLOT
+from dockersim.sandbox import Sandbox
+from tests.conftest import ROOT, dockersim
+from tests.integration.test_grading import HW
+
+SLOTS = (FIRST_SLOT + 20, FIRST_SLOT + 21, FIRST_SLOT + 22)  # clear of the grading run's own sandboxes
+
+
+class Forwarder:
+    """127.0.0.1:PORT → a unix socket, until closed: a tcp endpoint for an engine, that the test can cut."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # closed
+            engine = socket.socket(socket.AF_UNIX)
+            engine.connect(self.target)
+            with self.lock:
+                self.open += [client, engine]
+            for a, b in ((client, engine), (engine, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self.listener.close()
+        with self.lock:
+            for s in self.open:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+
+
+@pytest.fixture
+def engines(engine: Docker, images: dict[str, str], tmp_path: Path) -> Iterator[tuple[dict[str, str], Forwarder]]:
+    """Three private engines sharing the grade run's workspaces folder, as contexts in a config of the test's.
+    The third is warmed with the kit's images, so it is first to ask for a submission (the one to fail)."""
+    workspaces = tmp_path / "out" / "workspaces"
+    boxes = [Sandbox(f"pool-test-{i}", slot, isolated=True, shared=(workspaces,)) for i, slot in enumerate(SLOTS)]
+    for box in boxes:
+        box.down(purge=True)  # fresh: the pool copies the kit into each
+        box.up()
+    third = Docker(env={"DOCKER_HOST": boxes[2].docker_host, "DOCKER_CONTEXT": ""})
+    kit.copy(engine, third, [r.tag for r in kit.RECIPES.values() if r.stands_for], lambda _line: None)
+    forwarder = Forwarder(str(boxes[2].socket))
+    config = tmp_path / "docker-config"
+    env = {**os.environ, "DOCKER_CONFIG": str(config)}
+    env.pop("DOCKER_CONTEXT", None)
+    endpoints = [boxes[0].docker_host, boxes[1].docker_host, f"tcp://127.0.0.1:{forwarder.port}"]
+    for i, endpoint in enumerate(endpoints):
+        subprocess.run(["docker", "context", "create", f"lab{i}", "--docker", f"host={endpoint}"], env=env,
+                       check=True, capture_output=True)  # fmt: skip
+    yield env, forwarder
+    forwarder.close()
+    for box in boxes:
+        box.down(purge=True)
+
+
+FOLDERS = sorted(str(p) for p in (HW / "submissions").iterdir())
+
+
+@pytest.fixture(scope="module")
+def alone(engine: Docker, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The gradebook `--jobs 1` writes: one sandbox engine, the submissions one after the other."""
+    out = tmp_path_factory.mktemp("alone")
+    done = dockersim("grade", "--jobs", "1", "--out", str(out), str(HW / "spec.yaml"), *FOLDERS, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out
+
+
+def test_graded_over_three_contexts_one_failing(engine: Docker, engines: tuple[dict[str, str], Forwarder],
+                                                alone: Path, tmp_path: Path) -> None:  # fmt: skip
+    env, forwarder = engines
+    folders = FOLDERS
+
+    # The engine's own objects, which a run must never touch.
+    lab0 = Docker("docker", "lab0", {"DOCKER_CONFIG": env["DOCKER_CONFIG"]})
+    kit.copy(engine, lab0, ["dockersim/busybox:latest"], lambda _line: None)
+    lab0.call(["tag", "dockersim/busybox", "instructors/own:1"])
+    lab0.call(["volume", "create", "instructors-own"])
+    lab0.call(["create", "--name", "instructors-own", "instructors/own:1", "true"])
+
+    out = tmp_path / "out"
+    hosts = [f"lab{i}={Sandbox(f'pool-test-{i}', slot).engine_host}" for i, slot in enumerate(SLOTS)]
+    argv = [sys.executable, "-m", "dockersim", "grade", "--out", str(out), *(a for h in hosts for a in ("--engine", h)),
+            str(HW / "spec.yaml"), *folders]  # fmt: skip
+    proc = subprocess.Popen(argv, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stderr is not None
+    lines, victim = [], ""
+    for line in proc.stderr:  # the third engine is cut off as soon as it starts on a student's work
+        lines.append(line)
+        found = re.search(r"lab2: grading (\w+)$", line.strip())
+        if found and not victim:
+            victim = found[1]
+            forwarder.close()
+    stdout, _ = proc.communicate(timeout=1800)
+    log = "".join(lines)
+    assert proc.returncode == 0, log[-3000:] + stdout
+    assert victim, log[-3000:]
+
+    assert (out / "gradebook.csv").read_text() == (alone / "gradebook.csv").read_text(), log[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    records = {e["name"]: e for e in results["engines"]}
+    assert f"while grading {victim}" in records["lab2"]["set_aside"], records
+    assert records["lab0"]["canary"] == records["lab1"]["canary"] == "18/18"
+    [graded] = [s for s in results["students"] if s["student"] == victim]
+    assert graded["engine"] in ("lab0", "lab1")
+    assert sorted(records["lab0"]["graded"] + records["lab1"]["graded"]) == sorted(Path(f).name for f in folders)
+    assert "lab2 set aside" in log
+
+    # Only what the run made was removed; the engine's own objects are there as they were.
+    assert lab0.call(["volume", "ls", "-q"]).stdout.split() == ["instructors-own"]
+    assert lab0.call(["ps", "-a", "--format", "{{.Names}}"]).stdout.split() == ["instructors-own"]
+    assert lab0.call(["image", "inspect", "instructors/own:1"], check=False).status == 0
+
+
+@pytest.fixture
+def ssh_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, str]]:
+    """A private engine behind an sshd of the test's on 127.0.0.1 (its `docker system dial-stdio` reaches
+    that engine), as the context `labssh` in a config of the test's; an ssh_config for it, and sshd's log."""
+    workspaces = tmp_path / "out" / "workspaces"
+    box = Sandbox("pool-test-ssh", FIRST_SLOT + 23, isolated=True, shared=(workspaces,))
+    box.down(purge=True)
+    box.up()
+    for name in ("host", "client"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / name)], check=True)
+    (tmp_path / "authorized_keys").write_text((tmp_path / "client.pub").read_text())
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    (tmp_path / "sshd_config").write_text(f"""Port {port}
+ListenAddress 127.0.0.1
+HostKey {tmp_path / "host"}
+PidFile {tmp_path / "sshd.pid"}
+AuthorizedKeysFile {tmp_path / "authorized_keys"}
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+SetEnv DOCKER_HOST={box.docker_host}
+""")
+    Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation folder
+    log = tmp_path / "sshd.log"
+    sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(tmp_path / "sshd_config")],
+                            stderr=log.open("w"))  # fmt: skip
+    (tmp_path / "ssh_config").write_text(f"""Host lab-ssh
+  HostName 127.0.0.1
+  Port {port}
+  User root
+  IdentityFile {tmp_path / "client"}
+  IdentitiesOnly yes
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  LogLevel ERROR
+""")
+    env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config"),
+           "DOCKERSIM_SSH_CONFIG": str(tmp_path / "ssh_config")}  # fmt: skip
+    env.pop("DOCKER_CONTEXT", None)
+    subprocess.run(["docker", "context", "create", "labssh", "--docker", "host=ssh://lab-ssh"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while "Server listening" not in log.read_text():
+        assert sshd.poll() is None and time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)  # poll: until sshd listens, bounded by the deadline
+    yield env, log, box.engine_host
+    sshd.terminate()
+    sshd.wait(timeout=30)
+    box.down(purge=True)
+
+
+def test_an_ssh_engine_is_graded_over_one_connection(ssh_engine: tuple[dict[str, str], Path, str], alone: Path,
+                                                     tmp_path: Path) -> None:  # fmt: skip
+    """Over ssh:// every docker call rides on one SSH connection, and the engine's host files (alice's
+    database in /home/wordpress_db) are made and read through the engine, as on another machine."""
+    env, log, host = ssh_engine
+    out = tmp_path / "out"
+    picked = [f for f in FOLDERS if Path(f).name in ("alice", "bob")]
+    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine",
+                           f"labssh={host}", str(HW / "spec.yaml"), *picked], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=1800)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    with (alone / "gradebook.csv").open() as f:
+        rows = [row for row in csv.reader(f) if row[0] in ("student", "alice", "bob")]
+    with (out / "gradebook.csv").open() as f:
+        assert list(csv.reader(f)) == rows
+    assert log.read_text().count("Accepted publickey") == 1, log.read_text()[-3000:]
+    assert not list(Path(tempfile.gettempdir()).glob("dsim-ssh-*"))  # the shared connection's folder went
