@@ -143,11 +143,14 @@ def validate(paths: tuple[str, ...]) -> None:
 @click.option("--replace", is_flag=True, help="remove existing objects whose names the scenarios create.")
 @click.option("--record", "record_dir", metavar="DIR", help="write an asciicast of each tty step under DIR.")
 @click.option("--junit", "junit_file", metavar="FILE", help="write a JUnit XML report to FILE.")
+@click.option("--html", "html_file", metavar="FILE",
+              help="write one self-contained page to FILE: every step, failing screens, tty steps played.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["en", "ko"]), default=None, help="language of step names and reasons.")
 @click.option("-v", "--verbose", is_flag=True, help="show the screen of passing steps too.")
 def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps: tuple[str, ...], offline: bool,
         as_json: bool, fail_fast: bool, allow_destructive: bool, keep: bool, sandbox: bool, replace: bool,
-        record_dir: str | None, junit_file: str | None, lang: str | None, verbose: bool) -> None:  # fmt: skip
+        record_dir: str | None, junit_file: str | None, html_file: str | None, lang: str | None,
+        verbose: bool) -> None:  # fmt: skip
     """Run scenario files (or every *.yaml in a directory) step by step.
 
     \b
@@ -155,6 +158,7 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
       dockersim run scenarios/
       dockersim run --image-map ubuntu:14.04=my/ubuntu scenarios/2.2.1-creating-containers.yaml
       dockersim run --json scenarios/ > report.json
+      dockersim run --html report.html scenarios/2.2.1-creating-containers.yaml
       sudo dockersim run --sandbox --offline scenarios/
     """
     from dockersim.batch import Plan, run_scenarios
@@ -168,9 +172,9 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
                          allow_destructive=allow_destructive, keep=keep)  # fmt: skip
     shown = reporter("json" if as_json else "text", verbose=verbose, lang=options.lang)
     report = run_scenarios(scenarios, Plan(options, docker_bin, context, sandbox, offline, replace), shown)
-    for name, target in (("recordings", record_dir), ("junit", junit_file)):
+    for name, target in (("recordings", record_dir), ("junit", junit_file), ("html", html_file)):
         if target:
-            FILE_REPORTS[name](Path(target), report)
+            FILE_REPORTS[name](Path(target), report, options.lang)
     shown.finish(report)
     sys.exit(128 + report.interrupted if report.interrupted else (0 if report.ok else EXIT_FAILED))
 
@@ -341,7 +345,8 @@ def gradebook() -> None:
 @click.argument("folders", nargs=-1, required=True, metavar="GRADES_DIR...")
 @click.option("--out", "out_dir", default="gradebook", show_default=True, metavar="DIR",
               help="where the merged gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
-def merge(folders: tuple[str, ...], out_dir: str) -> None:
+@lang_option
+def merge(folders: tuple[str, ...], out_dir: str, lang: str | None) -> None:
     """Merge the --out folders of grade runs (one submission each, from a CI matrix or a Kubernetes
     Indexed Job, or many) into one course gradebook.
 
@@ -350,11 +355,12 @@ def merge(folders: tuple[str, ...], out_dir: str) -> None:
       dockersim gradebook merge results/*/ --out course/
       dockersim gradebook merge grades-monday/ grades-tuesday/
     """
+    from dockersim.messages import default_lang
     from dockersim.report.grades import merge as merge_grades
 
-    grades = merge_grades([Path(f) for f in folders], Path(out_dir))
+    grades = merge_grades([Path(f) for f in folders], Path(out_dir), lang or default_lang())
     click.echo(f"{len(grades)} students from {len(folders)} folders merged into {out_dir}/: gradebook.csv, "
-               "results.json, junit/, feedback/, recordings/, gradescope/")  # fmt: skip
+               "results.json, report.html, junit/, feedback/, recordings/, gradescope/")  # fmt: skip
 
 
 from dockersim.cli_engines import engine, images  # noqa: E402 - they use the helpers above

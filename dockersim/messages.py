@@ -95,6 +95,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "failed": {"en": "failed", "ko": "실패"},
     "error": {"en": "error", "ko": "오류"},
     "skipped": {"en": "skipped", "ko": "건너뜀"},
+    # report.html
+    "h_distribution": {"en": "Score distribution", "ko": "점수 분포"},
+    "h_grade_summary": {"en": "students: {n} · mean score {mean} of {max}", "ko": "학생 {n}명 · 평균 {mean} / {max}"},
+    "h_table": {"en": "Students and checks", "ko": "학생별 확인 항목"},
+    "h_student": {"en": "student", "ko": "학생"},
+    "h_score": {"en": "score", "ko": "점수"},
+    "h_pass_rate": {"en": "passed by", "ko": "통과 비율"},
+    "h_engines": {"en": "Engines", "ko": "엔진"},
+    "h_engine_did": {
+        "en": "graded {n} · the reference solution got {canary}",
+        "ko": "{n}개 채점 · 모범 답안 점수 {canary}",
+    },
+    "h_set_aside": {"en": "set aside:", "ko": "제외됨:"},
+    "h_hidden": {"en": "hidden from students", "ko": "학생에게 숨김"},
+    "h_run_title": {"en": "dockersim run", "ko": "dockersim 실행"},
+    "h_recording": {"en": "recording", "ko": "녹화"},
+    # markers in a tty step's recording
+    "mark_saw": {"en": "saw {text}", "ko": "{text} 확인"},
+    "mark_eof": {"en": "the program ended", "ko": "프로그램이 끝남"},
+    "mark_typed": {"en": "typed {text}", "ko": "{text} 입력"},
+    "mark_aside": {"en": "in a second terminal: {text}", "ko": "두 번째 터미널에서: {text}"},
+    "mark_hangup": {"en": "closed the terminal", "ko": "터미널을 닫음"},
+    "mark_keys": {"en": "pressed {keys}", "ko": "{keys} 누름"},
+    "mark_ended": {"en": "the client ended, exit status {status}", "ko": "클라이언트 종료, 종료 상태 {status}"},
+    "mark_verdict": {"en": "{outcome}: {reason}", "ko": "{outcome}: {reason}"},
     "no_steps": {"en": "no steps", "ko": "단계 없음"},
     # practice: the learner types, dockersim watches
     "practice_step": {"en": "{title} · step {n}/{total}", "ko": "{title} · {n}/{total} 단계"},
@@ -512,8 +537,10 @@ REFUSALS: dict[str, dict[str, str]] = {
     "f_notes": {"en": "Notes", "ko": "참고"},
     "f_summary_headers": {"en": "student|score|refused lines|time", "ko": "학생|점수|거부된 줄|시간"},
     "f_written": {
-        "en": "written to {out}/: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/",
-        "ko": "{out}/ 에 썼습니다: gradebook.csv, results.json, junit/, feedback/, recordings/, gradescope/",
+        "en": "written to {out}/: gradebook.csv, results.json, report.html, junit/, feedback/, recordings/, "
+        "gradescope/",
+        "ko": "{out}/ 에 썼습니다: gradebook.csv, results.json, report.html, junit/, feedback/, recordings/, "
+        "gradescope/",
     },
     "f_visible_points": {
         "en": "{earned} / {most} points from the checks you can see",

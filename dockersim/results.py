@@ -30,6 +30,7 @@ class StepResult:
     exit_status: int | None = None
     line: int = 0
     frames: list[tuple[float, str]] = field(default_factory=list, repr=False)  # a tty step's output, timed
+    marks: list[tuple[float, str]] = field(default_factory=list, repr=False)  # what happened when, in its recording
 
     @property
     def ok(self) -> bool:
@@ -71,7 +72,7 @@ class RunReport:
         data = asdict(self)
         for scenario in data["scenarios"]:
             for step in scenario["steps"]:
-                del step["frames"]  # recordings go to --record, not into the report
+                del step["frames"], step["marks"]  # recordings go to --record, not into the report
         data["ok"] = self.ok
         data["counts"] = self.counts()
         return data

@@ -67,6 +67,17 @@ class Attempt:
     screen: list[str] = field(default_factory=list)
     exit_status: int | None = None
     frames: list[tuple[float, str]] = field(default_factory=list)
+    marks: list[tuple[float, str]] = field(default_factory=list)  # (seconds into the recording, what happened)
+
+
+def _marked(attempt: Attempt, lang: str) -> list[tuple[float, str]]:
+    """A tty step's markers, and its checks' verdict where the session ended (when they were made)."""
+    if not attempt.frames:
+        return []
+    end = max([attempt.frames[-1][0], *(at for at, _ in attempt.marks)])
+    outcome = say(attempt.outcome.value, lang)
+    verdict = say("mark_verdict", lang, outcome=outcome, reason=attempt.reason) if attempt.reason else outcome
+    return [*attempt.marks, (end, verdict)]
 
 
 class StepFailed(DockersimError):
@@ -226,7 +237,7 @@ class ScenarioRun:
             self.scenario.path, step.index, len(self.scenario.steps), self.step_name(step),
             attempt.outcome, seconds, step.command_text, attempt.reason, attempt.details, attempt.screen,
             pick(step.hint, self.options.lang) if failed and step.hint else "", attempt.exit_status, step.line,
-            attempt.frames,
+            attempt.frames, _marked(attempt, lang=self.options.lang),
         )  # fmt: skip
 
     def step_name(self, step: Step) -> str:
@@ -368,6 +379,11 @@ class ScenarioRun:
         except BaseException:
             release_signals(held)
             raise
+        lang = self.options.lang
+
+        def mark(key: str, **values: object) -> None:  # a marker in the recording, where the action ended
+            result.marks.append((time.monotonic() - session.started, say(key, lang, **values)))
+
         try:
             release_signals(held)
             for action in step.tty or []:
@@ -375,17 +391,24 @@ class ScenarioRun:
                 timeout = max(0.0, min(action.timeout, left))
                 if action.kind == "expect":
                     self._expect(session, action.text, timeout)
+                    mark("mark_saw", text=action.text)
                 elif action.kind == "eof":
                     session.expect_eof(timeout)
+                    mark("mark_eof")
                 elif action.kind == "send":
                     session.send_line(self.resolve(action.text))
+                    mark("mark_typed", text=action.text)
                 elif action.kind == "aside":
                     self._aside(session, action, timeout)
+                    mark("mark_aside", text=action.text)
                 elif action.kind == "hangup":
                     session.hang_up()
+                    mark("mark_hangup")
                 else:
                     session.send_keys(action.keys)
+                    mark("mark_keys", keys="+".join(action.keys))
             status = session.close(timeout=max(0.0, deadline - time.monotonic()))
+            mark("mark_ended", status=status)
         except SessionError as e:
             session.kill()
             raise StepFailed(localise(e.phrase, self.options.lang), e.screen) from None

@@ -1,5 +1,5 @@
 """Reporters: each turns StepResults into output; the runner never prints. Chosen by name from REPORTERS;
-files (JUnit, recordings) are written by FILE_REPORTS, also by name."""
+files (JUnit, recordings, report.html) are written by FILE_REPORTS, also by name."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Protocol
 
 from dockersim.errors import DockersimError
 from dockersim.report.files import write_junit, write_recordings_of
+from dockersim.report.html import write_run_report
 from dockersim.report.jsonout import JsonReporter
 from dockersim.report.text import TextReporter
 from dockersim.results import RunReport, StepResult
@@ -27,7 +28,11 @@ class Reporter(Protocol):
 
 
 REPORTERS: dict[str, Callable[..., Reporter]] = {"text": TextReporter, "json": JsonReporter}
-FILE_REPORTS: dict[str, Callable[[Path, RunReport], None]] = {"junit": write_junit, "recordings": write_recordings_of}
+FILE_REPORTS: dict[str, Callable[[Path, RunReport, str], None]] = {
+    "junit": write_junit,
+    "recordings": write_recordings_of,
+    "html": write_run_report,
+}
 
 
 def reporter(name: str, **options: object) -> Reporter:

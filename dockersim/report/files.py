@@ -16,28 +16,40 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:48] or "step"
 
 
-def write_cast(path: Path, frames: list[tuple[float, str]], title: str) -> None:
-    """An asciicast v2 file (https://docs.asciinema.org/manual/asciicast/v2/): `asciinema play` replays it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def cast_text(frames: list[tuple[float, str]], marks: list[tuple[float, str]], title: str) -> str:
+    """An asciicast v2 recording (https://docs.asciinema.org/manual/asciicast/v2/): the output as it came,
+    and a marker ("m") where each action of the step ended; `asciinema play` and the player replay it."""
     header = {"version": 2, "width": COLUMNS, "height": ROWS, "timestamp": int(time.time()), "title": title,
               "env": {"TERM": "xterm"}}  # fmt: skip
-    with path.open("w", encoding="utf-8") as f:
-        f.write(json.dumps(header, ensure_ascii=False) + "\n")
-        for at, text in frames:
-            f.write(json.dumps([round(at, 6), "o", text], ensure_ascii=False) + "\n")
+    events = sorted([(at, "o", text) for at, text in frames] + [(at, "m", label) for at, label in marks],
+                    key=lambda e: e[0])  # fmt: skip
+    lines = [json.dumps(header, ensure_ascii=False)]
+    lines += [json.dumps([round(at, 6), kind, text], ensure_ascii=False) for at, kind, text in events]
+    return "\n".join(lines) + "\n"
+
+
+def write_cast(path: Path, frames: list[tuple[float, str]], title: str,
+               marks: list[tuple[float, str]] | None = None) -> None:  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(cast_text(frames, marks or [], title), encoding="utf-8")
+
+
+def recording_name(index: int, name: str) -> str:
+    """A tty step's recording's file name: report.html finds it by the same."""
+    return f"{index:02d}-{slug(name)}.cast"
 
 
 def write_recordings(folder: Path, steps: list[StepResult], scenario_title: str) -> list[Path]:
     written = []
     for step in steps:
         if step.frames:
-            path = folder / f"{step.index:02d}-{slug(step.name)}.cast"
-            write_cast(path, step.frames, f"{scenario_title}: {step.name}")
+            path = folder / recording_name(step.index, step.name)
+            write_cast(path, step.frames, f"{scenario_title}: {step.name}", step.marks)
             written.append(path)
     return written
 
 
-def write_recordings_of(folder: Path, report: RunReport) -> None:
+def write_recordings_of(folder: Path, report: RunReport, _lang: str = "en") -> None:
     """An asciicast per tty step of every scenario, in a folder per scenario."""
     for scenario in report.scenarios:
         write_recordings(folder / slug(Path(scenario.path).stem), scenario.steps, scenario.title)
@@ -66,7 +78,7 @@ def junit_document(suites: ET.Element) -> bytes:
     return data
 
 
-def write_junit(path: Path, report: RunReport) -> None:
+def write_junit(path: Path, report: RunReport, _lang: str = "en") -> None:
     suites = ET.Element("testsuites", name="dockersim")
     for scenario in report.scenarios:
         suite = ET.SubElement(suites, "testsuite", name=scenario.title)

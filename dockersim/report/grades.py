@@ -18,6 +18,7 @@ from dockersim.grading import CheckOutcome, Grade, LineResult
 from dockersim.homework import Spec
 from dockersim.messages import localise, say
 from dockersim.report.files import junit_case, junit_document, write_recordings
+from dockersim.report.html import write_grade_report
 from dockersim.results import Outcome, StepResult
 
 MARK = {"passed": "✓", "failed": "✗", "error": "!"}
@@ -50,6 +51,7 @@ def write_all(spec: Spec, grades: list[Grade], out: Path, lang: str = "en",
         (out / "gradescope" / g.student).mkdir(parents=True, exist_ok=True)
         text = json.dumps(gradescope(g, lang), indent=2, ensure_ascii=False) + "\n"
         (out / "gradescope" / g.student / "results.json").write_text(text, encoding="utf-8")
+    write_grade_report(out, lang)
 
 
 def write_data(book: Book, grades: list[Grade], out: Path, engines: list[dict[str, Any]]) -> None:
@@ -70,7 +72,7 @@ def write_data(book: Book, grades: list[Grade], out: Path, engines: list[dict[st
         (out / "junit" / f"{g.student}.xml").write_bytes(_junit(book, g))
 
 
-def merge(folders: list[Path], out: Path) -> list[Grade]:
+def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
     """`dockersim gradebook merge`: the results of grade runs (one submission each, or many) made into one
     course gradebook; each student's feedback, Gradescope output and recordings are copied as written."""
     book: Book | None = None
@@ -114,6 +116,7 @@ def merge(folders: list[Path], out: Path) -> list[Grade]:
             elif source.is_file():
                 (out / kind).mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, out / kind / source.name)
+    write_grade_report(out, lang)
     return ordered
 
 
@@ -143,7 +146,7 @@ def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
 def _plain(g: Grade) -> dict[str, object]:
     data = asdict(g)
     for step in data["session"]:
-        del step["frames"]
+        del step["frames"], step["marks"]  # in the recordings
     return data
 
 
