@@ -6,6 +6,7 @@ Each kind of check is one class in CHECK_KINDS; each returns the fields that dif
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ class CheckContext(Protocol):
 
     def host_path(self, path: str) -> str: ...
 
+    def host_root(self) -> str | None: ...
+
 
 class PlainContext:
     """Checks evaluated outside a run: nothing to resolve, every container counts, host paths as given."""
@@ -70,6 +73,9 @@ class PlainContext:
 
     def host_path(self, path: str) -> str:
         return path
+
+    def host_root(self) -> str | None:
+        return None
 
 
 def _port_key(text: str) -> str:
@@ -496,7 +502,7 @@ class HostFileCheck:
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         p = ctx.host_path(ctx.resolve(self.path))
-        exists, text = read_host_file(snap.docker, p)
+        exists, text = read_host_file(snap.docker, p, ctx.host_root())
         if exists != self.exists:
             return [Mismatch("host_file", _there(p, self.exists), _word(exists))]
         if self.contains is not None and text is not None and not re.search(self.contains, text):
@@ -508,10 +514,12 @@ HELPER_IMAGE = "dockersim/busybox:latest"  # the kit's smallest image: reads the
 _READ = 'if [ -e "/host/$1" ]; then echo present; if [ -f "/host/$1" ]; then cat "/host/$1"; fi; else echo absent; fi'
 
 
-def read_host_file(docker: Docker, path: str) -> tuple[bool, str | None]:
+def read_host_file(docker: Docker, path: str, root: str | None = None) -> tuple[bool, str | None]:
     """Whether a file of the engine's host exists, and its text if it is a readable file. Read here when
-    this process may; else through the engine, by a short-lived container that binds its folder read-only
-    (a volume's Mountpoint under /var/lib/docker, for a user in the docker group)."""
+    this process may and the host is this machine; else through the engine, by a short-lived container that
+    binds its folder read-only (a volume's Mountpoint under /var/lib/docker, for a user in the docker group),
+    or `root` whole when the path must not lead out of it (a submission's workspace on another machine: a
+    symlink in it then leads into that container's own files, never the host's)."""
     from pathlib import Path
 
     p = Path(path)
@@ -527,9 +535,10 @@ def read_host_file(docker: Docker, path: str) -> tuple[bool, str | None]:
                              "engine (dockersim images build)")  # fmt: skip
     # --userns host: on an engine with user namespaces, root in a container could not see into a folder
     # another container's user owns (a database's files); this container only reads, and has no network.
+    folder, name = (root, os.path.relpath(p, root)) if root else (str(p.parent), p.name)
     done = docker.call(["run", "--rm", "--network", "none", "--userns", "host",
-                        "--mount", f"type=bind,src={p.parent},dst=/host,readonly",
-                        "--entrypoint", "sh", HELPER_IMAGE, "-c", _READ, "sh", p.name], check=False)  # fmt: skip
+                        "--mount", f"type=bind,src={folder},dst=/host,readonly",
+                        "--entrypoint", "sh", HELPER_IMAGE, "-c", _READ, "sh", name], check=False)  # fmt: skip
     if done.status != 0:
         if "does not exist" in done.stderr:
             return False, None  # the folder itself is missing

@@ -295,7 +295,7 @@ def check(spec_file: str, docker_bin: str, context: str | None, lang: str | None
 @click.option("--engine", "engines", multiple=True, metavar="CONTEXT[=HOST]",
               help="grade on the engine this docker context reaches too (repeatable); HOST: where its "
                    "published ports answer, when not at its endpoint's host.")  # fmt: skip
-@click.option("--engines", "engine_file", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--engine-file", "engine_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="a file of engines, one CONTEXT[=HOST] a line.")  # fmt: skip
 @click.option("--out", "out_dir", default="grades", show_default=True, metavar="DIR",
               help="where the gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
@@ -317,7 +317,7 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
       sudo dockersim grade --jobs 2 --out grades/ spec.yaml submissions/*
       sudo dockersim grade --lang ko spec.yaml submissions/*     # feedback in Korean
       dockersim grade --engine lab1 --engine lab2 spec.yaml submissions/*   # two engines, by context
-      dockersim grade --engines engines.txt --jobs 2 spec.yaml submissions/*
+      dockersim grade --engine-file engines.txt --jobs 2 spec.yaml submissions/*
     """
     from dockersim.homework import load_spec
     from dockersim.messages import default_lang, say
@@ -330,7 +330,8 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
     grades = grade_folders(load_spec(spec_file), [Path(f) for f in folders], jobs, out, docker_bin,
                            lambda line: _progress(line, lang), lang, contexts)  # fmt: skip
     click.echo(summary_text(grades, out, lang))
-    ungraded = [g.student for g in grades if not g.engine]  # no engine was left to grade them
+    # No engine was left to grade them, or grading stopped on the grader's side: graded again, not by points.
+    ungraded = [g.student for g in grades if not g.engine or any(getattr(n, "key", "") == "g_stopped" for n in g.notes)]
     if ungraded:
         click.echo(f"dockersim: {say('not_graded', lang, students=', '.join(ungraded))}", err=True)
         sys.exit(EXIT_FAILED)

@@ -259,12 +259,30 @@ def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
 
 def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
     """argv with `--label KEY=VALUE` for each label added where the command creates a container, volume or
-    network."""
+    network: after the command's own options, so that ours win over a `--label` or `--label-file` of the
+    same key (the client reads the files first, then the flags, and the last of a key counts)."""
     cmd = parse(argv)
     if cmd is None or cmd.path not in CREATES:
         return list(argv)
-    added = [word for label in labels for word in ("--label", label)]
-    return [*argv[: cmd.options_at], *added, *argv[cmd.options_at :]]
+    return _after_options(argv, cmd, [word for label in labels for word in ("--label", label)])
+
+
+def with_filter(argv: Sequence[str], filters: Sequence[str]) -> list[str]:
+    """A prune limited to what matches these `--filter`s too (a run's label, on an engine it shares)."""
+    cmd = parse(argv)
+    if cmd is None or cmd.path not in PRUNES:
+        return list(argv)
+    return _after_options(argv, cmd, [word for f in filters for word in ("--filter", f)])
+
+
+def _after_options(argv: Sequence[str], cmd: Command, added: list[str]) -> list[str]:
+    """argv with options added after its own: before its arguments when they end it (and before a `--`),
+    else at its end (a verb whose flags may follow its arguments: `volume create NAME --label …`)."""
+    n = len(cmd.args)
+    at = len(argv) - n if n and tuple(argv[len(argv) - n :]) == cmd.args else len(argv)
+    if at > cmd.options_at and argv[at - 1] == "--":
+        at -= 1
+    return [*argv[:at], *added, *argv[at:]]
 
 
 def detach_keys(argv: Sequence[str]) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dockersim import kit, placeholders, submission
+from dockersim import commandline, kit, placeholders, submission
+from dockersim.checks import HELPER_IMAGE
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
@@ -195,16 +196,53 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         if now.refused:
             result.refused = Phrase("g_when_run", reason=now.refused)
             continue
+        if not docker.local_files:
+            outside = _leads_out(docker, workspace, now.argv)
+            if outside:
+                result.refused = Phrase("g_when_run", reason=Phrase("r_outside", path=outside))
+                continue
         marks = submission.substitution_marks(line.argv)
-        ours = [] if run.placement.everything_owned else ["--filter", f"label={LABEL_KEY}={run.ownership.run_id}"]
-        ids = {mark: docker.call([*args, *ours]).stdout.split() for mark, args in marks.items()}
+        shared = not run.placement.everything_owned
+        ours = f"label={LABEL_KEY}={run.ownership.run_id}"
+        ids = {mark: docker.call([*args, *(["--filter", ours] if shared else [])]).stdout.split()
+               for mark, args in marks.items()}  # fmt: skip
+        argv = submission.expand(line.argv, ids)
+        if shared:  # an engine the run shares: a prune removes only what the run made
+            argv = commandline.with_filter(argv, [ours])
         # What it creates carries the run's labels: on an engine the run shares, only that is reset after.
-        done = docker.run_argv(run.owned_argv(submission.expand(line.argv, ids)), timeout=left)
+        done = docker.run_argv(run.owned_argv(argv), timeout=left)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:
             result.skipped = Phrase("g_stopped_limit")
     return out
+
+
+def _leads_out(docker: Docker, workspace: Path, argv: list[str]) -> str:
+    """On an engine whose host is another machine, the bind source of a command that leads out of the
+    workspace there (by a symlink a container made in it), or "". Resolved by a container that sees the
+    workspace at the same path: a symlink that leads out of it leads out there too."""
+    sources = commandline.bind_sources(argv)
+    if not sources:
+        return ""
+    root = str(workspace)
+    done = docker.call(["run", "--rm", "--network", "none", "--mount", f"type=bind,src={root},dst={root},readonly",
+                        "--entrypoint", "sh", HELPER_IMAGE, "-c", _RESOLVE, "sh", *sources], check=False)  # fmt: skip
+    resolved = done.stdout.splitlines()
+    if done.status != 0 or len(resolved) != len(sources):
+        return sources[0]  # not told: refused rather than guessed
+    for source, path in zip(sources, resolved, strict=True):
+        if path != root and not path.startswith(root + "/"):
+            return source
+    return ""
+
+
+# Each path with its symlinks resolved, as far as it exists; the rest (docker makes it) appended as written.
+_RESOLVE = r"""for p in "$@"; do
+  rest=""
+  while [ ! -e "$p" ] && [ ! -L "$p" ] && [ "$p" != / ]; do rest="/${p##*/}$rest"; p="${p%/*}"; p="${p:-/}"; done
+  echo "$(readlink -f "$p")$rest"
+done"""
 
 
 def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> list[Step]:

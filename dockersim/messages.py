@@ -523,6 +523,16 @@ REFUSALS: dict[str, dict[str, str]] = {
         "en": "{n} objects of an earlier submission are still there after a reset",
         "ko": "초기화한 뒤에도 이전 제출물의 객체 {n} 개가 남아 있습니다",
     },
+    "pool_not_left": {
+        "en": "{engine} could not be left as it was ({error}); the run's reaper tries again",
+        "ko": "{engine} 을(를) 원래대로 두지 못했습니다 ({error}); 실행의 정리 프로세스가 다시 시도합니다",
+    },
+    "pool_not_isolated": {
+        "en": "{engine}: root in its containers is its host's root (no userns-remap, not rootless); only the "
+        "allow-list stands between a submission and that host",
+        "ko": "{engine}: 컨테이너의 root 가 호스트의 root 입니다 (userns-remap 도 rootless 도 아님); 제출물과 그 "
+        "호스트 사이에는 허용 목록뿐입니다",
+    },
     "pool_set_aside": {"en": "{engine} set aside: {reason}", "ko": "{engine} 제외: {reason}"},
     "g_could_not_check": {"en": "could not check: {error}", "ko": "확인할 수 없었습니다: {error}"},
     "f_score": {"en": "Score: {score} / {max}", "ko": "점수: {score} / {max}"},

@@ -236,6 +236,7 @@ class Ownership:
         """Remove exactly what this run made so far (it may go on making more)."""
         removed = remove(self.docker, self.created(), self.dirs)
         self.dirs = []
+        self.volumes = set()  # gone: a volume of that name made later is not the run's
         return removed
 
     def close(self) -> None:

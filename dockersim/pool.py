@@ -26,10 +26,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from dockersim import kit
 from dockersim.checks import HELPER_IMAGE
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
-from dockersim.grading import Grade, grade_one, image_ids, prepare
+from dockersim.grading import Grade, grade_one, image_ids, kit_ids, prepare
 from dockersim.homework import Spec
 from dockersim.messages import Phrase, said
 from dockersim.ownership import Inventory, Ownership, empty, reap_dead
@@ -49,6 +50,7 @@ class Record:
     name: str
     endpoint: str = ""
     canary: str = ""  # "18/18" when the spec has a reference
+    isolation: str = ""  # what root in its containers is on its host: "userns", "rootless", or "none"
     graded: list[str] = field(default_factory=list)
     set_aside: str = ""
 
@@ -99,19 +101,23 @@ class GradingEngine(ABC):
         """The submission's workspace, empty, writable by root in the engine's containers."""
         if self.docker.local_files:
             shutil.rmtree(workspace, ignore_errors=True)
-            workspace.mkdir(parents=True)
-            if self.remap_root is not None:
-                os.chown(workspace, self.remap_root, self.remap_root)
-            else:
-                workspace.chmod(0o777)  # whoever root in its containers is may write here, and nowhere else
-            return
-        # Another machine's files: the folder is made and emptied there, through the engine.
+            if not workspace.exists():
+                workspace.mkdir(parents=True)
+                if self.remap_root is not None and os.geteuid() == 0:
+                    os.chown(workspace, self.remap_root, self.remap_root)
+                else:
+                    workspace.chmod(0o777)  # whoever root in its containers is may write here, and nowhere else
+                return
+            # What an earlier container's root left there is not ours to remove: the engine removes it.
         script = "rm -rf /w/* /w/.[!.]* /w/..?* 2>/dev/null; chmod 0777 /w"
         done = self.docker.call(["run", "--rm", "--network", "none", "-v", f"{workspace}:/w", "--entrypoint", "sh",
                                  *self._labels(), HELPER_IMAGE, "-c", script], check=False)  # fmt: skip
         if done.status != 0:
             raise DockersimError(f"could not make the workspace {workspace} on the engine's host: "
                                  f"{done.stderr.strip()[-200:]}")  # fmt: skip
+
+    def before_kit(self) -> None:  # noqa: B027 - a sandbox keeps nothing of its own
+        """Called before the kit's names are tagged on the engine: what to give back at down()."""
 
     def _labels(self) -> list[str]:
         return [word for label in self.ownership.labels for word in ("--label", label)]
@@ -150,11 +156,12 @@ class ContextEngine(GradingEngine):
 
     dedicated = False
 
-    def __init__(self, context: str, engine_host: str | None, config: Path, docker_bin: str) -> None:
+    def __init__(self, context: str, engine_host: str | None, docker_bin: str) -> None:
         self.name = context
         self.given_host = engine_host
-        self.config, self.docker_bin = config, docker_bin
+        self.config, self.docker_bin = Path(), docker_bin
         self._ssh: tuple[str, str] | None = None  # (control folder, destination) of an ssh:// endpoint
+        self._tags: dict[str, str] = {}
         super().__init__()
 
     def up(self) -> None:
@@ -168,14 +175,14 @@ class ContextEngine(GradingEngine):
         parts = urlsplit(endpoint)
         local = parts.scheme in ("unix", "npipe") or (parts.hostname or "") in LOOPBACK
         self.engine_host = self.given_host or ("127.0.0.1" if local else parts.hostname or "127.0.0.1")
-        # A config folder holding this one context and its TLS files, copied as the grader's client stores them.
-        shutil.rmtree(self.config, ignore_errors=True)
+        # A config folder holding this one context and its TLS files, copied as the grader's client stores
+        # them; private (0700) and gone at down(), since it may hold the context's keys.
+        self.config = Path(tempfile.mkdtemp(prefix="dockersim-context-"))
         storage = found.get("Storage") or {}
         for kind in ("MetadataPath", "TLSPath"):
             source = Path(str(storage.get(kind, "")))
             if source.is_dir() and source.name:
                 shutil.copytree(source, self.config / "contexts" / source.parent.name / source.name)
-        self.config.mkdir(parents=True, exist_ok=True)
         env = {"DOCKER_CONFIG": str(self.config.resolve()), "DOCKER_HOST": "", "DOCKER_CONTEXT": ""}
         if parts.scheme == "ssh":
             env["PATH"] = self._ssh_reuse(endpoint) + os.pathsep + os.environ.get("PATH", "")
@@ -184,8 +191,21 @@ class ContextEngine(GradingEngine):
         why = self.answers()
         if why:
             raise DockersimError(f"does not answer: {why}")
+        options = self.docker.call(["info", "--format", "{{json .SecurityOptions}}"], check=False).stdout
+        self.record.isolation = next((kind for kind in ("userns", "rootless") if f"name={kind}" in options), "none")
         # Its own journal and reaper: if the run dies, what submissions made there is removed all the same.
         self.ownership = Ownership(self.docker, mark=False)
+
+    def before_kit(self) -> None:
+        self._tags = kit_ids(self.docker)  # the engine's own busybox, mysql:5.7 … that the kit's names cover
+
+    def _give_back_tags(self) -> None:
+        """The kit's names point where they did before the run; those it added are taken off again."""
+        for ref in sorted({name for r in kit.RECIPES.values() for name in r.stands_for}):
+            if ref in self._tags:
+                self.docker.call(["tag", self._tags[ref], ref], check=False)
+            else:
+                self.docker.call(["image", "rm", ref], check=False)  # the tag only: the stand-in keeps its own
 
     def _ssh_reuse(self, destination: str) -> str:
         """A folder whose `ssh` runs the real one with a shared connection: the first docker call opens it,
@@ -225,7 +245,10 @@ class ContextEngine(GradingEngine):
     def down(self) -> None:
         with contextlib.suppress(DockersimError, AttributeError):
             self.reset()
+            self._give_back_tags()
             self.ownership.close()
+        if self.config.name.startswith("dockersim-context-"):
+            shutil.rmtree(self.config, ignore_errors=True)
         if self._ssh is not None:  # the shared connection closed, not left to its ControlPersist
             folder, destination = self._ssh
             config = os.environ.get(SSH_CONFIG_ENV)
@@ -274,9 +297,9 @@ class _Item:
 
 class Pool:
     """Submissions handed to engines as each becomes free. An engine is checked before each submission
-    (it answers, it holds nothing of an earlier one, the kit's images are as they were) and, when the spec
-    has a reference, grades it first as a canary; one that fails is set aside with its reason, and a
-    submission it was grading goes back to the others."""
+    (it answers, it holds nothing of an earlier one; grade_one puts the kit's images back as they were) and,
+    when the spec has a reference, grades it first as a canary; one that fails is set aside with its reason,
+    and a submission it was grading goes back to the others (at most FAILS_PER_SUBMISSION engines)."""
 
     def __init__(self, spec: Spec, folders: Sequence[Path], workspaces: Path, lang: str,
                  progress: Callable[[str], None]) -> None:  # fmt: skip
@@ -287,6 +310,9 @@ class Pool:
         self.done: dict[int, Grade] = {}
         self.records: list[Record] = []
         self.kit_source: Docker | None = None
+        self.stopping = False  # interrupted: no engine takes another submission
+        self.images: dict[str, dict[str, str]] = {}  # each engine's kit names and their image IDs
+        self.keep: dict[str, set[str]] = {}  # each engine's images that stay between submissions
         self._cond = threading.Condition()
 
     @property
@@ -296,25 +322,34 @@ class Pool:
     def grade(self, engines: Sequence[GradingEngine]) -> None:
         self.records = [e.record for e in engines]
         with ThreadPoolExecutor(max_workers=max(1, len(engines))) as threads:
-            for future in [threads.submit(self._serve, engine) for engine in engines]:
-                future.result()
+            futures = [threads.submit(self._serve, engine) for engine in engines]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:  # Ctrl+C: what is being graded finishes, and no engine takes another
+                with self._cond:
+                    self.stopping = True
+                    self._cond.notify_all()
+                raise
         names = ", ".join(r.name for r in self.records) or "none"
-        for item in self.todo:  # every engine was set aside before it got this one
-            self.done[item.index] = Grade(item.folder.name, 0, self.spec.max_points,
-                                          notes=[Phrase("g_no_engine", engines=names)])  # fmt: skip
+        for item in self.todo:  # every engine was set aside before it got this one (again)
+            note = (Phrase("g_engines_failed", engines=", ".join(item.failed_on)) if item.failed_on
+                    else Phrase("g_no_engine", engines=names))  # fmt: skip
+            self.done[item.index] = Grade(item.folder.name, 0, self.spec.max_points, notes=[note])
 
     def _take(self) -> _Item | None:
         """The next submission; None when none is left, nor any that an engine now grading may give back."""
         with self._cond:
-            while not self.todo and self.busy:
+            while not self.todo and self.busy and not self.stopping:
                 self._cond.wait()  # an engine grading now may fail and hand its submission back
-            if not self.todo:
+            if not self.todo or self.stopping:
                 return None
             self.busy += 1
             return self.todo.pop(0)
 
-    def _give_back(self, item: _Item, grade: Grade | None) -> None:
-        """A submission graded, or handed back for another engine (once too often: graded as not gradable)."""
+    def _give_back(self, item: _Item, grade: Grade | None) -> int:
+        """A submission graded, or handed back for another engine (once too often: graded as not gradable);
+        how many are done."""
         with self._cond:
             self.busy -= 1
             if grade is None and len(item.failed_on) >= FAILS_PER_SUBMISSION:
@@ -325,43 +360,66 @@ class Pool:
             else:
                 self.done[item.index] = grade
             self._cond.notify_all()
+            return len(self.done)
 
     def _serve(self, engine: GradingEngine) -> None:
         """One engine's share of the work, until none is left or the engine is set aside."""
-        item: _Item | None = None
         try:
-            engine.up()
-            say = self.progress
-            images = prepare(
-                engine.docker, lambda line: say(Phrase("on_engine", slot=engine.name, line=line)), self.kit_source
-            )
-            keep = set(image_ids(engine.docker))  # an engine's own images, and the kit's, stay
-            if self.spec.reference is not None:
-                self._canary(engine, images, keep)
-            while (item := self._take()) is not None:
-                self._ready(engine)
-                self.progress(Phrase("pool_grading", engine=engine.name, student=item.folder.name))
-                try:
-                    grade = grade_one(self.spec, item.folder, engine, self.workspaces, images, self.lang, keep)
-                except DockersimError as e:
-                    grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
-                                  engine=engine.name)  # fmt: skip
-                why = engine.answers()
-                if why:  # what it found is not the submission's doing: another engine grades it again
-                    item.failed_on.append(engine.name)
-                    raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why))
-                engine.record.graded.append(grade.student)
-                self._give_back(item, grade)
-                item = None
-                self.progress(f"[{len(self.done)}/{self.total}] {grade.student}: {grade.score}/{grade.max} "
-                              f"({grade.seconds:.0f}s, {engine.name})")  # fmt: skip
-        except DockersimError as e:
-            engine.record.set_aside = said(e)
-            self.progress(Phrase("pool_set_aside", engine=engine.name, reason=said(e)))
-            if item is not None:
-                self._give_back(item, None)
+            try:
+                self._start(engine)
+                while (item := self._take()) is not None:
+                    self._grade(engine, item)
+                return
+            except DockersimError as e:
+                why = said(e)
+            except Exception as e:  # a fault of ours with this engine: it is set aside, and the run goes on
+                why = f"{type(e).__name__}: {e}"
+            engine.record.set_aside = why
+            self.progress(Phrase("pool_set_aside", engine=engine.name, reason=why))
         finally:
-            engine.down()
+            try:
+                engine.down()
+            except Exception as e:  # the engine is left as it is; the run's reaper tries again
+                self.progress(Phrase("pool_not_left", engine=engine.name, error=f"{type(e).__name__}: {e}"))
+
+    def _start(self, engine: GradingEngine) -> None:
+        """The engine up, the kit's images in it, and (when the spec has one) its canary passed."""
+        engine.up()
+        if engine.record.isolation == "none":  # the allow-list is then all that stands between a student and it
+            self.progress(Phrase("pool_not_isolated", engine=engine.name))
+        engine.before_kit()
+        say = self.progress
+        self.images[engine.name] = prepare(
+            engine.docker, lambda line: say(Phrase("on_engine", slot=engine.name, line=line)), self.kit_source
+        )
+        self.keep[engine.name] = set(image_ids(engine.docker))  # an engine's own images, and the kit's, stay
+        if self.spec.reference is not None:
+            self._canary(engine)
+
+    def _grade(self, engine: GradingEngine, item: _Item) -> None:
+        """One submission on this engine; handed back to the others when the engine fails under it."""
+        grade: Grade | None = None
+        try:
+            self._ready(engine)
+            self.progress(Phrase("pool_grading", engine=engine.name, student=item.folder.name))
+            # A submission graded again has a new workspace: the failed engine's containers may still write.
+            name = f"{item.folder.name}.again{len(item.failed_on)}" if item.failed_on else None
+            try:
+                grade = grade_one(self.spec, item.folder, engine, self.workspaces, self.images[engine.name], self.lang,
+                                  self.keep[engine.name], name)  # fmt: skip
+            except DockersimError as e:
+                grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
+                              engine=engine.name)  # fmt: skip
+            why = engine.answers()
+            if why:  # what it found is not the submission's doing: another engine grades it again
+                item.failed_on.append(engine.name)
+                grade = None
+                raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why))
+            engine.record.graded.append(grade.student)
+        finally:
+            done = self._give_back(item, grade)
+        self.progress(f"[{done}/{self.total}] {grade.student}: {grade.score}/{grade.max} "
+                      f"({grade.seconds:.0f}s, {engine.name})")  # fmt: skip
 
     def _ready(self, engine: GradingEngine) -> None:
         """An engine fit for the next submission: answering, and empty of an earlier one's objects."""
@@ -374,13 +432,13 @@ class Pool:
             if left:
                 raise SetAside(Phrase("pool_leftovers", n=left))
 
-    def _canary(self, engine: GradingEngine, images: dict[str, str], keep: set[str]) -> None:
+    def _canary(self, engine: GradingEngine) -> None:
         """The spec's reference solution graded on this engine first: an engine that does not give it every
         point would fail students for its own reasons."""
         assert self.spec.reference is not None
         self.progress(Phrase("pool_canary", engine=engine.name))
-        got = grade_one(self.spec, self.spec.reference, engine, self.workspaces, images, self.lang, keep,
-                        name=f".reference-{slug(engine.name)}")  # fmt: skip
+        got = grade_one(self.spec, self.spec.reference, engine, self.workspaces, self.images[engine.name], self.lang,
+                        self.keep[engine.name], name=f".reference-{slug(engine.name)}")  # fmt: skip
         engine.record.canary = f"{got.score}/{got.max}"
         if got.score < got.max:
             missed = "; ".join(f"{c.name}: {c.details[0]}" if c.details else c.name for c in got.checks
@@ -404,9 +462,9 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     config = (out / ".docker-config").resolve()
     engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run)
                                     for slot in range(min(jobs, len(folders)))]  # fmt: skip
-    for i, value in enumerate(contexts):
+    for value in contexts:
         context, host = parse_engine(value)
-        engines.append(ContextEngine(context, host, config / f"context-{i}", docker_bin))
+        engines.append(ContextEngine(context, host, docker_bin))
     pool = Pool(spec, folders, workspaces, lang, progress)
     answers = grader.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False).status == 0
     pool.kit_source = grader if answers else None  # the kit's images, copied from here rather than built
@@ -430,7 +488,10 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:  # one submission at a time per engine
         raise DockersimError(f"--engine {twice[0]} is named twice")
-    Docker(docker_bin)  # the binary exists
+    grader = Docker(docker_bin)  # the binary exists
+    for name in names:
+        if grader.call(["context", "inspect", name], check=False).status != 0:
+            raise DockersimError(f"--engine {name}: there is no docker context of that name (docker context ls)")
     if jobs:
         Sandbox(isolated=True).check_can_run()
     elif not contexts:

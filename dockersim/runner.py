@@ -130,6 +130,10 @@ class ScenarioRun:
         except Refused:
             return str(workspace / ".outside")  # a path that leads out names nothing
 
+    def host_root(self) -> str | None:
+        workspace = self.placement.workspace
+        return str(workspace.resolve()) if workspace is not None else None
+
     def resolve(self, template: str, deadline: float | None = None, regex: bool = False) -> str:
         def value(p: placeholders.Placeholder) -> str:
             text = self._value(p, deadline)

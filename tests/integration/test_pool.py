@@ -226,3 +226,20 @@ def test_an_ssh_engine_is_graded_over_one_connection(ssh_engine: tuple[dict[str,
         assert list(csv.reader(f)) == rows
     assert log.read_text().count("Accepted publickey") == 1, log.read_text()[-3000:]
     assert not list(Path(tempfile.gettempdir()).glob("dsim-ssh-*"))  # the shared connection's folder went
+
+
+def test_no_engine_left_is_said_and_fails(engine: Docker, tmp_path: Path) -> None:
+    """Every engine set aside (here: a context whose engine does not answer): the files say why, exit 1."""
+    env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config")}
+    env.pop("DOCKER_CONTEXT", None)
+    subprocess.run(["docker", "context", "create", "gone", "--docker", f"host=unix://{tmp_path}/none.sock"], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine", "gone",
+                           str(HW / "spec.yaml"), str(HW / "submissions" / "bob")], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert "not graded, as no engine was left to grade them: bob" in done.stderr
+    results = json.loads((out / "results.json").read_text())
+    assert "does not answer" in results["engines"][0]["set_aside"]
+    assert "every engine was set aside" in results["students"][0]["notes"][0]

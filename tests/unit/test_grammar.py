@@ -128,7 +128,15 @@ def test_created_names_whatever_the_flags(line: str, created: list[tuple[str, st
 
 def test_labels_go_where_the_client_reads_them() -> None:
     labelled = commandline.with_label(["docker", "network", "create", "--internal", "mynet"], ["dockersim.run=x"])
-    assert labelled == ["docker", "network", "create", "--label", "dockersim.run=x", "--internal", "mynet"]
+    assert labelled == ["docker", "network", "create", "--internal", "--label", "dockersim.run=x", "mynet"]
+    # After the student's own: the last of a key counts, so a `--label dockersim.run=…` of theirs loses.
+    theirs = ["docker", "run", "--label", "dockersim.run=mine", "-d", "--", "img", "-x"]
+    cmd = parse(commandline.with_label(theirs, ["dockersim.run=ours"]))
+    assert cmd is not None and cmd.values("--label")[-1] == "dockersim.run=ours" and cmd.args == ("img", "-x")
+    later = commandline.with_label(["docker", "volume", "create", "v", "--label", "a=b"], ["dockersim.run=x"])
+    assert later[-4:] == ["--label", "a=b", "--label", "dockersim.run=x"]
+    pruned = commandline.with_filter(["docker", "system", "prune", "-af"], ["label=dockersim.run=x"])
+    assert pruned == ["docker", "system", "prune", "-af", "--filter", "label=dockersim.run=x"]
     cmd = parse(commandline.with_label(["docker", "-D", "container", "run", "-dit", "img", "sh"], ["k=v"]))
     assert cmd is not None and cmd.values("--label") == ["k=v"] and cmd.args == ("img", "sh")
     assert commandline.detach_keys(["docker", "attach", "--detach-keys=ctrl-x,x", "c"]) == ("ctrl-x", "x")

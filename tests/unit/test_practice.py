@@ -188,7 +188,7 @@ def test_the_shim_labels_what_practice_makes_and_keeps_prunes_to_it() -> None:
     run = rewrite(
         ["docker", "run", "-dit", "--name", "a", "ubuntu:14.04", "echo", "ubuntu:14.04"], labels, images, False
     )
-    assert run == ["docker", "run", "--label", labels[0], "--label", labels[1], "-dit", "--name", "a",
+    assert run == ["docker", "run", "-dit", "--name", "a", "--label", labels[0], "--label", labels[1],
                    "127.0.0.1:5959/ubuntu:14.04", "echo", "ubuntu:14.04"]  # fmt: skip
     assert rewrite(["docker", "container", "prune", "-f"], labels, {}, False) == [
         "docker", "container", "prune", "--filter", "label=dockersim.run=abc", "-f"]  # fmt: skip

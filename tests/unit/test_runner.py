@@ -58,9 +58,9 @@ def test_creating_commands_carry_the_run_s_labels_and_others_do_not() -> None:
     )
     assert [r.outcome for r in results] == [Outcome.PASSED, Outcome.PASSED]
     created = next(a for a in docker.ran if "network" in a)
-    assert created[:3] == ["docker", "network", "create"] and created[3] == "--label"
-    assert created[4].startswith(f"{LABEL_KEY}=") and created[6].startswith(f"{OWNER_KEY}=")
-    assert created[-2:] == ["--internal", "mynet"]
+    assert created[:4] == ["docker", "network", "create", "--internal"] and created[4] == "--label"
+    assert created[5].startswith(f"{LABEL_KEY}=") and created[7].startswith(f"{OWNER_KEY}=")
+    assert created[-1] == "mynet"
     assert "--label" not in next(a for a in docker.ran if "ps" in a)
 
 
