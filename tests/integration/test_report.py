@@ -14,9 +14,8 @@ import pytest
 
 from dockersim.driver import Docker
 from tests.browser import Browser
-from tests.conftest import dockersim
+from tests.conftest import IMAGE_MAP, dockersim
 from tests.integration.test_grading import HW
-from tests.integration.test_run import IMAGE_MAP
 
 # Opens the first recording on the page, plays it to its end, and counts the markers it passed.
 PLAY = """new Promise((resolve, reject) => {

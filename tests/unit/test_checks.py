@@ -40,6 +40,9 @@ class Ctx:
     def host_path(self, path: str) -> str:
         return path
 
+    def host_root(self) -> str | None:
+        return None
+
 
 def evaluate(spec: str, client: str = "28", ctx: Any = None) -> list[str]:
     check = parse_check(load_yaml(spec, "t.yaml"), "t.yaml", 1)

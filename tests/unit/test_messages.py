@@ -72,6 +72,6 @@ def test_no_key_is_written_twice() -> None:
     import dockersim.messages
 
     tree = ast.parse(Path(dockersim.messages.__file__).read_text(encoding="utf-8"))
-    keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict) and len(node.keys) > 20
+    keys = [str(k.value) for node in ast.walk(tree) if isinstance(node, ast.Dict) and len(node.keys) > 20
             for k in node.keys if isinstance(k, ast.Constant)]  # fmt: skip
     assert sorted({k for k in keys if keys.count(k) > 1}) == []

@@ -56,9 +56,9 @@ def test_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_junit_and_recordings(tmp_path: Path) -> None:
-    FILE_REPORTS["junit"](tmp_path / "junit.xml", report())
+    FILE_REPORTS["junit"](tmp_path / "junit.xml", report(), "en")
     golden("report-junit.xml", (tmp_path / "junit.xml").read_text())
-    FILE_REPORTS["recordings"](tmp_path / "casts", report())
+    FILE_REPORTS["recordings"](tmp_path / "casts", report(), "en")
     [cast] = (tmp_path / "casts").rglob("*.cast")
     header, *events = cast.read_text().splitlines()
     assert json.loads(header)["version"] == 2 and [json.loads(e)[2] for e in events] == ["root@1a2b3c4d5e6f:/# ",
