@@ -44,7 +44,8 @@ def mutable(step: Step, destructive: bool) -> bool:
     """A docker step whose command can be swapped (one the run would carry out): one-shot, or a tty step,
     whose session then talks to `docker version`."""
     swappable = step.run is not None and step.run[0] == "docker" and step.run != HARMLESS
-    return swappable and (destructive or not step.destructive)
+    for_docker = step.requires is None or step.requires.unmet("docker") is None  # a podman step is skipped here
+    return swappable and for_docker and (destructive or not step.destructive)
 
 
 def mutants(scenario: Scenario, destructive: bool) -> list[Scenario]:

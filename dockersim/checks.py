@@ -602,7 +602,30 @@ class ExecCheck:
         return out
 
 
-Check = ContainerCheck | ImageCheck | VolumeCheck | CountCheck | HttpCheck | HostFileCheck | ExecCheck
+@dataclass
+class OnEngine:
+    """A check made only on the engine it `requires:` (`{container: c, requires: {engine: docker}, mounts: …}`):
+    what another engine does not show, it is not asked for; the scenario says what that engine does instead."""
+
+    check: Check
+    requires: Any  # scenario.Requires
+
+    def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
+        if self.requires.unmet(snap.docker.kind) is not None:
+            return []
+        return self.check.evaluate(snap, ctx)
+
+    def describe(self) -> str:
+        return self.check.describe()
+
+
+Check = ContainerCheck | ImageCheck | VolumeCheck | CountCheck | HttpCheck | HostFileCheck | ExecCheck | OnEngine
+
+
+def bare(check: Check) -> Check:
+    """The check itself, without the engine it is bound to: what settling, prefetching and hints look at."""
+    return check.check if isinstance(check, OnEngine) else check
+
 
 CHECK_KINDS: dict[str, Callable[[LMap, str], Check]] = {  # in order of precedence
     "container": ContainerCheck.parse,
@@ -624,4 +647,10 @@ def parse_check(spec: Any, path: str, line: int) -> Check:
     if kind is None:
         keys = ", ".join(CHECK_KINDS)
         raise _fail(path, spec.line, f"this check names no kind of check: it needs one of {keys}")
+    if "requires" in spec:
+        from dockersim.scenario import requirement  # the same `requires:` a step has
+
+        rest = LMap({k: v for k, v in spec.items() if k != "requires"})
+        rest.line, rest.lines = spec.line, spec.lines
+        return OnEngine(CHECK_KINDS[kind](rest, path), requirement(spec["requires"], path, spec.lines["requires"]))
     return CHECK_KINDS[kind](spec, path)

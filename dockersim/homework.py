@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dockersim.checks import Check, parse_check
+from dockersim.checks import Check, OnEngine, parse_check
 from dockersim.errors import ScenarioError
 from dockersim.policy import DEFAULT, Policy, widened
 from dockersim.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
@@ -133,6 +133,9 @@ def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
         raise ScenarioError("name should be text", path, raw.lines.get("name", line))
     hint = text_of(raw["hint"], path, raw.lines["hint"], "hint") if "hint" in raw else None
     check = parse_check(raw[kinds[0]], path, raw.lines[kinds[0]])
+    if isinstance(check, OnEngine):  # a point given on the engine that cannot check it would be a point for free
+        raise ScenarioError("a graded check takes no requires: every engine that grades must check it", path,
+                            raw[kinds[0]].lines["requires"])  # fmt: skip
     return GradedCheck(index, name, points, check, line, hidden, hint)
 
 

@@ -211,12 +211,16 @@ def offline(
     """
     stand_ins = stand_in_map()
     wanted = {ref: stand_ins[ref] for ref in sorted(refs) if ref in stand_ins}
+    if docker.kind == "podman":
+        from_docker(docker, sorted(set(wanted.values())), say)
     build(docker, sorted(set(wanted.values())), say, only_missing=True)
     if not KitRegistry.available():
         say(Phrase("kit_no_registry"))
         yield wanted
         return
     registry = KitRegistry(registry_host)
+    if docker.kind == "podman":  # it trusts a plain-HTTP registry only when told, 127.0.0.1 or not
+        docker.env["CONTAINERS_REGISTRIES_CONF"] = str(registry.trusted_by_podman())
     registry.start()
     if ownership is not None and registry.proc is not None:
         ownership.note_process(registry.proc.pid)  # if the run dies, its reaper stops the registry
@@ -230,9 +234,24 @@ def offline(
         yield mapping
     finally:
         registry.stop()
+        docker.env.pop("CONTAINERS_REGISTRIES_CONF", None)  # only for the length of the run
         # What the run pulled under the registry's name is only a second tag of a stand-in: untag it.
         for remote in mapping.values():
             docker.call(["image", "rm", remote], check=False)
+
+
+def from_docker(target: Docker, tags: list[str], say: Callable[[str], None]) -> None:
+    """Stand-ins copied from this machine's docker engine when it has them (podman beside docker)."""
+    try:
+        source = Docker("docker")
+    except DockersimError:
+        return
+    answers = source.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False)
+    if answers.status == 0 and source.kind == "docker":
+        try:
+            copy(source, target, tags, say)
+        except KitError as e:  # built instead, as without docker
+            say(str(e))
 
 
 def copy(source: Docker, target: Docker, tags: list[str], say: Callable[[str], None]) -> list[str]:

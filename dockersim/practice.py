@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dockersim import commandline, placeholders
+from dockersim.checks import bare
 from dockersim.errors import DockersimError
 from dockersim.messages import say
 from dockersim.ownership import state_home
@@ -267,7 +268,7 @@ class Tracker:
     def _look_at(self) -> list[str]:
         """Where to look next for a container that exists but is not as expected."""
         for check in self.step.checks if self.step else []:
-            ref = getattr(check, "ref", None)
+            ref = getattr(bare(check), "ref", None)
             if isinstance(ref, str) and "{" not in ref:
                 return [f"  docker ps -a --filter name=^{ref}$   docker logs {ref}"]
         return []

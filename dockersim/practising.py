@@ -20,7 +20,7 @@ from dockersim.messages import Phrase
 from dockersim.ownership import Ownership, reap_dead, remove_named
 from dockersim.practice import Progress, Tracker
 from dockersim.runner import ScenarioRun, existing_names
-from dockersim.scenario import Scenario
+from dockersim.scenario import Scenario, for_engine
 from dockersim.shim import ENV as SHIM_ENV
 from dockersim.watch import Watch, bash_rc
 
@@ -56,7 +56,7 @@ class _Chapters:
         """Open the next scenario file with steps left; [] when none is."""
         lines: list[str] = []
         while len(self.trackers) < len(self.scenarios):
-            scenario = self.scenarios[len(self.trackers)]
+            scenario = for_engine(self.scenarios[len(self.trackers)], self.docker.kind)
             progress = Progress(scenario.path) if self.practice.reset else Progress.load(scenario.path)
             first = not self.trackers
             if self.practice.reset:

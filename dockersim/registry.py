@@ -91,6 +91,29 @@ class KitRegistry:
                 self.proc.wait()
         self.proc = None
 
+    def trusted_by_podman(self) -> Path:
+        """A registries.conf for podman's own commands (CONTAINERS_REGISTRIES_CONF) that lets it pull from
+        and push to this registry over plain HTTP; short names resolve on Docker Hub, as docker's do. The
+        machine's own configuration is not touched."""
+        path = self.root / "registries.conf"
+        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            machine = Path("/etc/containers/registries.conf").read_text(encoding="utf-8")
+        except OSError:
+            machine = ""
+        if "[registries." in machine:  # the old (v1) format cannot be mixed with ours: ours alone
+            machine = ""
+        # Top-level keys first (after a table header they would be the table's), only those the machine's
+        # file does not set; then the machine's; then the kit's registry.
+        set_keys = {line.split("=", 1)[0].strip() for line in machine.splitlines() if "=" in line.split("#", 1)[0]}
+        defaults = {"unqualified-search-registries": '["docker.io"]', "short-name-mode": '"permissive"'}
+        ours = [f"{key} = {value}" for key, value in defaults.items() if key not in set_keys]
+        kit = (
+            f"# dockersim's kit registry, for dockersim's podman commands\n[[registry]]\nlocation = \"{self.address}\""
+        )
+        path.write_text("\n".join([*ours, machine.strip(), kit, "insecure = true"]) + "\n")
+        return path
+
     def holds(self, repository: str, tag: str, image_id: str) -> bool:
         """Whether the registry already serves exactly this image under repository:tag."""
         status, body = self._get(f"/v2/{repository}/manifests/{tag}", MANIFEST_V2)
@@ -109,6 +132,7 @@ class KitRegistry:
         tag = placeholders.qualified(ref).rsplit(":", 1)[1]
         remote = f"{self.address}/{repository}:{tag}"
         image_id = docker.call(["image", "inspect", "--format", "{{.Id}}", local_tag]).stdout.strip()
+        image_id = image_id if image_id.startswith("sha256:") else f"sha256:{image_id}"  # podman's has no prefix
         if not self.holds(repository, tag, image_id):
             docker.call(["tag", local_tag, remote])
             docker.call(["push", remote], timeout=900)

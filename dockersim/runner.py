@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockersim import commandline, placeholders
-from dockersim.checks import Check, ContainerCheck
+from dockersim.checks import Check, ContainerCheck, bare
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import Phrase, localise, mismatch_line, said, say
@@ -225,6 +225,8 @@ class ScenarioRun:
         if unmet is not None:
             key = "requires_engine" if unmet[0] in ENGINES else "requires_feature"
             why = say(key, self.options.lang, needs=unmet[0], engine=unmet[1])
+            if step.requires and step.requires.why:
+                why = f"{why}: {pick(step.requires.why, self.options.lang)}"
             return self._result(step, Attempt(Outcome.SKIPPED, why), 0.0)
         retry_until = start + step.retry if step.retry else start
         while True:
@@ -495,7 +497,7 @@ class ScenarioRun:
     def _checks(self, checks: list[Check], result: Attempt) -> None:
         lang = self.options.lang
         snap = Snapshot(self.docker)
-        snap.prefetch([self.resolve(c.ref) for c in checks if isinstance(c, ContainerCheck)])
+        snap.prefetch([self.resolve(c.ref) for c in map(bare, checks) if isinstance(c, ContainerCheck)])
         for check in checks:
             try:
                 mismatches = check.evaluate(snap, self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -47,6 +48,15 @@ ENGINES = ("docker", "podman")
 TOP_KEYS = ("schema_version", "title", "description", "images", "steps")
 
 
+def for_engine(scenario: Scenario, engine: str) -> Scenario:
+    """The scenario as a learner practises it on this engine: the steps that are about another engine left
+    out, the others numbered 1, 2, … again. A run keeps them all, and says why each is skipped."""
+    kept = [s for s in scenario.steps if s.requires is None or s.requires.unmet(engine) is None]
+    if len(kept) == len(scenario.steps):
+        return scenario
+    return dataclasses.replace(scenario, steps=[dataclasses.replace(s, index=i) for i, s in enumerate(kept, 1)])
+
+
 def pick(text: Text, lang: str) -> str:
     return text.get(lang) or text.get("en") or next(iter(text.values()), "")
 
@@ -70,6 +80,7 @@ class Requires:
 
     engine: str | None = None
     features: tuple[str, ...] = ()
+    why: Text | None = None  # what the other engine does instead, said with the skip
 
     def unmet(self, engine: str) -> tuple[str, str] | None:
         """(what is missing, the engine) when this engine cannot do the step, else None."""
@@ -338,7 +349,7 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
             raise ScenarioError("auto: false needs a docker command to type (run: docker …)", path, at("auto"))
         step.auto = raw["auto"]
     if "requires" in raw:
-        step.requires = _requires(raw["requires"], path, at("requires", line))
+        step.requires = requirement(raw["requires"], path, at("requires", line))
     if "check" in raw:
         specs = raw["check"] if isinstance(raw["check"], LList) else [raw["check"]]
         lines = raw["check"].lines if isinstance(raw["check"], LList) else [at("check", line)]
@@ -362,10 +373,10 @@ def _looks_destructive(step: Step) -> bool:
     return "prune" in (step.shell or "").split() or "$(docker" in (step.shell or "")
 
 
-def _requires(value: Any, path: str, line: int) -> Requires:
+def requirement(value: Any, path: str, line: int) -> Requires:
     if not isinstance(value, LMap):
         raise ScenarioError("requires should be a mapping such as {engine: docker} or {features: [links]}", path, line)
-    known_keys(value, ("engine", "features"), path, "requires")
+    known_keys(value, ("engine", "features", "why"), path, "requires")
     engine = value.get("engine")
     if engine is not None and engine not in ENGINES:
         raise ScenarioError(f"requires: engine should be {' or '.join(ENGINES)}, not {engine!r}", path, line)
@@ -375,7 +386,8 @@ def _requires(value: Any, path: str, line: int) -> Requires:
     for feature in features:
         if feature not in FEATURES:
             raise ScenarioError(f"requires: unknown feature {feature!r} (known: {', '.join(FEATURES)})", path, line)
-    return Requires(engine, tuple(features))
+    why = _text(value["why"], path, line, "requires: why") if "why" in value else None
+    return Requires(engine, tuple(features), why)
 
 
 def _exit(value: Any, path: str, line: int) -> ExitSpec:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from dockersim import placeholders
-from dockersim.checks import Check, ContainerCheck, ExecCheck, HostFileCheck, HttpCheck
+from dockersim.checks import Check, ContainerCheck, ExecCheck, HostFileCheck, HttpCheck, bare
 from dockersim.driver import Docker
 from dockersim.state import ContainerState
 
@@ -91,6 +91,7 @@ def _within(path: str, folder: str) -> bool:
 def may_change(check: Check, look: Look, failed: Collection[str] = ()) -> bool:
     """Whether a failing check could pass on a later look, given what the engine holds now and the fields
     it failed on (a container made with other mounts keeps them, whatever its state does)."""
+    check = bare(check)
     if isinstance(check, ContainerCheck) and (
         set(check.fields) <= FIXED_AT_CREATION or set(failed) & FIXED_AT_CREATION
     ):

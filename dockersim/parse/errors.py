@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
-_MISSING = re.compile(r"(?i)^(error: )?(error response from daemon: )?(no such (object|container|volume|network|image)"
-                      r"|get \S+: no such volume|network \S+ not found)")  # fmt: skip
+# docker: "Error: No such object: x", "Error response from daemon: …"; podman 4.3: "Error: inspecting object:
+# no such container x", "error inspecting object: x: image not known", "… network x: unable to find network …"
+_MISSING = re.compile(r"(?i)^(error:? )?(inspecting object: )?(error response from daemon: )?"
+                      r"(no such (object|container|volume|network|image)|get \S+: no such volume|network \S+ not found"
+                      r"|\S+: image not known|network \S+: unable to find network)")  # fmt: skip
 
 
 def only_missing(stderr: str) -> bool:

@@ -68,7 +68,9 @@ def _ports(settings: dict[str, Any]) -> list[PortBinding]:
         if not bindings:
             out.append(PortBinding(number, proto))
         for b in _list(bindings):
-            out.append(PortBinding(number, proto, _str(_map(b).get("HostIp")), int(_map(b)["HostPort"])))
+            # Every address: docker says 0.0.0.0, podman leaves HostIp empty.
+            host_ip = _str(_map(b).get("HostIp")) or "0.0.0.0"
+            out.append(PortBinding(number, proto, host_ip, int(_map(b)["HostPort"])))
     return sorted(out, key=lambda b: (b.container_port, b.protocol, ":" in (b.host_ip or ""), b.host_ip or ""))
 
 

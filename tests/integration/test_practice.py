@@ -15,7 +15,7 @@ from pathlib import Path
 from dockersim import commandline, placeholders
 from dockersim.driver import Docker
 from dockersim.ownership import Inventory
-from dockersim.scenario import Step, load_scenario
+from dockersim.scenario import Step, for_engine, load_scenario
 from tests.conftest import ROOT
 
 CHAPTER = ROOT / "scenarios" / "2.2.1-creating-containers.yaml"
@@ -74,7 +74,7 @@ class Learner:
 
     def __init__(self, pane: Pane, chapter: Path) -> None:
         self.pane = pane
-        self.scenario = load_scenario(str(chapter))
+        self.scenario = for_engine(load_scenario(str(chapter)), "docker")  # as practice numbers them
         self.captures: dict[str, str] = {}
 
     def line(self, step: Step, shown: dict[str, str]) -> str:
@@ -168,13 +168,13 @@ def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
     assert Inventory.read(engine) == before, screen[-3000:]
     saved = subprocess.run([sys.executable, "-m", "dockersim", "progress"], capture_output=True, text=True, cwd=ROOT,
                            env=env, timeout=60).stdout  # fmt: skip
-    total = len(load_scenario(str(CHAPTER)).steps)
+    total = len(for_engine(load_scenario(str(CHAPTER)), "docker").steps)
     assert re.search(rf"2\.2\.1 Creating containers\s+{total}/{total}\s+{total - 1}\s+1\s+0", saved), saved
 
 
 def test_practice_2_2_6_left_midway_and_resumed(engine: Docker, tmp_path: Path) -> None:
     chapter = ROOT / "scenarios" / "2.2.6-volumes.yaml"
-    total = len(load_scenario(str(chapter)).steps)
+    total = len(for_engine(load_scenario(str(chapter)), "docker").steps)
     before = Inventory.read(engine)
     pane, _env = practice_pane(tmp_path, chapter, "2-2-6a")
     try:

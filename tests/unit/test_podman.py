@@ -3,6 +3,8 @@ parsers as docker's, to the same states: one parser per output, reading both sha
 
 from __future__ import annotations
 
+import pytest
+
 from dockersim.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
 from dockersim.parse.listing import parse_images_table, parse_volume_ls_table
 from dockersim.parse.ports import parse_port_output, parse_ports_column
@@ -47,7 +49,8 @@ def test_inspect_reads_podman_s_objects() -> None:
     assert containers["fx_exited3"].state == "exited" and containers["fx_exited3"].exit_code == 3
     assert containers["fx_paused"].state == "paused" and containers["fx_healthy"].health == "starting"
     assert containers["fx_up"].ip.startswith("10.88.")  # podman's own bridge
-    assert PortBinding(10151, "tcp", "", 10151) in containers["fx_ports"].ports
+    # every address: podman leaves HostIp empty, read as 0.0.0.0
+    assert PortBinding(10151, "tcp", "0.0.0.0", 10151) in containers["fx_ports"].ports
     assert PortBinding(3306, "tcp") in containers["fx_ports"].ports  # exposed only
     assert not containers["fx_web"].links  # podman has no --link
     db = {m.destination: m for m in containers["fx_db"].mounts}
@@ -67,3 +70,20 @@ def test_listings_and_port() -> None:
     assert {v.name for v in parse_volume_ls_table(fixture(f"volume-ls-{PODMAN}.txt"))} >= {"fxnamed", "fxvol"}
     bindings = parse_port_output(fixture(f"port-{PODMAN}.txt"))
     assert PortBinding(81, "udp", "127.0.0.1", 10131) in bindings and len(bindings) == 6  # no [::] lines
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "Error: inspecting object: no such container nope1",
+        "error inspecting object: no such volume nope2\nError: inspecting object: no such volume nope1",
+        "error inspecting object: nope2: image not known\nError: inspecting object: nope1: image not known",
+        "Error: inspecting object: network nope1: unable to find network with name or ID nope1: network not found",
+    ],
+)
+def test_podman_s_missing_objects_are_told_from_other_failures(stderr: str) -> None:
+    """What podman 4.3 prints for `inspect --type KIND` of a name it does not have (captured here)."""
+    from dockersim.parse.errors import only_missing
+
+    assert only_missing(stderr)
+    assert not only_missing("Error: cannot connect to Podman: permission denied")

@@ -183,3 +183,17 @@ def test_a_session_runs_no_second_terminal_and_no_placeholders_in_its_keys(tmp_p
     assert "no placeholders" in notes[1] and notes[1].startswith("session.yaml:8:")
     assert step.run is not None and str(tmp_path) in " ".join(step.run)  # re-rooted in the workspace
     assert step.name == {"en": "docker run -it -v /data:/data m"} and step.named
+
+
+def test_a_graded_check_bound_to_one_engine_is_refused(tmp_path: Path) -> None:
+    """On the engine that could not check it, it would be a point for free."""
+    text = """schema_version: 1
+title: t
+checks:
+  - name: c
+    points: 1
+    check: {container: c, state: running, requires: {engine: docker}}
+"""
+    with pytest.raises(ScenarioError, match="a graded check takes no requires") as e:
+        parse_spec(text, str(tmp_path / "spec.yaml"))
+    assert e.value.line == 6
