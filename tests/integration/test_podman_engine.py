@@ -50,5 +50,7 @@ def test_the_tutorial_on_podman(engine: Docker, images: dict[str, str], tmp_path
     finally:
         # Its images, then its folders (not `system reset`: that would also remove the machine's networks).
         subprocess.run(["podman", "rmi", "--all", "--force"], env=env, capture_output=True, timeout=300)
+        # The storage keeps its overlay folder mounted on itself (a private bind) after podman ends.
+        subprocess.run(["umount", str(tmp_path / "root" / "overlay")], capture_output=True, timeout=60)
         shutil.rmtree(tmp_path / "root", ignore_errors=True)
         shutil.rmtree(run_root, ignore_errors=True)
