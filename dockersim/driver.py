@@ -206,6 +206,13 @@ class Docker:
             self._kind = "podman" if done.stdout.lower().startswith("podman") else "docker"
         return self._kind
 
+    def answers(self, timeout: float = 20.0) -> str:
+        """Whether an engine answers now (not the version asked once): "" when it does, else why not."""
+        done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+        if done.status == 0 and done.stdout.strip():
+            return ""
+        return (done.stderr.strip().splitlines() or [f"exit status {done.status}"])[-1]
+
     def server_version(self, timeout: float = 20.0) -> str:
         """The engine's version (asked once); EngineUnavailable in one sentence when none answers."""
         if self._versions is not None:

@@ -246,8 +246,7 @@ def from_docker(target: Docker, tags: list[str], say: Callable[[str], None]) -> 
         source = Docker("docker")
     except DockersimError:
         return
-    answers = source.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False)
-    if answers.status == 0 and source.kind == "docker":
+    if not source.answers() and source.kind == "docker":
         try:
             copy(source, target, tags, say)
         except KitError as e:  # built instead, as without docker

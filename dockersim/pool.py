@@ -92,10 +92,7 @@ class GradingEngine(ABC):
 
     def answers(self) -> str:
         """Empty when the engine answers now; else why not, in one line."""
-        done = self.docker.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False)
-        if done.status == 0 and done.stdout.strip():
-            return ""
-        return (done.stderr.strip().splitlines() or [f"exit status {done.status}"])[-1]
+        return self.docker.answers()
 
     def prepare_workspace(self, workspace: Path) -> None:
         """The submission's workspace, empty, writable by root in the engine's containers."""
@@ -466,8 +463,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         context, host = parse_engine(value)
         engines.append(ContextEngine(context, host, docker_bin))
     pool = Pool(spec, folders, workspaces, lang, progress)
-    answers = grader.call(["version", "--format", "{{.Server.Version}}"], timeout=20, check=False).status == 0
-    pool.kit_source = grader if answers else None  # the kit's images, copied from here rather than built
+    pool.kit_source = None if grader.answers() else grader  # the kit's images, copied from here rather than built
     pool.grade(engines)
     run.close()
     return pool
