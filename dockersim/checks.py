@@ -267,6 +267,7 @@ CONTAINER_FIELDS: dict[str, Field] = {
     "links": Field(_v_list, _c_members),
     "volumes_from": Field(_v_list, _c_members),
     "mounts": Field(_v_mounts, _c_mounts),
+    "networks": Field(_v_list, _c_members),  # the networks it is attached to, by name
 }
 
 

@@ -218,13 +218,13 @@ def mount_fields(spec: str) -> list[tuple[str, str | None]]:
     return out
 
 
-def bind_sources(argv: Sequence[str]) -> list[str]:
-    """The host paths a run/create command binds (`-v /x:/y`, `--mount type=bind,src=/x`)."""
+def bind_sources(argv: Sequence[str], mounts: bool = True) -> list[str]:
+    """The host paths a run/create command binds (`-v /x:/y`, and with mounts `--mount type=bind,src=/x`)."""
     cmd = parse(argv)
     if cmd is None or cmd.path not in ("container run", "container create"):
         return []
     out = [s[1] for spec in cmd.values("--volume") if (s := bind_source(spec)) and s[0] == "bind"]
-    for spec in cmd.values("--mount"):
+    for spec in cmd.values("--mount") if mounts else ():
         fields = mount_fields(spec)
         if ([v or "" for k, v in fields if k == "type"] or ["volume"])[-1].lower() == "bind":
             out += [v for k, v in fields if k in ("source", "src") and v]

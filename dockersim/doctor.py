@@ -131,7 +131,7 @@ def _ports(d: Diagnosis, docker: Docker, kind: str) -> None:
         d.add("published ports", f"127.0.0.1 does not answer ({e})",
               "with a remote engine, checks of published ports need its host's address", blocking=False)  # fmt: skip
     finally:
-        docker.call(["rm", "-f", ident], check=False)
+        docker.call([*docker.force_remove(), ident], check=False)
 
 
 def _out(docker: Docker, args: list[str]) -> str:

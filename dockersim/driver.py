@@ -206,6 +206,11 @@ class Docker:
             self._kind = "podman" if done.stdout.lower().startswith("podman") else "docker"
         return self._kind
 
+    def force_remove(self) -> list[str]:
+        """`rm -f -v` as docker means it, the container killed at once (podman's -f stops it first, with a
+        10 s grace, unless told)."""
+        return ["rm", "-f", "-v", *(["--time", "0"] if self.kind == "podman" else [])]
+
     def answers(self, timeout: float = 20.0) -> str:
         """Whether an engine answers now (not the version asked once): "" when it does, else why not."""
         done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)

@@ -25,7 +25,7 @@ from dockersim.results import StepResult
 from dockersim.runner import Placement, RunOptions, ScenarioRun
 from dockersim.scenario import Scenario, Step, parse_scenario, pick
 from dockersim.settling import Activity, Look, may_change
-from dockersim.snapshot import Snapshot
+from dockersim.snapshot import Snapshot, normal_ref
 
 if TYPE_CHECKING:
     from dockersim.pool import GradingEngine
@@ -72,12 +72,13 @@ class Grade:
 
 
 def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en",
-                ownership: Ownership | None = None, everything_owned: bool = True) -> ScenarioRun:  # fmt: skip
+                ownership: Ownership | None = None, everything_owned: bool = True,
+                make_sources: Callable[[list[str]], None] | None = None) -> ScenarioRun:  # fmt: skip
     """The spec's setup, the student's session and the checks, host paths re-rooted. On a grading engine of
     the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
     options = RunOptions(engine_host=engine_host, allow_destructive=True, lang=lang)
-    return ScenarioRun(docker, scenario, options, ownership, Placement(workspace, everything_owned=everything_owned))
+    return ScenarioRun(docker, scenario, options, ownership, Placement(workspace, everything_owned, make_sources))
 
 
 def evaluate(
@@ -148,7 +149,7 @@ def image_ids(docker: Docker) -> list[str]:
 def _images(docker: Docker) -> list[tuple[str, str]]:
     """Every image on the engine as (`repo:tag`, ID), untagged ones as `<none>:<none>`, in one call."""
     listing = docker.call(["image", "ls", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}}\t{{.ID}}"])
-    return parse_pairs(listing.stdout)
+    return [(normal_ref(name), image) for name, image in parse_pairs(listing.stdout)]  # podman's localhost/busybox
 
 
 def kit_ids(docker: Docker) -> dict[str, str]:
@@ -304,7 +305,8 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
     else:
         grade.notes.append(Phrase("g_no_file", file=spec.submission))
     steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
-    run = grading_run(docker, spec, workspace, engine.engine_host, lang, engine.ownership, engine.dedicated)
+    run = grading_run(docker, spec, workspace, engine.engine_host, lang, engine.ownership, engine.dedicated,
+                      engine.make_sources)  # fmt: skip
     for step in spec.setup:
         result = run.run_step(step)
         if not result.ok:

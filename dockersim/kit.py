@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,6 +238,17 @@ def offline(
         # What the run pulled under the registry's name is only a second tag of a stand-in: untag it.
         for remote in mapping.values():
             docker.call(["image", "rm", remote], check=False)
+
+
+def source(grader: Docker) -> Docker | None:
+    """Where a grading engine's stand-ins are copied from: the grader's engine when it answers; for a podman
+    grader, this machine's docker engine first, where the kit is usually built."""
+    if grader.kind == "podman":
+        with suppress(DockersimError):
+            machine = Docker("docker")
+            if machine.kind == "docker" and not machine.answers():
+                return machine
+    return None if grader.answers() else grader
 
 
 def from_docker(target: Docker, tags: list[str], say: Callable[[str], None]) -> None:

@@ -119,7 +119,7 @@ def remove(docker: Docker, made: Inventory, dirs: Sequence[str] = ()) -> list[st
     removed, one "kind name" each. Missing ones are passed over."""
     removed: list[str] = []
     if made.containers:
-        done = docker.call(["rm", "-f", "-v", *sorted(made.containers)], check=False, timeout=120)
+        done = docker.call([*docker.force_remove(), *sorted(made.containers)], check=False, timeout=120)
         removed += [f"container {i[:12]}" for i in done.stdout.split()]
     if made.volumes:  # those of removed containers may have gone with them: -f ignores the missing
         done = docker.call(["volume", "rm", "-f", *sorted(made.volumes)], check=False)
@@ -136,7 +136,7 @@ def remove(docker: Docker, made: Inventory, dirs: Sequence[str] = ()) -> list[st
 
 def remove_named(docker: Docker, items: list[str]) -> None:
     """Remove objects by "kind name" (`--replace`: the learner asked for it)."""
-    args = {"container": ["rm", "-f", "-v"], "volume": ["volume", "rm", "-f"], "network": ["network", "rm"]}
+    args = {"container": docker.force_remove(), "volume": ["volume", "rm", "-f"], "network": ["network", "rm"]}
     for item in items:
         kind, name = item.split(" ", 1)
         docker.call([*args[kind], name], check=False)
@@ -146,7 +146,7 @@ def empty(docker: Docker) -> None:
     """Empty a private engine (a grading sandbox) of containers, volumes and networks; its images stay."""
     ids = docker.call(["ps", "-a", "-q"]).stdout.split()
     if ids:
-        docker.call(["rm", "-f", "-v", *ids], timeout=300)
+        docker.call([*docker.force_remove(), *ids], timeout=300)
     volumes = docker.call(["volume", "ls", "-q"]).stdout.split()
     if volumes:
         docker.call(["volume", "rm", "-f", *volumes], check=False)

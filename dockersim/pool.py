@@ -64,6 +64,7 @@ class GradingEngine(ABC):
     dedicated: bool  # everything on it is the run's (a sandbox); else only what carries the run's labels
     ownership: Ownership
     remap_root: int | None = None  # the host uid root in its containers is, when known
+    make_sources: Callable[[list[str]], None] | None = None  # see runner.Placement
 
     def __init__(self) -> None:
         self.record = Record(self.name)
@@ -121,19 +122,24 @@ class GradingEngine(ABC):
 
 
 class SandboxEngine(GradingEngine):
-    """A private dockerd this run starts, isolated: a throwaway root but for the workspaces, user namespaces."""
+    """A private engine this run starts, isolated: a throwaway root but for the workspaces, user namespaces.
+    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own."""
 
     dedicated = True
 
-    def __init__(self, slot: int, workspaces: Path, config: Path, docker_bin: str, run: Ownership) -> None:
+    def __init__(self, slot: int, workspaces: Path, config: Path, docker_bin: str, run: Ownership,
+                 engine: str = "dockerd") -> None:  # fmt: skip
         self.slot = slot
         self.name = f"sandbox {slot}"
-        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,))
+        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,), engine=engine)
         self.config, self.docker_bin, self.run = config, docker_bin, run
         self.engine_host = self.box.engine_host
         self.remap_root = self.box.remap_root
         super().__init__()
-        self.record.endpoint = self.box.docker_host
+        self.record.endpoint = self.box.endpoint
+        self.record.isolation = "userns"
+        if engine == "podman":
+            self.make_sources = self.box.make_folders
 
     def up(self) -> None:
         self.run.note_sandbox(self.box.name, self.box.slot)  # if the run dies, its reaper stops the engine
@@ -141,7 +147,8 @@ class SandboxEngine(GradingEngine):
         # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
         self.config.mkdir(parents=True, exist_ok=True)
         env = {"DOCKER_HOST": self.box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(self.config.resolve())}
-        self.docker = Docker(self.docker_bin, env=env)
+        binary = str(self.box.client) if self.box.engine == "podman" else self.docker_bin
+        self.docker = Docker(binary, env=env)
         self.ownership = Ownership(self.docker, watched=False)  # the engine is emptied whole: labels suffice
 
     def down(self) -> None:
@@ -457,13 +464,14 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     if leftovers:
         progress(Phrase("reaped", items=", ".join(leftovers)))
     config = (out / ".docker-config").resolve()
-    engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run)
+    kind = "podman" if grader.kind == "podman" else "dockerd"  # a podman grader grades on podman sandboxes
+    engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run, kind)
                                     for slot in range(min(jobs, len(folders)))]  # fmt: skip
     for value in contexts:
         context, host = parse_engine(value)
         engines.append(ContextEngine(context, host, docker_bin))
     pool = Pool(spec, folders, workspaces, lang, progress)
-    pool.kit_source = None if grader.answers() else grader  # the kit's images, copied from here rather than built
+    pool.kit_source = kit.source(grader)  # the kit's images, copied from there rather than built
     pool.grade(engines)
     run.close()
     return pool
@@ -489,7 +497,7 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
         if grader.call(["context", "inspect", name], check=False).status != 0:
             raise DockersimError(f"--engine {name}: there is no docker context of that name (docker context ls)")
     if jobs:
-        Sandbox(isolated=True).check_can_run()
+        Sandbox(isolated=True, engine="podman" if grader.kind == "podman" else "dockerd").check_can_run()
     elif not contexts:
         raise DockersimError("no engine to grade on: --jobs 0 needs at least one --engine")
     pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)

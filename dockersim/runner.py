@@ -55,6 +55,8 @@ class Placement:
 
     workspace: Path | None = None
     everything_owned: bool = False
+    # An engine that refuses a `-v` source that does not exist (podman), where docker makes it: this makes it.
+    make_sources: Callable[[list[str]], None] | None = None
 
 
 @dataclass
@@ -300,6 +302,8 @@ class ScenarioRun:
     def owned_argv(self, words: list[str]) -> list[str]:
         """A docker command line as it runs for this run: what it creates carries the run's labels, and a
         volume it makes by name is noted first (`-v NAME:/path` cannot carry a label)."""
+        if self.placement.make_sources is not None:
+            self.placement.make_sources(commandline.bind_sources(words, mounts=False))
         created = commandline.created_names(words)
         self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)

@@ -7,12 +7,18 @@ pair and NAT. Its published ports answer on the namespace's address (`engine_hos
 
 An isolated sandbox (grading) also runs dockerd in a private mount namespace on a throwaway root and
 with user namespaces: a container's bind of /etc finds a copy, and its root is an unprivileged host uid.
+
+A podman sandbox has no daemon: its namespaces (network, mount, and PID) are held by an init process
+(tini), and each podman command enters them, with the sandbox's own storage, through a client script
+(`client`); every container it runs is in the same user namespace a dockerd sandbox's would be. Ending the
+init ends every process in the sandbox at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -29,6 +35,7 @@ RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN_ROOT", "/run/dockersim"))
 SUBNET = "10.213"  # 10.213.<slot>.0/30 links each sandbox's namespace to the host
 REMAP_FIRST = 100000  # an isolated sandbox's containers run as host uids/gids from here, 65536 per slot
 REMAP_COUNT = 65536
+_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # in a podman sandbox's root: /usr's
 
 # Runs as root in the sandbox's network namespace and a new private mount namespace, so that nothing it
 # mounts is seen by the host and everything goes when the last process in it ends. It builds a root on a
@@ -57,6 +64,11 @@ for f in resolv.conf hosts hostname nsswitch.conf host.conf ld.so.cache protocol
   if [ -e "/etc/$f" ]; then cp -L "/etc/$f" "etc/$f"; fi
 done
 mkdir etc/alternatives etc/docker
+# podman's configuration, but for its networks (the host's podman networks are not the sandbox's).
+if [ -d /etc/containers ]; then cp -a /etc/containers etc/ && rm -rf etc/containers/networks; fi
+mkdir -p etc/containers
+policy='{"default": [{"type": "insecureAcceptAnything"}]}'  # podman reads it to load or pull an image
+[ -e etc/containers/policy.json ] || echo "$policy" > etc/containers/policy.json
 for alt in /etc/alternatives/iptables* /etc/alternatives/ip6tables*; do
   if [ -L "$alt" ]; then cp -P "$alt" etc/alternatives/; fi
 done
@@ -100,6 +112,22 @@ umount -l /.oldroot
 rmdir /.oldroot
 exec "$@"
 """
+
+
+# Each path's missing folders made, and given to the uid $1; run in a sandbox's mount namespace.
+_MAKE_FOLDERS = r"""owner=$1
+shift
+for p; do
+  top=$p
+  while [ ! -e "$top" ] && [ ! -L "$top" ]; do top=${top%/*}; top=${top:-/}; done
+  mkdir -p "$p" || continue
+  made=$p
+  while [ "$made" != "$top" ] && [ "$made" != / ]; do
+    chown -h "$owner:$owner" "$made"
+    made=${made%/*}
+    made=${made:-/}
+  done
+done"""
 
 
 class SandboxError(DockersimError):
@@ -146,12 +174,24 @@ def _in_cgroup(name: str) -> set[int]:
     return {pid for pid in found if _alive(pid)}
 
 
+def _remove_cgroups(name: str) -> None:
+    """The cgroup `/name` and those below it, in every hierarchy, once no process is left in them."""
+    top = Path("/sys/fs/cgroup")
+    for folder in [*top.glob(name), *top.glob(f"*/{name}")]:
+        for below in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                below.rmdir()
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 @dataclass(frozen=True)
 class Sandbox:
     name: str = "default"
     slot: int = 0  # picks the namespace's link subnet and interface names; one per sandbox running at once
     isolated: bool = False  # a throwaway root and user namespaces (grading); `run --sandbox` binds host folders
     shared: tuple[Path, ...] = ()  # host folders an isolated sandbox's containers may bind, at the same paths
+    engine: str = "dockerd"  # or "podman" (isolated only): what runs its containers
 
     @property
     def netns(self) -> str:
@@ -188,6 +228,16 @@ class Sandbox:
         return f"{SUBNET}.{self.slot}.2"
 
     @property
+    def client(self) -> Path:
+        """A podman sandbox's client: podman, run in the sandbox's namespaces on its own storage."""
+        return self.run_dir / "podman"
+
+    @property
+    def endpoint(self) -> str:
+        """Where its engine is reached, as results.json names it."""
+        return self.docker_host if self.engine == "dockerd" else f"podman {self.data_root}"
+
+    @property
     def remap_root(self) -> int:
         """The host uid and gid that root in this sandbox's containers is (chown a bind source to it)."""
         return REMAP_FIRST + self.slot * REMAP_COUNT if self.isolated else 0
@@ -203,17 +253,22 @@ class Sandbox:
     # -- status ------------------------------------------------------------------------------------
 
     def pid(self) -> int | None:
+        """The engine's process (dockerd, or a podman sandbox's init) while it runs. A pidfile outliving it
+        may name a process the numbers went to since: one whose argv does not name this run dir is not it."""
         try:
             pid = int(self.pidfile.read_text().strip())
-            os.kill(pid, 0)
-            return pid
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError):
             return None
+        marks = {str(self.run_dir).encode(), str(self.run_dir.resolve()).encode()}
+        return pid if _alive(pid) and any(mark in argv for mark in marks) else None
 
     def version(self, docker_binary: str = "docker") -> str | None:
         """The sandbox engine's version if it answers, else None."""
         if self.pid() is None:
             return None
+        if self.engine == "podman":
+            docker_binary = str(self.client)
         env = {**os.environ, "DOCKER_HOST": self.docker_host}
         env.pop("DOCKER_CONTEXT", None)
         done = subprocess.run(
@@ -232,10 +287,12 @@ class Sandbox:
             raise SandboxError("a sandbox engine needs Linux (dockerd in its own network namespace)")
         if os.geteuid() != 0:
             raise SandboxError("a sandbox engine needs root: it starts dockerd and a network namespace")
-        tools = ("dockerd", "ip", "nsenter", "iptables", *(("unshare", "pivot_root") if self.isolated else ()))
+        engine = ("dockerd",) if self.engine == "dockerd" else ("podman", "tini")
+        tools = (*engine, "ip", "nsenter", "iptables", *(("unshare", "pivot_root") if self.isolated else ()))
         missing = [tool for tool in tools if shutil.which(tool) is None]
         if missing:
-            raise SandboxError(f"a sandbox engine needs {', '.join(missing)} (apt-get install docker.io iproute2)")
+            packages = "docker.io iproute2" if self.engine == "dockerd" else "podman tini iproute2"
+            raise SandboxError(f"a sandbox engine needs {', '.join(missing)} (apt-get install {packages})")
 
     def up(self, timeout: float = 60.0) -> bool:
         """Start the sandbox unless it runs already; True when this call started it."""
@@ -249,6 +306,9 @@ class Sandbox:
             raise
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.data_root.mkdir(parents=True, exist_ok=True)
+        if self.engine == "podman":
+            self._hold(timeout)
+            return True
         log = open(self.run_dir / "dockerd.log", "ab")  # noqa: SIM115 - dockerd writes to it while it runs
         dockerd = [
             "dockerd",
@@ -279,8 +339,86 @@ class Sandbox:
             self._mntns_file.write_text(os.readlink(f"/proc/{proc.pid}/ns/mnt") + "\n")
         return True
 
-    def _isolate(self, dockerd: list[str]) -> list[str]:
-        """dockerd's argv wrapped to start in a private mount namespace on a throwaway root (see _ISOLATE)."""
+    def _hold(self, timeout: float) -> None:
+        """A podman sandbox's namespaces, held by tini as the init of a PID namespace of their own, and the
+        client that enters them. tini reaps what podman leaves to it (conmon), and its end ends them all."""
+        if not self.isolated:
+            raise SandboxError("a podman sandbox is an isolated one")
+        ready = self.run_dir / "ready"
+        ready.unlink(missing_ok=True)
+        # The run dir in tini's argv marks it as this sandbox's (see _mntns).
+        # Its mounts shared among themselves (never with the host's: they were made private first), as
+        # podman expects of a root: else removing a container races its cleanup for the shm mount (EBUSY).
+        holder = ["sh", "-c", 'mount --make-rshared / && touch "$1" && shift && exec "$@"', "sh", str(ready),
+                  "tini", "--", "sh", "-c", "exec sleep infinity", str(self.run_dir)]  # fmt: skip
+        argv = ["nsenter", f"--net=/run/netns/{self.netns}", *self._isolate(holder, pid_namespace=True)]
+        with open(self.run_dir / "holder.log", "ab") as log:
+            proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while not ready.exists():
+            if proc.poll() is not None or time.monotonic() >= deadline:
+                tail = (self.run_dir / "holder.log").read_text(errors="replace").strip().splitlines()[-1:]
+                proc.kill()
+                self.down()
+                raise SandboxError(f"the podman sandbox's namespaces could not be made: {' '.join(tail)}")
+            time.sleep(0.05)  # poll: until the new root is made, bounded by the deadline
+        # unshare's one child is the namespace's init, tini (as the host numbers it).
+        [init] = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        self.pidfile.write_text(f"{init}\n")
+        self._mntns_file.write_text(os.readlink(f"/proc/{init}/ns/mnt") + "\n")
+        self._write_client(int(init))
+
+    def _write_client(self, init: int) -> None:
+        """The podman sandbox's client script. Every container it runs or creates is in the sandbox's user
+        namespace (root in it is remap_root on the host) and under the sandbox's cgroup parent; a podman
+        command runs in the sandbox's namespaces, on the sandbox's storage."""
+        first, count = self.remap_root, REMAP_COUNT
+        added = (f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} "
+                 f"--cgroup-parent /dockersim-{self.name}")  # fmt: skip
+        podman = shutil.which("podman") or "podman"
+        tmp = self.data_root / "tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        runtime = self.run_dir / "runtime"
+        real = shutil.which("crun") or shutil.which("runc") or "runc"
+        # conmon makes a container's stdio pipes as the host's root: its own root, a remapped uid, could not
+        # reopen /dev/stdout (apache's logs). They are given to it, as dockerd gives its fifos.
+        runtime.write_text(
+            "#!/bin/sh\n"
+            f"for fd in 0 1 2; do [ -p /proc/self/fd/$fd ] && chown {first}:{first} /proc/self/fd/$fd; done\n"
+            f'exec {shlex.quote(real)} "$@"\n'
+        )
+        runtime.chmod(0o755)
+        storage = ["--root", str(self.data_root / "storage"), "--runroot", str(self.run_dir / "s"),
+                   "--cgroup-manager", "cgroupfs", "--runtime", str(runtime)]  # fmt: skip
+        enter = ["nsenter", "--target", str(init), "--net", "--mount", "--pid", "--root", "--wd", "--"]
+        # Nothing of the caller's environment but the terminal's type: not the grader's CONTAINER_HOST,
+        # CONTAINERS_CONF, PODMAN_USERNS or credentials.
+        env = ["env", "-i", f"PATH={_PATH}", "HOME=/root", "LC_ALL=C.UTF-8", f"TMPDIR={tmp}"]
+        self.client.write_text(
+            "#!/bin/sh\n"
+            f"# podman in the dockersim sandbox {self.name}: its namespaces, its storage, its user namespace.\n"
+            'case "$1 $2" in\n'
+            f'  "run "*|"create "*) _v=$1; shift; set -- "$_v" {added} "$@" ;;\n'
+            f'  "container run"|"container create") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {added} "$@" ;;\n'
+            "esac\n"
+            f'exec {shlex.join([*enter, *env])} TERM="${{TERM:-dumb}}" {shlex.join([podman, *storage])} "$@"\n'
+        )
+        self.client.chmod(0o755)
+
+    def make_folders(self, paths: list[str]) -> None:
+        """Folders a podman sandbox's container is to bind that do not exist yet, made as dockerd makes a
+        missing `-v` source: in the engine's own view of the files (where a symlink on the way leads into its
+        throwaway root, not the host's), each folder it makes owned by root in its containers."""
+        init = self.pid()
+        if init is None or not paths:
+            return
+        argv = ["nsenter", "--target", str(init), "--mount", "--root", "--wd", "--",
+                "sh", "-c", _MAKE_FOLDERS, "sh", str(self.remap_root), *paths]  # fmt: skip
+        subprocess.run(argv, capture_output=True, timeout=60, check=False)  # what fails, podman then says
+
+    def _isolate(self, dockerd: list[str], pid_namespace: bool = False) -> list[str]:
+        """dockerd's argv wrapped to start in a private mount namespace on a throwaway root (see _ISOLATE);
+        with pid_namespace, in a new PID namespace too, whose init it is."""
         rootfs = self.run_dir / "rootfs"
         rootfs.mkdir(exist_ok=True)
         for folder in self.shared:
@@ -292,7 +430,7 @@ class Sandbox:
                 if path not in binds:
                     binds.append(path)
         return [
-            "unshare", "--mount", "--propagation", "private",
+            "unshare", "--mount", *(("--pid", "--fork") if pid_namespace else ()), "--propagation", "private",
             "sh", "-c", _ISOLATE, "dockersim-isolate",
             str(rootfs), str(self.remap_root), str(REMAP_COUNT), str(len(binds)), *binds,
             *dockerd,
@@ -311,6 +449,12 @@ class Sandbox:
                 os.kill(pid, signal.SIGKILL)
         self._end_leftovers(mntns, timeout)
         self._network_down()
+        if self.client.exists():  # a podman sandbox: its init wrote no pidfile of its own, and podman's state
+            # of running containers is thrown away, so that the next start begins with none
+            for made in (self.pidfile, self.client, self.run_dir / "runtime"):
+                made.unlink(missing_ok=True)
+            shutil.rmtree(self.run_dir / "s", ignore_errors=True)
+        _remove_cgroups(f"dockersim-{self.name}")
         if purge and self.data_root.exists():
             shutil.rmtree(self.data_root)
 

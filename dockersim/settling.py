@@ -11,7 +11,6 @@ check of them fails at once; `settle` stays the upper bound for the rest.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import threading
@@ -30,9 +29,12 @@ YOUNG = 20.0  # seconds after its start in which a container still using the CPU
 BUSY = 10.0  # CPU per cent (of one core) above which a young container is still coming up
 QUIET = 1.5  # seconds of readings under BUSY before a young container counts as idle: services pause
 # between phases (an entrypoint waiting for its first server), and one low reading is not yet idle
-FIXED_AT_CREATION = {"image", "command", "hostname", "name", "env", "ports", "links", "mounts", "volumes_from"}
+# Fixed when a container was created; `network connect` is a command, and by now the commands have all run.
+FIXED_AT_CREATION = {"image", "command", "hostname", "name", "env", "ports", "links", "mounts", "volumes_from",
+                     "networks"}  # fmt: skip
 _STARTED = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?")
 _ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+STATS_FORMAT = "{{.Name}}\t{{.CPUPerc}}"  # one container a line, in docker's and podman's stats alike
 
 
 def started(c: ContainerState) -> datetime | None:
@@ -147,8 +149,10 @@ class Activity:
     def start(self) -> Activity:
         if self._proc is not None:
             return self
+        # podman samples every 5 s unless asked; docker redraws its own stream about once a second.
+        every = ["--interval", "1"] if self.docker.kind == "podman" else []
         self._proc = proc = subprocess.Popen(
-            self.docker.argv(["stats", "--format", "{{json .}}"]),
+            self.docker.argv(["stats", *every, "--format", STATS_FORMAT]),
             env=self.docker.env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -181,13 +185,11 @@ class Activity:
 
 
 def cpu_sample(line: str) -> tuple[str, float] | None:
-    """(name, CPU per cent) from one line of `docker stats --format '{{json .}}'`, which redraws the
-    screen with escape sequences between frames; None for anything else ("--" for a stopped container)."""
-    text = _ESCAPE.sub("", line).strip()
-    if not text.startswith("{"):
-        return None
+    """(name, CPU per cent) from one line of `docker stats --format STATS_FORMAT`, which docker redraws with
+    escape sequences between frames and podman prints a frame after another; None for anything else ("--"
+    for a stopped container)."""
+    name, tab, cpu = _ESCAPE.sub("", line).strip().partition("\t")
     try:
-        row = json.loads(text)
-        return str(row["Name"]).lstrip("/"), float(str(row["CPUPerc"]).rstrip("%"))
-    except (ValueError, KeyError, TypeError):
+        return (name.lstrip("/"), float(cpu.strip().rstrip("%"))) if tab and name else None
+    except ValueError:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -38,6 +39,11 @@ def _map(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TypeError(f"expected an object, got {value!r}")
     return value
+
+
+def _path(value: str) -> str:
+    """A mount's path as docker keeps it: podman keeps the `/root/` a command wrote, docker `/root`."""
+    return posixpath.normpath(value) if value.startswith("/") else value
 
 
 def _list(value: Any) -> list[Any]:
@@ -117,8 +123,8 @@ def read_container(obj: dict[str, Any]) -> ContainerState:
         mounts=[
             Mount(
                 type=_str(m.get("Type")),
-                destination=_str(m.get("Destination")),
-                source=_str(m.get("Source")),
+                destination=_path(_str(m.get("Destination"))),
+                source=_path(_str(m.get("Source"))),
                 name=_str(m.get("Name")),
                 driver=_str(m.get("Driver")),
                 mode=_str(m.get("Mode")),

@@ -18,8 +18,9 @@ from tests.conftest import ROOT, dockersim
 HW = ROOT / "examples" / "hw-wordpress"
 
 
-def expected_scores() -> dict[str, int]:
-    rows = re.findall(r"^\| (\w+) \| (\d+) \|", (HW / "EXPECTED.md").read_text(), re.MULTILINE)
+def expected_scores(homework: Path = HW) -> dict[str, int]:
+    """The scores a homework's EXPECTED.md gives, by student."""
+    rows = re.findall(r"^\| (\w+) \| (\d+) \|", (homework / "EXPECTED.md").read_text(), re.MULTILINE)
     return {student: int(score) for student, score in rows}
 
 

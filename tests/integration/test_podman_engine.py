@@ -1,9 +1,16 @@
-"""The whole tutorial on podman (issue 16): `dockersim run --docker podman --offline scenarios/` on a podman
-storage of the test's own, the kit copied from the docker engine and served by the kit's registry. Every
-step passes, or is skipped because it is about what podman does not have or does otherwise, saying why."""
+"""Podman as the engine (issue 16).
+
+The whole tutorial: `dockersim run --docker podman --offline scenarios/` on a podman storage of the test's own,
+the kit copied from the docker engine and served by the kit's registry. Every step passes, or is skipped
+because it is about what podman does not have or does otherwise, saying why.
+
+Grading: `dockersim grade --docker podman` on podman sandboxes, the same allow-list and re-rooting as on
+docker's, and the same gradebook; nothing of the machine's podman, docker engine or files is touched.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -13,7 +20,12 @@ import tempfile
 from pathlib import Path
 
 from dockersim.driver import Docker
-from tests.conftest import ROOT
+from dockersim.ownership import Inventory
+from dockersim.sandbox import REMAP_FIRST, RUN_ROOT, STATE_ROOT
+from tests.conftest import ROOT, dockersim
+from tests.integration.test_grading import expected_scores
+
+HW = ROOT / "examples" / "hw-network"
 
 
 def test_the_tutorial_on_podman(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
@@ -54,3 +66,66 @@ def test_the_tutorial_on_podman(engine: Docker, images: dict[str, str], tmp_path
         subprocess.run(["umount", str(tmp_path / "root" / "overlay")], capture_output=True, timeout=60)
         shutil.rmtree(tmp_path / "root", ignore_errors=True)
         shutil.rmtree(run_root, ignore_errors=True)
+
+
+def _podman_inventory() -> list[str]:
+    """The machine's own podman objects, as its default storage lists them."""
+    out = []
+    for args in (["ps", "-a", "-q", "--no-trunc"], ["volume", "ls", "-q"], ["network", "ls", "-q"],
+                 ["images", "-q", "--no-trunc"]):  # fmt: skip
+        done = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=120, check=True)
+        out.append(" ".join(sorted(done.stdout.split())))
+    return out
+
+
+def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
+    submissions = tmp_path / "submissions"
+    shutil.copytree(HW / "submissions", submissions)
+    for hostile in ("eve", "mallory"):  # every spelling of an escape, on podman too
+        shutil.copytree(ROOT / "examples" / "hw-wordpress" / "submissions" / hostile, submissions / hostile)
+    folders = sorted(str(p) for p in submissions.iterdir())
+    before = (Inventory.read(engine), _podman_inventory())
+    watched = [p for p in ("/etc", "/tmp", "/root", "/var/lib/containers") if os.path.isdir(p)]
+    host_files = {p: sorted(os.listdir(p)) for p in watched}
+
+    out = tmp_path / "podman"
+    done = dockersim("grade", "--docker", "podman", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders,
+                     timeout=1800)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    with (out / "gradebook.csv").open() as f:
+        scores = {row["student"]: int(row["score"]) for row in csv.DictReader(f)}
+    assert scores == expected_scores(HW), done.stderr[-3000:]
+    results = json.loads((out / "results.json").read_text())
+    for record in results["engines"]:  # each a podman sandbox, whose containers' root is not the host's
+        assert record["endpoint"].startswith(f"podman {STATE_ROOT}") and record["isolation"] == "userns", record
+        assert record["canary"] == "13/13" and not record["set_aside"], record
+    mallory = (out / "feedback" / "mallory.md").read_text().split("## Lines that were refused")[1]
+    for number in range(3, 21):  # the same lines refused as on docker, each with its reason
+        assert f"- line {number}: `" in mallory, number
+
+    # Nothing of the machine's: its engine, its podman, its files. Eve's escapes that ran wrote into her own
+    # workspace, as the remapped root of her engine's containers, not as the host's.
+    assert (Inventory.read(engine), _podman_inventory()) == before
+    assert {p: sorted(os.listdir(p)) for p in host_files} == host_files
+    mark = out / "workspaces" / "eve" / "root" / "eve-was-here"
+    assert mark.exists() and mark.stat().st_uid >= REMAP_FIRST
+    # The sandboxes are gone whole: no process in them, no namespace, no mount of their storage.
+    left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _names_a_sandbox(p)]
+    assert not left, [(p.name, (p / "cmdline").read_bytes()) for p in left]
+    assert not [n for n in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout.split()
+                if n.startswith("dockersim-grade-")]  # fmt: skip
+    assert f"{STATE_ROOT}/engines/grade-" not in Path("/proc/self/mountinfo").read_text()
+
+    # The same submissions on docker's sandboxes: the same gradebook, byte for byte.
+    on_docker = tmp_path / "docker"
+    done = dockersim("grade", "--jobs", "2", "--out", str(on_docker), str(HW / "spec.yaml"), *folders, timeout=1800)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert (on_docker / "gradebook.csv").read_text() == (out / "gradebook.csv").read_text()
+
+
+def _names_a_sandbox(proc: Path) -> bool:
+    """Whether a process's argv names a grading sandbox's run dir (its init, podman, conmon)."""
+    try:
+        return f"{RUN_ROOT}/grade-".encode() in (proc / "cmdline").read_bytes()
+    except OSError:
+        return False

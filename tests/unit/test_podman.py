@@ -87,3 +87,11 @@ def test_podman_s_missing_objects_are_told_from_other_failures(stderr: str) -> N
 
     assert only_missing(stderr)
     assert not only_missing("Error: cannot connect to Podman: permission denied")
+
+
+def test_a_mount_path_written_with_a_slash_reads_as_docker_keeps_it() -> None:
+    # `-v fxslash:/root/ -v /tmp/fx_bind/:/srv/`: podman keeps the slashes, docker drops them.
+    for version in (PODMAN, "28", "20"):
+        [found] = parse_containers(fixture(f"inspect-slash-{version}.json"))
+        paths = {(m.source.rsplit("/", 2)[-2] if m.name else m.source, m.destination) for m in found.mounts}
+        assert paths == {("fxslash", "/root"), ("/tmp/fx_bind", "/srv")}, version

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
@@ -12,6 +11,7 @@ from dockersim.checks import Check, parse_check
 from dockersim.settling import Look, cpu_sample, may_change, started
 from dockersim.state import ContainerState, Mount
 from dockersim.yamlsource import load_yaml
+from tests.unit.conftest import fixture
 
 NOW = datetime(2026, 11, 29, 20, 0, 30, tzinfo=timezone.utc)
 HOUR_AGO = "2026-11-29T19:00:00.123456789Z"
@@ -87,10 +87,14 @@ def test_a_service_waits_for_what_it_needs_and_a_file_for_who_may_write_it() -> 
     assert not may_change(exec_, look(reader, container("stranger", "running", SECONDS_AGO[0])))
 
 
-def test_cpu_use_is_read_from_the_stats_stream_between_its_redraws() -> None:
-    line = '\x1b[J\x1b[H{"CPUPerc":"60.25%","Container":"47157e942c0a","Name":"st_db","PIDs":"9"}\n'
-    assert cpu_sample(line) == ("st_db", 60.25)
-    assert cpu_sample('{"CPUPerc":"--","Name":"gone"}') is None
+@pytest.mark.parametrize("client", ["20", "28", "podman43"])
+def test_cpu_use_is_read_from_the_stats_stream_between_its_redraws(client: str) -> None:
+    # st_db spins, st_idle sleeps: docker redraws between frames, podman prints one after another.
+    samples = [s for s in map(cpu_sample, fixture(f"stats-{client}.txt").splitlines()) if s is not None]
+    assert {name for name, _ in samples} == {"st_db", "st_idle"}
+    assert max(cpu for name, cpu in samples if name == "st_db") > 90
+    assert samples[-1][1] < 1 if samples[-1][0] == "st_idle" else samples[-2][1] < 1
+    assert cpu_sample("gone\t--") is None
     assert cpu_sample(" \x1b[K") is None
 
 
@@ -113,7 +117,7 @@ def test_one_low_reading_is_not_yet_idle(monkeypatch: pytest.MonkeyPatch) -> Non
 
     def reading(cpu: str, at: float) -> None:
         clock[0] = at
-        line = json.dumps({"CPUPerc": cpu, "Name": "db"}) + "\n"
+        line = f"db\t{cpu}\n"
         activity._read(SimpleNamespace(stdout=[line]))  # type: ignore[arg-type]
 
     reading("0.00%", 100.0)  # the client's first frame: not counted
