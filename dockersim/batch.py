@@ -130,7 +130,11 @@ def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
             report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
             report.kept += [f"volume {v}" for v in sorted(made.volumes)]
         else:
-            report.removed += srun.cleanup()
+            try:
+                report.removed += srun.cleanup()
+            except Interrupted:  # the signal to stop came while cleaning up, which is what it asks for: the
+                report.removed += srun.cleanup()  # rest is removed, then the run stops (a later signal ends it
+                raise  # at once, and its reaper removes what is left)
     except DockersimError as e:
         report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
 
