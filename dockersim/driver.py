@@ -41,6 +41,15 @@ def release_signals(held: set[int | signal.Signals]) -> None:
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
+def kill_group(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Kill a process started in a session of its own, and what it started in its group: a client that
+    forked (a podman sandbox's podman, under nsenter) holds the output pipes open too."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+
+
 def _text(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
 
@@ -119,7 +128,7 @@ class Docker:
             release_signals(held)
             out, err = proc.communicate(feed, timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            kill_group(proc)
             out, err = proc.communicate()
             return Completed(list(argv), -1, _text(out), _text(err), time.monotonic() - start, timed_out=True)
         except BaseException:
@@ -129,7 +138,7 @@ class Docker:
                 proc.communicate(timeout=INTERRUPT_GRACE)
             finally:
                 if proc.poll() is None:
-                    proc.kill()
+                    kill_group(proc)
                     proc.wait()
             raise
         return Completed(list(argv), proc.returncode, _text(out), _text(err), time.monotonic() - start)
@@ -205,6 +214,12 @@ class Docker:
             done = self.call(["--version"], timeout=20, check=False)
             self._kind = "podman" if done.stdout.lower().startswith("podman") else "docker"
         return self._kind
+
+    def detach_statuses(self) -> tuple[int, ...]:
+        """The exit statuses a client ends with when its detach keys detached it: docker's run -it exits 0,
+        its attach and exec -it 1; podman's exec -it 255, after an error line (it detaches all the same:
+        podman-container-tools/podman#24895). Whether it did is then asked of the container."""
+        return (0, 1, 255) if self.kind == "podman" else (0, 1)
 
     def force_remove(self) -> list[str]:
         """`rm -f -v` as docker means it, the container killed at once (podman's -f stops it first, with a

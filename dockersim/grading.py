@@ -73,7 +73,7 @@ class Grade:
 
 def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en",
                 ownership: Ownership | None = None, everything_owned: bool = True,
-                make_sources: Callable[[list[str]], None] | None = None) -> ScenarioRun:  # fmt: skip
+                make_sources: Callable[[Path, list[str]], None] | None = None) -> ScenarioRun:  # fmt: skip
     """The spec's setup, the student's session and the checks, host paths re-rooted. On a grading engine of
     the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)

@@ -240,26 +240,28 @@ def offline(
             docker.call(["image", "rm", remote], check=False)
 
 
+def machine_docker() -> Docker | None:
+    """This machine's docker engine, when one answers (where the kit is usually built)."""
+    with suppress(DockersimError):
+        machine = Docker("docker")
+        if machine.kind == "docker" and not machine.answers():
+            return machine
+    return None
+
+
 def source(grader: Docker) -> Docker | None:
     """Where a grading engine's stand-ins are copied from: the grader's engine when it answers; for a podman
-    grader, this machine's docker engine first, where the kit is usually built."""
-    if grader.kind == "podman":
-        with suppress(DockersimError):
-            machine = Docker("docker")
-            if machine.kind == "docker" and not machine.answers():
-                return machine
-    return None if grader.answers() else grader
+    grader, this machine's docker engine first."""
+    machine = machine_docker() if grader.kind == "podman" else None
+    return machine or (None if grader.answers() else grader)
 
 
 def from_docker(target: Docker, tags: list[str], say: Callable[[str], None]) -> None:
     """Stand-ins copied from this machine's docker engine when it has them (podman beside docker)."""
-    try:
-        source = Docker("docker")
-    except DockersimError:
-        return
-    if not source.answers() and source.kind == "docker":
+    machine = machine_docker()
+    if machine is not None:
         try:
-            copy(source, target, tags, say)
+            copy(machine, target, tags, say)
         except KitError as e:  # built instead, as without docker
             say(str(e))
 

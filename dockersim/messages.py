@@ -360,6 +360,14 @@ REFUSALS: dict[str, dict[str, str]] = {
         "ko": "--mount type={kind} 는 허용되지 않습니다 (bind, volume, tmpfs 중에서 쓰세요)",
     },
     "r_mount_why": {"en": "--mount {key}: {reason}", "ko": "--mount {key}: {reason}"},
+    "r_mount_twice": {
+        "en": "--mount gives {key} twice: one client takes the first, another the last",
+        "ko": "--mount 에 {key} 가 두 번 있습니다: 클라이언트마다 첫 번째나 마지막 것을 씁니다",
+    },
+    "r_mount_no_source": {
+        "en": "--mount type=bind needs source=HOST_PATH (without it podman binds the target's own path on its host)",
+        "ko": "--mount type=bind 에는 source=HOST_PATH 가 필요합니다 (없으면 podman 은 대상과 같은 호스트 경로를 연결)",
+    },
     "r_mount_key": {
         "en": "--mount {key} is not allowed in a submission",
         "ko": "제출물에서는 --mount {key} 를 쓸 수 없습니다",
@@ -526,6 +534,12 @@ REFUSALS: dict[str, dict[str, str]] = {
     "pool_not_left": {
         "en": "{engine} could not be left as it was ({error}); the run's reaper tries again",
         "ko": "{engine} 을(를) 원래대로 두지 못했습니다 ({error}); 실행의 정리 프로세스가 다시 시도합니다",
+    },
+    "pool_podman_health": {
+        "en": "podman runs health checks from systemd timers, and its sandboxes have no systemd: a container's "
+        "health stays 'starting' there, so the checks of health cannot pass on podman",
+        "ko": "podman 은 systemd 타이머로 상태 검사를 실행하는데 샌드박스에는 systemd 가 없습니다: 컨테이너의 "
+        "health 는 'starting' 에 머무르므로 health 검사는 podman 에서 통과할 수 없습니다",
     },
     "pool_not_isolated": {
         "en": "{engine}: root in its containers is its host's root (no userns-remap, not rootless); only the "

@@ -125,9 +125,15 @@ def _mount(value: str | None, workspace: Path) -> str | None:
         fields = commandline.mount_fields(value)
     except CommandLineError as e:
         raise Refused(e.args[0]) from None
-    kind = ([v or "" for k, v in fields if k == "type"] or ["volume"])[-1].lower()  # the client takes the last
+    # docker reads the last of a key given twice, podman the first: what was vetted would not be what ran.
+    for names in (("type",), ("source", "src")):
+        if sum(k in names for k, _ in fields) > 1:
+            raise Refused(Phrase("r_mount_twice", key="/".join(names)))
+    kind = ([v or "" for k, v in fields if k == "type"] or ["volume"])[0].lower()
     if kind not in ("bind", "volume", "tmpfs"):
         raise Refused(Phrase("r_mount_type", kind=kind))
+    if kind == "bind" and not any(k in ("source", "src") and v for k, v in fields):
+        raise Refused(Phrase("r_mount_no_source"))
     out = []
     for key, field_value in fields:
         if key in _MOUNT_REASONS:

@@ -11,6 +11,7 @@ submission's; an ssh:// context's calls share one SSH connection (ControlMaster)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shlex
@@ -27,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dockersim import kit
-from dockersim.checks import HELPER_IMAGE
+from dockersim.checks import HELPER_IMAGE, bare
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.grading import Grade, grade_one, image_ids, kit_ids, prepare
@@ -64,7 +65,7 @@ class GradingEngine(ABC):
     dedicated: bool  # everything on it is the run's (a sandbox); else only what carries the run's labels
     ownership: Ownership
     remap_root: int | None = None  # the host uid root in its containers is, when known
-    make_sources: Callable[[list[str]], None] | None = None  # see runner.Placement
+    make_sources: Callable[[Path, list[str]], None] | None = None  # see runner.Placement
 
     def __init__(self) -> None:
         self.record = Record(self.name)
@@ -123,7 +124,9 @@ class GradingEngine(ABC):
 
 class SandboxEngine(GradingEngine):
     """A private engine this run starts, isolated: a throwaway root but for the workspaces, user namespaces.
-    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own."""
+    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own. podman has no
+    daemon to keep: each submission gets a sandbox of its own (in a second), which sees its own workspace
+    and no other, so that no symlink a container swaps in can lead podman into another student's."""
 
     dedicated = True
 
@@ -131,7 +134,8 @@ class SandboxEngine(GradingEngine):
                  engine: str = "dockerd") -> None:  # fmt: skip
         self.slot = slot
         self.name = f"sandbox {slot}"
-        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=(workspaces,), engine=engine)
+        shared = (workspaces,) if engine == "dockerd" else ()
+        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=shared, engine=engine)
         self.config, self.docker_bin, self.run = config, docker_bin, run
         self.engine_host = self.box.engine_host
         self.remap_root = self.box.remap_root
@@ -139,7 +143,12 @@ class SandboxEngine(GradingEngine):
         self.record.endpoint = self.box.endpoint
         self.record.isolation = "userns"
         if engine == "podman":
-            self.make_sources = self.box.make_folders
+            self.make_sources = self._make_sources
+
+    def _make_sources(self, workspace: Path, paths: list[str]) -> None:
+        """The `-v` sources podman would refuse as missing, made as dockerd makes them (make_beneath)."""
+        for path in paths:
+            make_beneath(workspace, path, self.box.remap_root)
 
     def up(self) -> None:
         self.run.note_sandbox(self.box.name, self.box.slot)  # if the run dies, its reaper stops the engine
@@ -150,6 +159,13 @@ class SandboxEngine(GradingEngine):
         binary = str(self.box.client) if self.box.engine == "podman" else self.docker_bin
         self.docker = Docker(binary, env=env)
         self.ownership = Ownership(self.docker, watched=False)  # the engine is emptied whole: labels suffice
+
+    def prepare_workspace(self, workspace: Path) -> None:
+        super().prepare_workspace(workspace)
+        if self.box.engine == "podman":  # a new sandbox, on the same storage, seeing this workspace alone
+            self.box.down()
+            self.box = dataclasses.replace(self.box, shared=(workspace,))
+            self.box.up()
 
     def down(self) -> None:
         self.box.down()
@@ -261,6 +277,39 @@ class ContextEngine(GradingEngine):
             with contextlib.suppress(OSError, subprocess.SubprocessError):
                 subprocess.run(argv, capture_output=True, timeout=20)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def make_beneath(workspace: Path, path: str, owner: int) -> None:
+    """The folders of `path` below the workspace that do not exist, each made owned by `owner` (root in the
+    engine's containers), as dockerd makes a missing bind source. The workspace is the submission's: its
+    containers may swap a folder on the way for a symlink meanwhile, so each step is taken from the folder
+    before it, never following a symlink (O_NOFOLLOW); a step that is not a folder ends it."""
+    try:
+        rest = Path(path).relative_to(workspace)
+    except ValueError:
+        return  # not below the workspace: vetting refused it, or it is not ours to make
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        here = os.open(workspace, flags)
+    except OSError:
+        return
+    try:
+        for name in rest.parts:
+            try:
+                below = os.open(name, flags, dir_fd=here)
+            except FileNotFoundError:
+                try:
+                    os.mkdir(name, 0o755, dir_fd=here)
+                    os.chown(name, owner, owner, dir_fd=here, follow_symlinks=False)
+                    below = os.open(name, flags, dir_fd=here)
+                except OSError:
+                    return  # made meanwhile as something else: podman says what it finds
+            except OSError:
+                return  # a symlink or a file: not followed
+            os.close(here)
+            here = below
+    finally:
+        os.close(here)
 
 
 def parse_engine(value: str) -> tuple[str, str | None]:
@@ -465,6 +514,8 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         progress(Phrase("reaped", items=", ".join(leftovers)))
     config = (out / ".docker-config").resolve()
     kind = "podman" if grader.kind == "podman" else "dockerd"  # a podman grader grades on podman sandboxes
+    if kind == "podman" and jobs and any("health" in getattr(bare(c.check), "fields", {}) for c in spec.checks):
+        progress(Phrase("pool_podman_health"))
     engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run, kind)
                                     for slot in range(min(jobs, len(folders)))]  # fmt: skip
     for value in contexts:
@@ -472,6 +523,9 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         engines.append(ContextEngine(context, host, docker_bin))
     pool = Pool(spec, folders, workspaces, lang, progress)
     pool.kit_source = kit.source(grader)  # the kit's images, copied from there rather than built
+    if pool.kit_source is not None and engines:  # built there once when missing, rather than on every engine
+        needed = [r.tag for r in kit.RECIPES.values() if r.stands_for]
+        kit.build(pool.kit_source, needed, progress, only_missing=True)
     pool.grade(engines)
     run.close()
     return pool

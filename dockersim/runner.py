@@ -55,8 +55,9 @@ class Placement:
 
     workspace: Path | None = None
     everything_owned: bool = False
-    # An engine that refuses a `-v` source that does not exist (podman), where docker makes it: this makes it.
-    make_sources: Callable[[list[str]], None] | None = None
+    # An engine that refuses a `-v` source that does not exist (podman), where docker makes it: this makes it,
+    # given the workspace and the sources.
+    make_sources: Callable[[Path, list[str]], None] | None = None
 
 
 @dataclass
@@ -302,8 +303,8 @@ class ScenarioRun:
     def owned_argv(self, words: list[str]) -> list[str]:
         """A docker command line as it runs for this run: what it creates carries the run's labels, and a
         volume it makes by name is noted first (`-v NAME:/path` cannot carry a label)."""
-        if self.placement.make_sources is not None:
-            self.placement.make_sources(commandline.bind_sources(words, mounts=False))
+        if self.placement.make_sources is not None and self.placement.workspace is not None:
+            self.placement.make_sources(self.placement.workspace, commandline.bind_sources(words, mounts=False))
         created = commandline.created_names(words)
         self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
@@ -428,7 +429,7 @@ class ScenarioRun:
         finally:
             result.frames = session.frames
         result.screen = session.screen()
-        if step.ends_with_detach() and status in (0, 1):
+        if step.ends_with_detach() and status in self.docker.detach_statuses():
             status = self._detached(argv, result.screen)
         # Under a pty stdout and stderr are one stream: both regexes look at the screen.
         return status, session.text, session.text
@@ -478,7 +479,7 @@ class ScenarioRun:
             session.expect(re.compile(self.resolve(template, regex=True), re.MULTILINE), timeout)
 
     def _detached(self, argv: list[str], screen: list[str]) -> int:
-        """The client detached (run -it exits 0, attach and exec -it exit 1): it passed if the container runs."""
+        """The client detached (Docker.detach_statuses): it passed if the container runs."""
         ref = commandline.target_container(argv)
         if ref is None:  # `docker run -it IMAGE` without --name: the newest container this run made
             latest = [
@@ -537,7 +538,7 @@ class ScenarioRun:
                     key, lang = ("screen_after" if sent else "screen_missing"), self.options.lang
                     raise StepFailed(say(key, lang, pattern=pattern, sent=sent))
                 at = found.end()
-            if step.ends_with_detach() and status_seen in (0, 1):
+            if step.ends_with_detach() and status_seen in self.docker.detach_statuses():
                 status_seen = self._detached(step.run or [], attempt.screen)
             self._outputs(step, status_seen, transcript, transcript, attempt)
 

@@ -64,9 +64,11 @@ for f in resolv.conf hosts hostname nsswitch.conf host.conf ld.so.cache protocol
   if [ -e "/etc/$f" ]; then cp -L "/etc/$f" "etc/$f"; fi
 done
 mkdir etc/alternatives etc/docker
-# podman's configuration, but for its networks (the host's podman networks are not the sandbox's).
-if [ -d /etc/containers ]; then cp -a /etc/containers etc/ && rm -rf etc/containers/networks; fi
+# How podman behaves, as the machine sets it; not its networks, registry keys, default mounts or hooks.
 mkdir -p etc/containers
+for f in containers.conf containers.conf.d registries.conf registries.conf.d policy.json; do
+  if [ -e "/etc/containers/$f" ]; then cp -a "/etc/containers/$f" etc/containers/; fi
+done
 policy='{"default": [{"type": "insecureAcceptAnything"}]}'  # podman reads it to load or pull an image
 [ -e etc/containers/policy.json ] || echo "$policy" > etc/containers/policy.json
 for alt in /etc/alternatives/iptables* /etc/alternatives/ip6tables*; do
@@ -114,22 +116,6 @@ exec "$@"
 """
 
 
-# Each path's missing folders made, and given to the uid $1; run in a sandbox's mount namespace.
-_MAKE_FOLDERS = r"""owner=$1
-shift
-for p; do
-  top=$p
-  while [ ! -e "$top" ] && [ ! -L "$top" ]; do top=${top%/*}; top=${top:-/}; done
-  mkdir -p "$p" || continue
-  made=$p
-  while [ "$made" != "$top" ] && [ "$made" != / ]; do
-    chown -h "$owner:$owner" "$made"
-    made=${made%/*}
-    made=${made:-/}
-  done
-done"""
-
-
 class SandboxError(DockersimError):
     pass
 
@@ -147,6 +133,14 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def _program(pid: int) -> str:
+    """The name of the program a process runs (its argv[0]'s last part), "" when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace").rsplit("/", 1)[-1]
+    except OSError:
+        return ""
 
 
 def _in_namespace(mntns: str) -> set[int]:
@@ -260,14 +254,22 @@ class Sandbox:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError):
             return None
-        marks = {str(self.run_dir).encode(), str(self.run_dir.resolve()).encode()}
-        return pid if _alive(pid) and any(mark in argv for mark in marks) else None
+        return pid if _alive(pid) and self._names_me(argv) else None
+
+    def _names_me(self, cmdline: bytes) -> bool:
+        """Whether a process's argv (/proc/PID/cmdline) names this sandbox's run dir, or a path in it: the
+        mark of its dockerd (--pidfile …), its containerd and shims, and a podman sandbox's init."""
+        dirs = {str(self.run_dir), str(self.run_dir.resolve())}
+        return any(arg in dirs or arg.startswith(tuple(f"{d}/" for d in dirs))
+                   for arg in cmdline.decode(errors="replace").split("\0"))  # fmt: skip
 
     def version(self, docker_binary: str = "docker") -> str | None:
         """The sandbox engine's version if it answers, else None."""
         if self.pid() is None:
             return None
         if self.engine == "podman":
+            if not self.client.exists():
+                return None
             docker_binary = str(self.client)
         env = {**os.environ, "DOCKER_HOST": self.docker_host}
         env.pop("DOCKER_CONTEXT", None)
@@ -287,11 +289,11 @@ class Sandbox:
             raise SandboxError("a sandbox engine needs Linux (dockerd in its own network namespace)")
         if os.geteuid() != 0:
             raise SandboxError("a sandbox engine needs root: it starts dockerd and a network namespace")
-        engine = ("dockerd",) if self.engine == "dockerd" else ("podman", "tini")
+        engine = ("dockerd",) if self.engine == "dockerd" else ("podman", "tini", "setpriv")
         tools = (*engine, "ip", "nsenter", "iptables", *(("unshare", "pivot_root") if self.isolated else ()))
         missing = [tool for tool in tools if shutil.which(tool) is None]
         if missing:
-            packages = "docker.io iproute2" if self.engine == "dockerd" else "podman tini iproute2"
+            packages = "docker.io iproute2" if self.engine == "dockerd" else "podman tini util-linux iproute2"
             raise SandboxError(f"a sandbox engine needs {', '.join(missing)} (apt-get install {packages})")
 
     def up(self, timeout: float = 60.0) -> bool:
@@ -354,71 +356,82 @@ class Sandbox:
         argv = ["nsenter", f"--net=/run/netns/{self.netns}", *self._isolate(holder, pid_namespace=True)]
         with open(self.run_dir / "holder.log", "ab") as log:
             proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        # Until the init is known, unshare stands for it: its argv names the run dir, and its end kills its child
+        # (--kill-child), so that a run killed meanwhile leaves its reaper something to stop.
+        self.pidfile.write_text(f"{proc.pid}\n")
         deadline = time.monotonic() + timeout
         while not ready.exists():
             if proc.poll() is not None or time.monotonic() >= deadline:
                 tail = (self.run_dir / "holder.log").read_text(errors="replace").strip().splitlines()[-1:]
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)  # unshare and its child, the namespace's init
                 self.down()
                 raise SandboxError(f"the podman sandbox's namespaces could not be made: {' '.join(tail)}")
             time.sleep(0.05)  # poll: until the new root is made, bounded by the deadline
         # unshare's one child is the namespace's init, tini (as the host numbers it).
         [init] = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
         self.pidfile.write_text(f"{init}\n")
-        self._mntns_file.write_text(os.readlink(f"/proc/{init}/ns/mnt") + "\n")
-        self._write_client(int(init))
+        mntns = os.readlink(f"/proc/{init}/ns/mnt")
+        self._mntns_file.write_text(mntns + "\n")
+        self._write_client(int(init), mntns)
 
-    def _write_client(self, init: int) -> None:
-        """The podman sandbox's client script. Every container it runs or creates is in the sandbox's user
-        namespace (root in it is remap_root on the host) and under the sandbox's cgroup parent; a podman
-        command runs in the sandbox's namespaces, on the sandbox's storage."""
+    def _write_client(self, init: int, mntns: str) -> None:
+        """The podman sandbox's client script: podman run in the sandbox's namespaces, on its storage, with
+        nothing of the caller's environment (not the grader's CONTAINER_HOST, CONTAINERS_CONF, PODMAN_USERNS
+        or credentials) but the terminal's type. Every container it runs, creates or builds with is in the
+        sandbox's user namespace (root in it is remap_root on the host), under the sandbox's cgroup parent.
+        It enters nothing once the sandbox's init is gone (its number may be another process's by then), and
+        podman ends with it when it is killed (a deadline): nsenter, which forks it, passes on no signal."""
         first, count = self.remap_root, REMAP_COUNT
-        added = (f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} "
-                 f"--cgroup-parent /dockersim-{self.name}")  # fmt: skip
-        podman = shutil.which("podman") or "podman"
+        mapped = f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} --cgroup-parent /dockersim-{self.name}"
+        built = f"--userns-uid-map 0:{first}:{count} --userns-gid-map 0:{first}:{count}"
         tmp = self.data_root / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
-        runtime = self.run_dir / "runtime"
-        real = shutil.which("crun") or shutil.which("runc") or "runc"
-        # conmon makes a container's stdio pipes as the host's root: its own root, a remapped uid, could not
-        # reopen /dev/stdout (apache's logs). They are given to it, as dockerd gives its fifos.
-        runtime.write_text(
-            "#!/bin/sh\n"
-            f"for fd in 0 1 2; do [ -p /proc/self/fd/$fd ] && chown {first}:{first} /proc/self/fd/$fd; done\n"
-            f'exec {shlex.quote(real)} "$@"\n'
-        )
-        runtime.chmod(0o755)
-        storage = ["--root", str(self.data_root / "storage"), "--runroot", str(self.run_dir / "s"),
-                   "--cgroup-manager", "cgroupfs", "--runtime", str(runtime)]  # fmt: skip
-        enter = ["nsenter", "--target", str(init), "--net", "--mount", "--pid", "--root", "--wd", "--"]
-        # Nothing of the caller's environment but the terminal's type: not the grader's CONTAINER_HOST,
-        # CONTAINERS_CONF, PODMAN_USERNS or credentials.
-        env = ["env", "-i", f"PATH={_PATH}", "HOME=/root", "LC_ALL=C.UTF-8", f"TMPDIR={tmp}"]
+        global_options = ["--root", str(self.data_root / "storage"), "--runroot", str(self.run_dir / "s"),
+                          "--cgroup-manager", "cgroupfs", "--runtime", str(self._write_runtime())]  # fmt: skip
+        enter = ["nsenter", "--target", str(init), "--net", "--mount", "--pid", "--root", "--wd", "--",
+                 "setpriv", "--pdeathsig", "KILL", "--",
+                 "env", "-i", f"PATH={_PATH}", "HOME=/root", "LC_ALL=C.UTF-8", f"TMPDIR={tmp}"]  # fmt: skip
+        podman = [shutil.which("podman") or "podman", *global_options]
         self.client.write_text(
             "#!/bin/sh\n"
             f"# podman in the dockersim sandbox {self.name}: its namespaces, its storage, its user namespace.\n"
+            f'if [ "$(readlink /proc/{init}/ns/mnt)" != {shlex.quote(mntns)} ]; then\n'
+            f'  echo "dockersim: the podman sandbox {self.name} is not running" >&2; exit 125\n'
+            "fi\n"
             'case "$1 $2" in\n'
-            f'  "run "*|"create "*) _v=$1; shift; set -- "$_v" {added} "$@" ;;\n'
-            f'  "container run"|"container create") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {added} "$@" ;;\n'
+            f'  "run "*|"create "*) _v=$1; shift; set -- "$_v" {mapped} "$@" ;;\n'
+            f'  "container run"|"container create") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {mapped} "$@" ;;\n'
+            f'  "build "*) _v=$1; shift; set -- "$_v" {built} "$@" ;;\n'
+            f'  "image build"|"buildx build") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {built} "$@" ;;\n'
             "esac\n"
-            f'exec {shlex.join([*enter, *env])} TERM="${{TERM:-dumb}}" {shlex.join([podman, *storage])} "$@"\n'
+            f'exec {shlex.join(enter)} TERM="${{TERM:-dumb}}" {shlex.join(podman)} "$@"\n'
         )
         self.client.chmod(0o755)
 
-    def make_folders(self, paths: list[str]) -> None:
-        """Folders a podman sandbox's container is to bind that do not exist yet, made as dockerd makes a
-        missing `-v` source: in the engine's own view of the files (where a symlink on the way leads into its
-        throwaway root, not the host's), each folder it makes owned by root in its containers."""
-        init = self.pid()
-        if init is None or not paths:
-            return
-        argv = ["nsenter", "--target", str(init), "--mount", "--root", "--wd", "--",
-                "sh", "-c", _MAKE_FOLDERS, "sh", str(self.remap_root), *paths]  # fmt: skip
-        subprocess.run(argv, capture_output=True, timeout=60, check=False)  # what fails, podman then says
+    def _write_runtime(self) -> Path:
+        """The OCI runtime podman runs here: the machine's crun or runc, but that a container's (or an exec's)
+        stdio pipes are given to its root first. conmon makes them as the host's root, and root in the
+        container, a remapped uid, could not reopen /dev/stdout (apache's logs); dockerd gives its fifos."""
+        real = shutil.which("crun") or shutil.which("runc") or "runc"
+        folder = self.run_dir / "runtime"
+        folder.mkdir(exist_ok=True)
+        runtime = folder / Path(real).name  # named as the runtime it is: podman knows runtimes by name
+        runtime.write_text(
+            "#!/bin/sh\n"
+            'case " $* " in\n'
+            '  *" create "*|*" exec "*|*" run "*)\n'
+            f"    for fd in 0 1 2; do [ -p /proc/self/fd/$fd ] && chown {self.remap_root}:{self.remap_root}"
+            " /proc/self/fd/$fd; done ;;\n"
+            "esac\n"
+            f'exec {shlex.quote(real)} "$@"\n'
+        )
+        runtime.chmod(0o755)
+        return runtime
 
-    def _isolate(self, dockerd: list[str], pid_namespace: bool = False) -> list[str]:
-        """dockerd's argv wrapped to start in a private mount namespace on a throwaway root (see _ISOLATE);
-        with pid_namespace, in a new PID namespace too, whose init it is."""
+    def _isolate(self, argv: list[str], pid_namespace: bool = False) -> list[str]:
+        """An engine's argv (dockerd's, a podman sandbox's init's) wrapped to start in a private mount namespace
+        on a throwaway root (see _ISOLATE); with pid_namespace, in a new PID namespace too, whose init it is."""
         rootfs = self.run_dir / "rootfs"
         rootfs.mkdir(exist_ok=True)
         for folder in self.shared:
@@ -430,30 +443,37 @@ class Sandbox:
                 if path not in binds:
                     binds.append(path)
         return [
-            "unshare", "--mount", *(("--pid", "--fork") if pid_namespace else ()), "--propagation", "private",
+            "unshare", "--mount", *(("--pid", "--fork", "--kill-child") if pid_namespace else ()),
+            "--propagation", "private",
             "sh", "-c", _ISOLATE, "dockersim-isolate",
             str(rootfs), str(self.remap_root), str(REMAP_COUNT), str(len(binds)), *binds,
-            *dockerd,
+            *argv,
         ]  # fmt: skip
 
     def down(self, purge: bool = False, timeout: float = 60.0) -> None:
-        """Stop dockerd (it stops its containers), remove the namespace and the rules; purge: the data too."""
+        """Stop its engine (dockerd stops its containers; a podman sandbox's init ends every process in it),
+        remove the namespace and the rules; purge: the data too."""
         pid = self.pid()
         mntns = self._mntns()
-        if pid is not None:
+        if pid is not None and _program(pid) == "dockerd":
             os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
             while self.pid() is not None and time.monotonic() < deadline:
                 time.sleep(0.1)  # poll: dockerd stopping its containers, bounded by the deadline
-            if self.pid() is not None:
-                os.kill(pid, signal.SIGKILL)
-        self._end_leftovers(mntns, timeout)
-        self._network_down()
-        if self.client.exists():  # a podman sandbox: its init wrote no pidfile of its own, and podman's state
-            # of running containers is thrown away, so that the next start begins with none
-            for made in (self.pidfile, self.client, self.run_dir / "runtime"):
-                made.unlink(missing_ok=True)
-            shutil.rmtree(self.run_dir / "s", ignore_errors=True)
+        if pid is not None and self.pid() is not None:
+            # A podman sandbox's init (or the unshare that starts it, which ignores SIGTERM) has nothing to
+            # stop gracefully: podman's state is thrown away. Its end ends every process in its namespace.
+            os.kill(pid, signal.SIGKILL)
+        try:
+            self._end_leftovers(mntns, timeout)
+        finally:
+            self._network_down()
+            # Its pidfile, stale now (a podman sandbox's init wrote none of its own); and a podman sandbox's
+            # client, and podman's state of running containers, thrown away: the next start begins with none.
+            self.pidfile.unlink(missing_ok=True)
+            self.client.unlink(missing_ok=True)
+            for folder in (self.run_dir / "s", self.run_dir / "runtime"):
+                shutil.rmtree(folder, ignore_errors=True)
         _remove_cgroups(f"dockersim-{self.name}")
         if purge and self.data_root.exists():
             shutil.rmtree(self.data_root)
@@ -466,10 +486,9 @@ class Sandbox:
             return None
         # Namespace ids are reused once freed: trust the record only while dockerd, its containerd or a
         # shim (their argv names this run dir) is still in that namespace.
-        marker = str(self.run_dir.resolve()).encode()
         for pid in _in_namespace(mntns):
             try:
-                if marker in Path(f"/proc/{pid}/cmdline").read_bytes():
+                if self._names_me(Path(f"/proc/{pid}/cmdline").read_bytes()):
                     return mntns
             except OSError:
                 continue

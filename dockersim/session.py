@@ -6,24 +6,18 @@ Every wait is on output or EOF with a deadline; a timeout carries the last scree
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import os
 import re
-import struct
-import termios
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 import pexpect
 
+from dockersim import keystrokes
 from dockersim.errors import DockersimError
 from dockersim.messages import Phrase
 from dockersim.terminal import COLUMNS, ESCAPE, ROWS, clean, key_bytes
 
 HANG_UP_READ = 2.0  # seconds to read what a killed client still had on its pty, until EOF
-KEY_READ = 2.0  # seconds a client gets to read one key before the next is pressed
-TIOCGPTN = 0x80045430  # the number of a pty master's /dev/pts/N (Linux)
 
 __all__ = ["COLUMNS", "ROWS", "Session", "SessionError", "clean", "key_bytes"]
 
@@ -145,45 +139,12 @@ class Session:
 
     def send_keys(self, keys: Sequence[str]) -> None:
         """Press keys one after the other, as a person does: each is read by the client before the next is
-        written. podman's client recognises its detach keys only one key a read (docker's in any chunks)."""
+        written (keystrokes.wait_taken)."""
         for i, key in enumerate(keys):
-            reads = self._reads()
+            before = keystrokes.reads(self.child.pid)
             self.child.send(key_bytes(key))
             if i < len(keys) - 1:
-                self._wait_read(reads)
-
-    def _reads(self) -> int:
-        """How many reads the client has made (`syscr` of /proc/PID/io); -1 where that cannot be read."""
-        try:
-            for line in Path(f"/proc/{self.child.pid}/io").read_text().splitlines():
-                if line.startswith("syscr:"):
-                    return int(line.split()[1])
-        except (OSError, ValueError):
-            pass
-        return -1
-
-    def _wait_read(self, reads_before: int, timeout: float = KEY_READ) -> None:
-        """Until the client has read what was typed, polled to a deadline: the terminal's input queue held
-        the key and is empty again, or (the key taken before it was seen queued) is empty after a read of the
-        client's. A pty hands what is written to its reader a moment later, so an empty queue alone is not
-        enough; where the client's reads cannot be counted, it has to do."""
-        deadline = time.monotonic() + timeout
-        try:
-            number = struct.unpack("I", fcntl.ioctl(self.child.child_fd, TIOCGPTN, b"\0" * 4))[0]
-            fd = os.open(f"/dev/pts/{number}", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
-        except OSError:
-            return  # no pty to ask (not Linux): the keys go as they are
-        seen = False
-        try:
-            while time.monotonic() < deadline:
-                queued = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
-                seen = seen or queued > 0
-                reads = self._reads()
-                if not queued and (seen or reads == -1 or reads != reads_before):
-                    return
-                time.sleep(0.001)  # poll: the client reads the key within a few milliseconds
-        finally:
-            os.close(fd)
+                keystrokes.wait_taken(self.child.child_fd, self.child.pid, before)
 
     # -- ending --------------------------------------------------------------------------------
 

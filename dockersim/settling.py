@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 
 from dockersim import placeholders
 from dockersim.checks import Check, ContainerCheck, ExecCheck, HostFileCheck, HttpCheck, bare
-from dockersim.driver import Docker
+from dockersim.driver import Docker, kill_group
 from dockersim.state import ContainerState
 
 JUST_STARTED = 1.0  # seconds after its start in which a container counts as coming up whatever it does
@@ -159,6 +159,7 @@ class Activity:
             stderr=subprocess.DEVNULL,
             text=True,
             errors="replace",
+            start_new_session=True,  # close() ends it and what it started (a podman sandbox's podman)
         )  # it writes a frame every 0.5 s, so it dies of EPIPE soon after we do
         threading.Thread(target=self._read, args=(proc,), daemon=True).start()
         return self
@@ -180,7 +181,7 @@ class Activity:
 
     def close(self) -> None:
         if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
+            kill_group(self._proc)
             self._proc.wait()
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from dockersim import keystrokes
 from dockersim.errors import DockersimError
 from dockersim.interrupts import Interrupted
 from dockersim.scenario import TtyAction
@@ -38,6 +39,7 @@ END = b"\x07"
 POLL = 0.02  # seconds between two looks at the pty's mode while waiting to type (to TYPE_WAIT)
 TYPE_WAIT = 2.0
 SEND_WAIT = 10.0  # seconds input may wait for a shell that reads nothing (a paste into a hung program)
+KEY_WAIT = 0.5  # seconds the foreground program gets to read a control key before the next one is written
 GRACE = 2.0  # seconds a shell told to stop (or its jobs) has before it is killed
 READY_WAIT = 15.0  # seconds for the shell's rc to say it runs practice's hook
 HELD = 4096  # bytes of a marker begun but not ended held back before they count as plain output
@@ -248,7 +250,7 @@ class Watch:
             if stdin in ready:
                 data = _read(stdin)
                 if data:
-                    self._send(data)
+                    self._type(data)
                 else:
                     reading.remove(stdin)  # no more keyboard (a pipe ended): the shell reads EOF from its pty
             if self.fd in ready:
@@ -258,6 +260,20 @@ class Watch:
                     return  # the shell and all it started are gone
                 self._output(data)
             self._advance_script()
+
+    def _type(self, data: bytes) -> None:
+        """The learner's keys, a control key at a time (Ctrl+P, Ctrl+Q that came in one read), each read by
+        the program in the foreground before the next: podman's client detaches only on keys read apart."""
+        pieces = keystrokes.apart(data)
+        for i, piece in enumerate(pieces):
+            try:
+                foreground = os.tcgetpgrp(self.fd)
+            except OSError:
+                foreground = -1
+            before = keystrokes.reads(foreground)
+            self._send(piece)
+            if i < len(pieces) - 1:
+                keystrokes.wait_taken(self.fd, foreground, before, timeout=KEY_WAIT)
 
     def _send(self, data: bytes) -> None:
         """Input for the shell; while the pty cannot take more, its output is read meanwhile (a paste

@@ -4,8 +4,10 @@ and a finalizer that removes whatever the tests left on the engine."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -77,6 +79,36 @@ def sandbox(engine: Docker) -> Iterator[Sandbox]:
 
 @pytest.fixture(params=available_clients(), ids=lambda v: f"client{v}")
 def client(request: pytest.FixtureRequest, engine: Docker) -> Docker:
+    return Docker(CLIENTS[request.param])
+
+
+@pytest.fixture(scope="session")
+def podman(engine: Docker, images: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[Docker]:
+    """podman on a storage of the tests' own (nothing of the machine's podman is reached), holding the kit's
+    stand-ins copied from the docker engine. Its run root is short: an attach socket's path under it must
+    fit a socket address (108 bytes), or `podman run -i -t` never sees its container end."""
+    assert shutil.which("podman"), "the podman tests need podman (scripts/ensure-podman installs it)"
+    root = tmp_path_factory.mktemp("podman")
+    run_root = tempfile.mkdtemp(prefix="dsim-", dir="/run")
+    conf = root / "storage.conf"
+    conf.write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{root}/storage"\nrunroot = "{run_root}"\n')
+    podman = Docker("podman", env={"CONTAINERS_STORAGE_CONF": str(conf)})
+    kit.copy(engine, podman, sorted(set(images.values())), lambda _line: None)
+    yield podman
+    # Its containers and images, then its folders (not `system reset`: that would also remove the machine's
+    # networks). The storage keeps its overlay folder mounted on itself (a private bind) after podman ends.
+    podman.call([*podman.force_remove(), "--all"], check=False, timeout=300)
+    podman.call(["rmi", "--all", "--force"], check=False, timeout=300)
+    subprocess.run(["umount", str(root / "storage" / "overlay")], capture_output=True, timeout=60)
+    shutil.rmtree(root / "storage", ignore_errors=True)
+    shutil.rmtree(run_root, ignore_errors=True)
+
+
+@pytest.fixture(params=[*available_clients(), "podman"], ids=lambda v: v if v == "podman" else f"client{v}")
+def any_engine(request: pytest.FixtureRequest, engine: Docker) -> Docker:
+    """Each docker client, and podman."""
+    if request.param == "podman":
+        return request.getfixturevalue("podman")  # type: ignore[no-any-return]
     return Docker(CLIENTS[request.param])
 
 

@@ -14,58 +14,47 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
+import time
 from pathlib import Path
 
+from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.ownership import Inventory
-from dockersim.sandbox import REMAP_FIRST, RUN_ROOT, STATE_ROOT
+from dockersim.pool import FIRST_SLOT
+from dockersim.sandbox import REMAP_FIRST, RUN_ROOT, STATE_ROOT, Sandbox
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import expected_scores
 
 HW = ROOT / "examples" / "hw-network"
 
 
-def test_the_tutorial_on_podman(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
-    assert shutil.which("podman"), "the podman tests need podman (scripts/ensure-podman installs it)"
-    # A storage of its own: the prunes and rmi steps (--allow-destructive) reach nothing of the machine's.
-    # Its run root short: an attach socket's path under it must fit a socket address (108 bytes), or
-    # `podman run -i -t` never sees its container end.
-    run_root = tempfile.mkdtemp(prefix="dsim-", dir="/run")
-    conf = tmp_path / "storage.conf"
-    conf.write_text(f'[storage]\ndriver = "overlay"\ngraphroot = "{tmp_path}/root"\nrunroot = "{run_root}"\n')
-    env = {**os.environ, "CONTAINERS_STORAGE_CONF": str(conf)}
-    try:
-        done = subprocess.run([sys.executable, "-m", "dockersim", "run", "--docker", "podman", "--offline",
-                               "--allow-destructive", "--json", "scenarios/"], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=1800)  # fmt: skip
-        (tmp_path / "report.json").write_text(done.stdout)
-        report = json.loads(done.stdout)
-        steps = [step for scenario in report["scenarios"] for step in scenario["steps"]]
-        bad = [(s["name"], s["reason"], s["details"], s["screen"][-8:]) for s in steps
-               if s["outcome"] in ("failed", "error")]  # fmt: skip
-        assert done.returncode == 0 and not bad, json.dumps(bad, indent=1)[-6000:] + done.stderr[-2000:]
-        skipped = [s for s in steps if s["outcome"] == "skipped"]
-        assert len(steps) - len(skipped) >= 100  # the tutorial ran, not only its skips
-        for step in skipped:  # each skip names podman and says why
-            assert "podman" in step["reason"], step
-        why = {s["name"]: s["reason"] for s in skipped}
-        assert "which podman does not have" in why["WordPress, linked to it as mysql, with -p 80"]
-        assert "podman's ps leaves a paused container out" in why["ps STATUS says Paused"]
-        passed = {s["name"] for s in steps if s["outcome"] == "passed"}
-        assert {"podman pull downloads it too, and says so in its own words", "podman: ps -a STATUS says Paused",
-                "podman: eth0 has a 10.88.0.x address, and there is lo"} <= passed  # fmt: skip
-        left = subprocess.run(["podman", "ps", "-a", "-q"], env=env, capture_output=True, text=True, check=True)
-        assert left.stdout.split() == []  # every container the run made is gone
-    finally:
-        # Its images, then its folders (not `system reset`: that would also remove the machine's networks).
-        subprocess.run(["podman", "rmi", "--all", "--force"], env=env, capture_output=True, timeout=300)
-        # The storage keeps its overlay folder mounted on itself (a private bind) after podman ends.
-        subprocess.run(["umount", str(tmp_path / "root" / "overlay")], capture_output=True, timeout=60)
-        shutil.rmtree(tmp_path / "root", ignore_errors=True)
-        shutil.rmtree(run_root, ignore_errors=True)
+def test_the_tutorial_on_podman(podman: Docker, tmp_path: Path) -> None:
+    # On the tests' podman storage: its prunes and rmi steps (--allow-destructive) reach nothing of the machine's.
+    env = {**os.environ, "CONTAINERS_STORAGE_CONF": podman.env["CONTAINERS_STORAGE_CONF"]}
+    before = podman.call(["ps", "-a", "-q"]).stdout.split()
+    done = subprocess.run([sys.executable, "-m", "dockersim", "run", "--docker", "podman", "--offline",
+                           "--allow-destructive", "--json", "scenarios/"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=1800)  # fmt: skip
+    (tmp_path / "report.json").write_text(done.stdout)
+    report = json.loads(done.stdout)
+    steps = [step for scenario in report["scenarios"] for step in scenario["steps"]]
+    bad = [(s["name"], s["reason"], s["details"], s["screen"][-8:]) for s in steps
+           if s["outcome"] in ("failed", "error")]  # fmt: skip
+    assert done.returncode == 0 and not bad, json.dumps(bad, indent=1)[-6000:] + done.stderr[-2000:]
+    skipped = [s for s in steps if s["outcome"] == "skipped"]
+    assert len(steps) - len(skipped) >= 100  # the tutorial ran, not only its skips
+    for step in skipped:  # each skip names podman and says why
+        assert "podman" in step["reason"], step
+    why = {s["name"]: s["reason"] for s in skipped}
+    assert "which podman does not have" in why["WordPress, linked to it as mysql, with -p 80"]
+    assert "podman's ps leaves a paused container out" in why["ps STATUS says Paused"]
+    passed = {s["name"] for s in steps if s["outcome"] == "passed"}
+    assert {"podman pull downloads it too, and says so in its own words", "podman: ps -a STATUS says Paused",
+            "podman: eth0 has a 10.88.0.x address, and there is lo"} <= passed  # fmt: skip
+    assert podman.call(["ps", "-a", "-q"]).stdout.split() == before  # every container the run made is gone
 
 
 def _podman_inventory() -> list[str]:
@@ -129,3 +118,45 @@ def _names_a_sandbox(proc: Path) -> bool:
         return f"{RUN_ROOT}/grade-".encode() in (proc / "cmdline").read_bytes()
     except OSError:
         return False
+
+
+def test_a_podman_sandbox_command_past_its_deadline_ends_and_a_gone_sandbox_is_never_entered(
+    engine: Docker, tmp_path: Path
+) -> None:
+    """A submission's `docker run IMAGE sleep …` outlives its time: the client is killed at the deadline and
+    podman with it (nsenter, which forks podman, passes no signal on). Once the sandbox's init is gone, its
+    client enters nothing: the number may be another process's by then."""
+    box = Sandbox("podman-test", FIRST_SLOT + 24, isolated=True, shared=(tmp_path,), engine="podman")
+    box.up()
+    try:
+        podman = Docker(str(box.client))
+        kit.copy(engine, podman, ["dockersim/busybox:latest"], lambda _line: None)
+        done = podman.call(["run", "--rm", "dockersim/busybox:latest", "sleep", "298"], timeout=5, check=False)
+        assert done.timed_out
+        deadline = time.monotonic() + 30
+        while _podman_running(b"sleep\x00298"):
+            assert time.monotonic() < deadline, "podman outlived its client"
+            time.sleep(0.1)  # poll: the killed client's podman ending, to the deadline
+        init = box.pid()
+        assert init is not None
+        os.kill(init, signal.SIGKILL)  # the sandbox's init dies behind dockersim's back
+        while box.pid() is not None:
+            assert time.monotonic() < deadline, "the sandbox's init outlived SIGKILL"
+            time.sleep(0.05)  # poll: the init ending, to the deadline
+        gone = podman.call(["ps"], check=False)
+        assert gone.status == 125 and "is not running" in gone.stderr, gone
+    finally:
+        box.down(purge=True)
+    assert not box.client.exists() and not any(Path("/run/netns").glob("dockersim-podman-test"))
+
+
+def _podman_running(words: bytes) -> bool:
+    """Whether a podman process runs with these words in its argv."""
+    for proc in Path("/proc").iterdir():
+        try:
+            argv = (proc / "cmdline").read_bytes() if proc.name.isdigit() else b""
+        except OSError:
+            continue
+        if b"podman" in argv.split(b"\0", 1)[0] and words in argv:
+            return True
+    return False

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dockersim import commandline, placeholders
 from dockersim.driver import Docker
 from dockersim.ownership import Inventory
@@ -72,9 +74,9 @@ class Learner:
     """Types a chapter's steps as a person reading the banner would: the chapter's image names, the values
     the banner shows (`{workdir} = /tmp/…`) and what earlier commands printed (an ID's prefix)."""
 
-    def __init__(self, pane: Pane, chapter: Path) -> None:
+    def __init__(self, pane: Pane, chapter: Path, engine: str = "docker") -> None:
         self.pane = pane
-        self.scenario = for_engine(load_scenario(str(chapter)), "docker")  # as practice numbers them
+        self.scenario = for_engine(load_scenario(str(chapter)), engine)  # as practice numbers them
         self.captures: dict[str, str] = {}
 
     def line(self, step: Step, shown: dict[str, str]) -> str:
@@ -137,23 +139,33 @@ class Learner:
         pane.wait(rf"✓ step {step.index} solved for you")
 
 
-def practice_pane(tmp_path: Path, chapter: Path, name: str, *flags: str) -> tuple[Pane, dict[str, str]]:
+def practice_pane(tmp_path: Path, chapter: Path, name: str, *flags: str,
+                  extra: dict[str, str] | None = None) -> tuple[Pane, dict[str, str]]:  # fmt: skip
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)
     (home / ".bashrc").write_text(f"PS1='{PROMPT}'\n")
     env = {**os.environ, "HOME": str(home), "XDG_STATE_HOME": str(tmp_path / "state"), "NO_COLOR": "1",
-           "DOCKERSIM_LANG": "en", "TERM": "xterm-256color"}  # fmt: skip
+           "DOCKERSIM_LANG": "en", "TERM": "xterm-256color", **(extra or {})}  # fmt: skip
     command = (f"cd {ROOT} && {sys.executable} -m dockersim practice --offline {' '.join(flags)} {chapter}; "
                "echo PRACTICE-EXIT=$?; exec cat")  # fmt: skip
     return Pane(f"dockersim-{name}-{os.getpid()}", command, env), env
 
 
-def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["docker", "podman"])
+def test_practice_2_2_1_typed_in_tmux(kind: str, engine: Docker, tmp_path: Path,
+                                      request: pytest.FixtureRequest) -> None:  # fmt: skip
+    """The learner types `docker …` whichever the engine: on podman (on the tests' own storage), practice's
+    docker runs podman."""
+    if kind == "podman":
+        engine = request.getfixturevalue("podman")
+    storage = {k: v for k, v in engine.env.items() if k == "CONTAINERS_STORAGE_CONF"}
+    engine.call(["rm", "-f", "learners_own"], check=False)  # a killed test run's
     before = Inventory.read(engine)
     own = engine.call(["create", "--name", "learners_own", "dockersim/busybox:latest", "true"]).stdout.strip()
-    pane, env = practice_pane(tmp_path, CHAPTER, "2-2-1", "--allow-destructive")
+    flags = ["--allow-destructive", *(["--docker", "podman"] if kind == "podman" else [])]
+    pane, env = practice_pane(tmp_path, CHAPTER, f"2-2-1-{kind}", *flags, extra=storage)
     try:
-        Learner(pane, CHAPTER).steps(wrong=WRONG, destructive=True)
+        Learner(pane, CHAPTER, kind).steps(wrong=WRONG, destructive=True)
         pane.wait(r"all \d+ steps of 2\.2\.1 Creating containers done")
         summary = pane.wait(r"^2\.2\.1 Creating containers: (\d+) passed, 1 solved, 0 skipped, 0 left of (\d+)$")
         assert int(summary.group(1)) + 1 == int(summary.group(2))
@@ -168,7 +180,7 @@ def test_practice_2_2_1_typed_in_tmux(engine: Docker, tmp_path: Path) -> None:
     assert Inventory.read(engine) == before, screen[-3000:]
     saved = subprocess.run([sys.executable, "-m", "dockersim", "progress"], capture_output=True, text=True, cwd=ROOT,
                            env=env, timeout=60).stdout  # fmt: skip
-    total = len(for_engine(load_scenario(str(CHAPTER)), "docker").steps)
+    total = len(for_engine(load_scenario(str(CHAPTER)), kind).steps)
     assert re.search(rf"2\.2\.1 Creating containers\s+{total}/{total}\s+{total - 1}\s+1\s+0", saved), saved
 
 

@@ -23,8 +23,6 @@ from dockersim.scenario import load_scenario
 from tests.conftest import IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.integration.test_safety import INTERRUPTED, _lines_until
 
-HW = ROOT / "examples" / "hw-wordpress"
-
 
 def settled(read: Callable[[], object], wanted: object, seconds: float = 60.0) -> bool:
     """Poll until read() returns wanted, up to a deadline (the reaper works in the background)."""
@@ -128,14 +126,17 @@ def test_a_dead_run_s_leftovers_are_removed_at_the_next_start(engine: Docker, im
     assert Inventory.read(engine) == before  # the learner's own container and volume are still there
 
 
-def test_a_killed_grade_leaves_no_engine_running(engine: Docker, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["docker", "podman"])
+def test_a_killed_grade_leaves_no_engine_running(kind: str, engine: Docker, tmp_path: Path) -> None:
     # Submissions that keep their engines busy for a while: grading itself is over in seconds.
     folders = []
     for student in ("slow_one", "slow_two"):
         (tmp_path / student).mkdir()
-        (tmp_path / student / "commands.sh").write_text("docker run ubuntu:14.04 sleep 300\n")
+        (tmp_path / student / "commands.sh").write_text("docker run ubuntu:14.04 sleep 299\n")
         folders.append(str(tmp_path / student))
-    proc = start_dockersim("grade", "--jobs", "2", "--out", str(tmp_path / "grades"), str(HW / "spec.yaml"), *folders)
+    podman = ["--docker", "podman"] if kind == "podman" else []
+    spec = ROOT / "examples" / "hw-network" / "spec.yaml"  # its reference passes on podman too
+    proc = start_dockersim("grade", *podman, "--jobs", "2", "--out", str(tmp_path / "grades"), str(spec), *folders)
     try:
         assert settled(lambda: len(grading()) >= 2, True, 300), "the grading engines did not start"
         proc.send_signal(signal.SIGKILL)
@@ -146,3 +147,12 @@ def test_a_killed_grade_leaves_no_engine_running(engine: Docker, tmp_path: Path)
     status = dockersim("engine", "status")
     assert "no grading engine runs" in status.stdout, status.stdout
     assert not any(Path("/run/netns").glob("dockersim-grade-*"))
+    assert settled(lambda: [p.name for p in Path("/proc").iterdir() if _runs(p, b"sleep\0" + b"299")], [], 60)
+
+
+def _runs(proc: Path, argv: bytes) -> bool:
+    """Whether a process (/proc/PID) runs this argv (its words joined by NUL bytes)."""
+    try:
+        return proc.name.isdigit() and (proc / "cmdline").read_bytes().startswith(argv)
+    except OSError:
+        return False

@@ -20,7 +20,8 @@ from tests.test_coverage import coverage_rows
 def test_everything_runs_on_the_sandbox_and_the_host_keeps_its_objects(
     client: Docker, images: dict[str, str], sandbox: Sandbox
 ) -> None:
-    # A learner's own things on the host engine, named as the chapter names things.
+    # A learner's own things on the host engine, named as the chapter names things (a killed test run's first).
+    client.call(["rm", "-f", "mycentos"], check=False)
     client.call(["create", "--name", "mycentos", images["busybox"]])
     client.call(["volume", "create", "myvolume"])
     client.call(["tag", images["busybox"], "centos:8"])

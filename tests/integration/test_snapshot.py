@@ -1,4 +1,5 @@
-"""A snapshot costs a fixed number of docker calls, whatever the number of containers."""
+"""A snapshot costs a fixed number of docker calls, whatever the number of containers; with each client,
+and on podman."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dockersim.driver import Docker
 from dockersim.snapshot import Snapshot
 
 
-def test_calls_do_not_grow_with_containers(engine: Docker, images: dict[str, str]) -> None:
+def test_calls_do_not_grow_with_containers(any_engine: Docker, images: dict[str, str]) -> None:
+    engine = any_engine
     made: list[str] = []
     calls = []
     try:
@@ -21,11 +23,12 @@ def test_calls_do_not_grow_with_containers(engine: Docker, images: dict[str, str
             assert snap.disagreements == []
             calls.append(snap.calls)
     finally:
-        engine.call(["rm", "-f", *made], check=False)
+        engine.call([*engine.force_remove(), *made], check=False)
     assert calls == [2, 2]
 
 
-def test_ps_and_inspect_agree_on_states(engine: Docker, images: dict[str, str]) -> None:
+def test_ps_and_inspect_agree_on_states(any_engine: Docker, images: dict[str, str]) -> None:
+    engine = any_engine
     names = ["snap_running", "snap_paused", "snap_exited"]
     try:
         engine.call(["run", "-d", "--name", names[0], images["busybox"], "sleep", "60"])
@@ -41,10 +44,11 @@ def test_ps_and_inspect_agree_on_states(engine: Docker, images: dict[str, str]) 
         }
         assert snap.disagreements == []
     finally:
-        engine.call(["rm", "-f", *names], check=False)
+        engine.call([*engine.force_remove(), *names], check=False)
 
 
-def test_checks_on_many_containers_cost_two_calls(engine: Docker, images: dict[str, str]) -> None:
+def test_checks_on_many_containers_cost_two_calls(any_engine: Docker, images: dict[str, str]) -> None:
+    engine = any_engine
     from dockersim.checks import ContainerCheck, PlainContext
     from dockersim.yamlsource import load_yaml
 
@@ -58,7 +62,7 @@ def test_checks_on_many_containers_cost_two_calls(engine: Docker, images: dict[s
             assert check.evaluate(snap, PlainContext()) == []
         assert snap.calls == 2
     finally:
-        engine.call(["rm", "-f", *made], check=False)
+        engine.call([*engine.force_remove(), *made], check=False)
 
 
 def test_state_command_shows_what_the_checks_see(engine: Docker, images: dict[str, str]) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from dockersim import commandline, placeholders
+from dockersim import commandline, keystrokes, placeholders
 from dockersim.driver import Docker
 from dockersim.session import clean, key_bytes
 
@@ -67,6 +68,14 @@ def test_keys() -> None:
         key_bytes("ctrl-å")
 
 
+def test_keys_that_came_in_one_read_go_apart() -> None:
+    # Ctrl+P, Ctrl+Q read at once from the learner's terminal reach podman's client one a read.
+    assert keystrokes.apart(b"\x10\x11") == [b"\x10", b"\x11"]
+    assert keystrokes.apart(b"\x18x") == [b"\x18", b"x"]  # --detach-keys ctrl-x,x
+    assert keystrokes.apart(b"docker ps\r") == [b"docker ps\r"]  # typing, Enter with it
+    assert keystrokes.apart(b"\x1b[A\t") == [b"\x1b[A\t"]  # an arrow key's escape sequence, Tab
+
+
 def test_image_references_as_a_pull_prints_them() -> None:
     cases = {
         "centos:8": ("docker.io/library/centos:8", "library/centos"),
@@ -95,3 +104,18 @@ def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
         "--context ctx volume create --label k=v w v",
         "--context ctx ps -q",
     ]
+
+
+def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a_symlink(tmp_path: Path) -> None:
+    from dockersim.pool import make_beneath
+
+    workspace, outside = tmp_path / "ws", tmp_path / "outside"
+    workspace.mkdir()
+    outside.mkdir()
+    owner = os.getuid()  # the engine's root; as the tests' own uid, so that it also runs without root
+    make_beneath(workspace, str(workspace / "home" / "db"), owner)
+    assert (workspace / "home" / "db").is_dir() and (workspace / "home").stat().st_uid == owner
+    (workspace / "up").symlink_to(outside)  # a container swapped a folder for a symlink
+    make_beneath(workspace, str(workspace / "up" / "x"), owner)
+    make_beneath(workspace, str(tmp_path / "elsewhere"), owner)
+    assert list(outside.iterdir()) == [] and not (tmp_path / "elsewhere").exists()

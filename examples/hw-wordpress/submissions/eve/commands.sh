@@ -82,3 +82,5 @@ docker run --network name=host ubuntu:14.04
 docker run -e HOME -e GITHUB_TOKEN ubuntu:14.04 env
 docker run -v /:/w ubuntu:14.04 ln -s .. /w/up
 docker run -v /up:/all ubuntu:14.04 ls /all
+docker run --mount type=bind,dst=/var/lib/dockersim ubuntu:14.04 ls /var/lib/dockersim
+docker run --mount type=volume,type=bind,src=/etc,dst=/e ubuntu:14.04
