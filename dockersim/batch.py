@@ -123,18 +123,23 @@ def _run_one(
 
 
 def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
-    """Remove (or, with --keep, list) what the scenario made; an engine that went away is said, not raised."""
+    """Remove (or, with --keep, list) what the scenario made; an engine that went away is said, not raised.
+    A signal to stop that comes while it cleans up asks for what it is doing: the rest is removed, then the
+    run stops (a later signal ends it at once, and its reaper removes what is left)."""
     try:
         if options.keep:
             made = srun.created()
             report.kept += [f"container {c[:12]}" for c in sorted(made.containers)]
             report.kept += [f"volume {v}" for v in sorted(made.volumes)]
         else:
+            report.removed += srun.cleanup()
+    except Interrupted:
+        if not options.keep:
             try:
                 report.removed += srun.cleanup()
-            except Interrupted:  # the signal to stop came while cleaning up, which is what it asks for: the
-                report.removed += srun.cleanup()  # rest is removed, then the run stops (a later signal ends it
-                raise  # at once, and its reaper removes what is left)
+            except DockersimError as e:
+                report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
+        raise
     except DockersimError as e:
         report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
 

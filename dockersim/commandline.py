@@ -285,11 +285,23 @@ def _after_options(argv: Sequence[str], cmd: Command, added: list[str]) -> list[
     return [*argv[:at], *added, *argv[at:]]
 
 
+ATTACHES = ("container run", "container exec", "container attach", "container start")
+DEFAULT_DETACH_KEYS = "ctrl-p,ctrl-q"
+
+
+def with_detach_keys(argv: Sequence[str], keys: str) -> list[str]:
+    """argv with `--detach-keys KEYS` where the command may attach a terminal and names no keys itself."""
+    cmd = parse(argv)
+    if cmd is None or cmd.path not in ATTACHES or cmd.values("--detach-keys"):
+        return list(argv)
+    return _after_options(argv, cmd, ["--detach-keys", keys])
+
+
 def detach_keys(argv: Sequence[str]) -> tuple[str, ...]:
     """The keys that detach this command's client: `--detach-keys` if given, else Ctrl+P,Ctrl+Q."""
     cmd = parse(argv)
     keys = cmd.values("--detach-keys") if cmd else []
-    return tuple(keys[-1].split(",")) if keys else ("ctrl-p", "ctrl-q")
+    return tuple((keys[-1] if keys else DEFAULT_DETACH_KEYS).split(","))
 
 
 def removes_containers(argv: Sequence[str]) -> bool:

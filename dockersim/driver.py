@@ -6,7 +6,9 @@ The driver knows binaries, contexts, timeouts and exit codes; it knows nothing a
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -15,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from dockersim.errors import DockerError, EngineUnavailable
@@ -66,6 +69,43 @@ class Completed:
     timed_out: bool = False
 
 
+_TOML_TABLE = re.compile(r"^\s*\[\s*([\w.-]+)\s*\]")
+_DETACH_KEYS = re.compile(r"""^\s*detach_keys\s*=\s*["']([^"']*)["']""")
+
+
+def _docker_detach_keys(env: dict[str, str]) -> str:
+    folder = Path(env.get("DOCKER_CONFIG") or Path(env.get("HOME", "~")).expanduser() / ".docker")
+    try:
+        found = json.loads((folder / "config.json").read_text(encoding="utf-8")).get("detachKeys", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return found if isinstance(found, str) else ""
+
+
+def _podman_detach_keys(env: dict[str, str]) -> str:
+    """containers.conf's [engine] detach_keys, read as podman reads its files: CONTAINERS_CONF alone when
+    set, else the system's files, their drop-ins in order, and a rootless user's own."""
+    if env.get("CONTAINERS_CONF"):
+        files = [Path(env["CONTAINERS_CONF"])]
+    else:
+        home = Path(env.get("HOME", "~")).expanduser() / ".config" / "containers"
+        folders = [Path("/usr/share/containers"), Path("/etc/containers"), *([home] if os.geteuid() else [])]
+        files = [f for d in folders for f in (d / "containers.conf", *sorted((d / "containers.conf.d").glob("*.conf")))]
+    keys = ""
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        table = ""
+        for line in text.splitlines():  # one string key of one table: TOML's form of it, without a TOML parser
+            if header := _TOML_TABLE.match(line):
+                table = header.group(1)
+            elif table == "engine" and (found := _DETACH_KEYS.match(line)):
+                keys = found.group(1)
+    return keys
+
+
 def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The caller's environment (DOCKER_HOST, DOCKER_CONFIG, … pass through) made plain for parsing."""
     env = dict(os.environ)
@@ -86,6 +126,7 @@ class Docker:
         self.env = child_env(env)
         self._versions: tuple[str, str] | None = None  # (client, server), once asked
         self._kind: str | None = None
+        self._detach_keys: str | None = None
         # Whether the engine's host is this machine: its bind sources are our files. Else (an ssh:// or a
         # remote tcp:// engine) its host's files are read through the engine (checks.read_host_file).
         self.local_files = True
@@ -215,11 +256,22 @@ class Docker:
             self._kind = "podman" if done.stdout.lower().startswith("podman") else "docker"
         return self._kind
 
-    def detach_statuses(self) -> tuple[int, ...]:
-        """The exit statuses a client ends with when its detach keys detached it: docker's run -it exits 0,
-        its attach and exec -it 1; podman's exec -it 255, after an error line (it detaches all the same:
-        podman-container-tools/podman#24895). Whether it did is then asked of the container."""
-        return (0, 1, 255) if self.kind == "podman" else (0, 1)
+    def configured_detach_keys(self) -> str:
+        """The detach keys this client uses when a command names none: docker's `detachKeys` in its
+        config.json, podman's `detach_keys` in containers.conf (the last file that sets it); "" when none is
+        set, and Ctrl+P, Ctrl+Q apply."""
+        if self._detach_keys is None:
+            read = _podman_detach_keys if self.kind == "podman" else _docker_detach_keys
+            self._detach_keys = read(self.env)
+        return self._detach_keys
+
+    def detached(self, status: int, output: str) -> bool:
+        """Whether a client that ended so may have been detached by its keys: docker's run -it exits 0, its
+        attach and exec -it 1; podman's exec -it 255, after saying it was detached (it is all the same:
+        podman-container-tools/podman#24895). Whether it was is then asked of the container."""
+        if status in (0, 1):
+            return True
+        return status == 255 and self.kind == "podman" and "detached from container" in output
 
     def force_remove(self) -> list[str]:
         """`rm -f -v` as docker means it, the container killed at once (podman's -f stops it first, with a

@@ -14,8 +14,8 @@ from pathlib import Path
 
 KEY_READ = 2.0  # seconds a program gets to read one key before the next is written
 TIOCGPTN = 0x80045430  # the number of a pty master's /dev/pts/N (Linux)
-# A control key (Ctrl+P, Ctrl+Q, Ctrl+X …) is a key of its own; Enter, Tab, Backspace and an escape sequence's
-# ESC (arrow keys) go with what surrounds them.
+# A control key (Ctrl+P, Ctrl+Q, Ctrl+X …, and Ctrl+H) is a key of its own; Enter, Tab, DEL (Backspace) and an
+# escape sequence's ESC (arrow keys) go with what surrounds them.
 _APART = re.compile(rb"([\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f])")
 
 
@@ -24,22 +24,38 @@ def apart(data: bytes) -> list[bytes]:
     return [piece for piece in _APART.split(data) if piece]
 
 
-def reads(pid: int) -> int:
-    """How many reads a process has made (`syscr` of /proc/PID/io); -1 where that cannot be read."""
-    try:
-        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-            if line.startswith("syscr:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    return -1
+def group(pgid: int) -> list[int]:
+    """The processes of a process group (the terminal's foreground job: a client, or nsenter and the podman
+    it forked), read once from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[2]) == pgid:
+                found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
-def wait_taken(master: int, pid: int, reads_before: int, timeout: float = KEY_READ) -> None:
-    """Until the program reading the pty (process `pid`) has read what was written, polled to a deadline:
-    the terminal's input queue held the key and is empty again, or (the key taken before it was seen queued)
-    is empty after a read of the program's. A pty hands what is written to its reader a moment later, so an
-    empty queue alone is not enough; where the program's reads cannot be counted, it has to do."""
+def reads(pids: list[int]) -> int:
+    """How many reads these processes have made (`syscr` of /proc/PID/io, summed); -1 where that cannot be
+    read."""
+    total = 0
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/io").read_text().splitlines()
+            total += next(int(line.split()[1]) for line in lines if line.startswith("syscr:"))
+        except (OSError, ValueError, StopIteration):
+            return -1
+    return total if pids else -1
+
+
+def wait_taken(master: int, pids: list[int], reads_before: int, timeout: float = KEY_READ) -> None:
+    """Until the program reading the pty (processes `pids`, its foreground job) has read what was written,
+    polled to a deadline: the terminal's input queue held the key and is empty again, or (the key taken
+    before it was seen queued) is empty after a read of the program's. A pty hands what is written to its
+    reader a moment later, so an empty queue alone is not enough; where the reads cannot be counted, it has
+    to do."""
     deadline = time.monotonic() + timeout
     try:
         number = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
@@ -51,7 +67,7 @@ def wait_taken(master: int, pid: int, reads_before: int, timeout: float = KEY_RE
         while time.monotonic() < deadline:
             queued = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
             seen = seen or queued > 0
-            now = reads(pid)
+            now = reads(pids)
             if not queued and (seen or now == -1 or now != reads_before):
                 return
             time.sleep(0.001)  # poll: the program reads the key within a few milliseconds

@@ -370,8 +370,8 @@ def _reap(journal: Journal, dry_run: bool) -> list[str]:
     for box in (Sandbox(str(e["sandbox"]), int(e["slot"])) for e in journal.entries if "sandbox" in e):
         if box.pid() is not None:
             removed.append(f"sandbox engine {box.name}")
-            if not dry_run:
-                box.down()
+        if not dry_run:  # down() also when it does not run: the run may have died as it started or stopped it
+            box.down()
     if not dry_run and run_id:
         _wait_for_children(run_id)
     docker: Docker | None = None

@@ -104,6 +104,7 @@ class GradingEngine(ABC):
                 workspace.mkdir(parents=True)
                 if self.remap_root is not None and os.geteuid() == 0:
                     os.chown(workspace, self.remap_root, self.remap_root)
+                    workspace.chmod(0o700)  # its own engine's root, and no other sandbox's, may enter
                 else:
                     workspace.chmod(0o777)  # whoever root in its containers is may write here, and nowhere else
                 return
@@ -288,6 +289,8 @@ def make_beneath(workspace: Path, path: str, owner: int) -> None:
         rest = Path(path).relative_to(workspace)
     except ValueError:
         return  # not below the workspace: vetting refused it, or it is not ours to make
+    if ".." in rest.parts:
+        return
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         here = os.open(workspace, flags)
@@ -295,19 +298,22 @@ def make_beneath(workspace: Path, path: str, owner: int) -> None:
         return
     try:
         for name in rest.parts:
+            made = False
             try:
                 below = os.open(name, flags, dir_fd=here)
             except FileNotFoundError:
                 try:
                     os.mkdir(name, 0o755, dir_fd=here)
-                    os.chown(name, owner, owner, dir_fd=here, follow_symlinks=False)
                     below = os.open(name, flags, dir_fd=here)
+                    made = True
                 except OSError:
                     return  # made meanwhile as something else: podman says what it finds
             except OSError:
                 return  # a symlink or a file: not followed
             os.close(here)
             here = below
+            if made and os.fstat(here).st_uid == os.geteuid():  # the folder just made, not one swapped in
+                os.fchown(here, owner, owner)
     finally:
         os.close(here)
 
@@ -523,9 +529,12 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
         engines.append(ContextEngine(context, host, docker_bin))
     pool = Pool(spec, folders, workspaces, lang, progress)
     pool.kit_source = kit.source(grader)  # the kit's images, copied from there rather than built
-    if pool.kit_source is not None and engines:  # built there once when missing, rather than on every engine
-        needed = [r.tag for r in kit.RECIPES.values() if r.stands_for]
-        kit.build(pool.kit_source, needed, progress, only_missing=True)
+    if pool.kit_source is not None and jobs:  # built there once when missing, rather than in every sandbox
+        try:
+            kit.build(pool.kit_source, [r.tag for r in kit.RECIPES.values() if r.stands_for], progress,
+                      only_missing=True)  # fmt: skip
+        except kit.KitError as e:  # each engine builds what it lacks, as without a source
+            progress(str(e))
     pool.grade(engines)
     run.close()
     return pool

@@ -384,6 +384,9 @@ class ScenarioRun:
 
     def _session(self, step: Step, deadline: float, result: Attempt) -> tuple[int, str, str]:
         argv = self._argv(step, deadline)
+        if self.docker.configured_detach_keys() not in ("", commandline.DEFAULT_DETACH_KEYS):
+            # The learner's client detaches on other keys: the step's are the tutorial's, given by name.
+            argv = [argv[0], *commandline.with_detach_keys(["docker", *argv[1:]], commandline.DEFAULT_DETACH_KEYS)[1:]]
         held = hold_signals()
         try:
             session: Session = self.docker.spawn(argv)
@@ -429,7 +432,7 @@ class ScenarioRun:
         finally:
             result.frames = session.frames
         result.screen = session.screen()
-        if step.ends_with_detach() and status in self.docker.detach_statuses():
+        if step.ends_with_detach() and self.docker.detached(status, session.text):
             status = self._detached(argv, result.screen)
         # Under a pty stdout and stderr are one stream: both regexes look at the screen.
         return status, session.text, session.text
@@ -479,7 +482,7 @@ class ScenarioRun:
             session.expect(re.compile(self.resolve(template, regex=True), re.MULTILINE), timeout)
 
     def _detached(self, argv: list[str], screen: list[str]) -> int:
-        """The client detached (Docker.detach_statuses): it passed if the container runs."""
+        """The client detached (Docker.detached): it passed if the container runs."""
         ref = commandline.target_container(argv)
         if ref is None:  # `docker run -it IMAGE` without --name: the newest container this run made
             latest = [
@@ -538,7 +541,7 @@ class ScenarioRun:
                     key, lang = ("screen_after" if sent else "screen_missing"), self.options.lang
                     raise StepFailed(say(key, lang, pattern=pattern, sent=sent))
                 at = found.end()
-            if step.ends_with_detach() and status_seen in self.docker.detach_statuses():
+            if step.ends_with_detach() and self.docker.detached(status_seen, transcript):
                 status_seen = self._detached(step.run or [], attempt.screen)
             self._outputs(step, status_seen, transcript, transcript, attempt)
 

@@ -67,7 +67,7 @@ mkdir etc/alternatives etc/docker
 # How podman behaves, as the machine sets it; not its networks, registry keys, default mounts or hooks.
 mkdir -p etc/containers
 for f in containers.conf containers.conf.d registries.conf registries.conf.d policy.json; do
-  if [ -e "/etc/containers/$f" ]; then cp -a "/etc/containers/$f" etc/containers/; fi
+  if [ -e "/etc/containers/$f" ]; then cp -RL "/etc/containers/$f" etc/containers/; fi
 done
 policy='{"default": [{"type": "insecureAcceptAnything"}]}'  # podman reads it to load or pull an image
 [ -e etc/containers/policy.json ] || echo "$policy" > etc/containers/policy.json
@@ -135,12 +135,24 @@ def _alive(pid: int) -> bool:
         return False
 
 
+_HOLDERS = ("nsenter", "unshare", "tini")  # a podman sandbox's init, and what starts it
+
+
+def _write_script(path: Path, text: str) -> None:
+    """An executable script, written whole beside its place and moved there: never run half written."""
+    part = path.with_name(f".{path.name}.new")
+    part.write_text(text)
+    part.chmod(0o755)
+    os.replace(part, path)
+
+
 def _program(pid: int) -> str:
     """The name of the program a process runs (its argv[0]'s last part), "" when it is gone."""
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace").rsplit("/", 1)[-1]
+        argv0 = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0", 1)[0]
     except OSError:
         return ""
+    return argv0.decode(errors="replace").rsplit("/", 1)[-1]
 
 
 def _in_namespace(mntns: str) -> set[int]:
@@ -383,8 +395,9 @@ class Sandbox:
         It enters nothing once the sandbox's init is gone (its number may be another process's by then), and
         podman ends with it when it is killed (a deadline): nsenter, which forks it, passes on no signal."""
         first, count = self.remap_root, REMAP_COUNT
-        mapped = f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} --cgroup-parent /dockersim-{self.name}"
-        built = f"--userns-uid-map 0:{first}:{count} --userns-gid-map 0:{first}:{count}"
+        parent = f"--cgroup-parent /dockersim-{self.name}"
+        mapped = f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} {parent}"
+        built = f"--userns-uid-map 0:{first}:{count} --userns-gid-map 0:{first}:{count} {parent}"
         tmp = self.data_root / "tmp"
         tmp.mkdir(parents=True, exist_ok=True)
         global_options = ["--root", str(self.data_root / "storage"), "--runroot", str(self.run_dir / "s"),
@@ -393,7 +406,8 @@ class Sandbox:
                  "setpriv", "--pdeathsig", "KILL", "--",
                  "env", "-i", f"PATH={_PATH}", "HOME=/root", "LC_ALL=C.UTF-8", f"TMPDIR={tmp}"]  # fmt: skip
         podman = [shutil.which("podman") or "podman", *global_options]
-        self.client.write_text(
+        _write_script(
+            self.client,
             "#!/bin/sh\n"
             f"# podman in the dockersim sandbox {self.name}: its namespaces, its storage, its user namespace.\n"
             f'if [ "$(readlink /proc/{init}/ns/mnt)" != {shlex.quote(mntns)} ]; then\n'
@@ -405,9 +419,8 @@ class Sandbox:
             f'  "build "*) _v=$1; shift; set -- "$_v" {built} "$@" ;;\n'
             f'  "image build"|"buildx build") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {built} "$@" ;;\n'
             "esac\n"
-            f'exec {shlex.join(enter)} TERM="${{TERM:-dumb}}" {shlex.join(podman)} "$@"\n'
+            f'exec {shlex.join(enter)} TERM="${{TERM:-dumb}}" {shlex.join(podman)} "$@"\n',
         )
-        self.client.chmod(0o755)
 
     def _write_runtime(self) -> Path:
         """The OCI runtime podman runs here: the machine's crun or runc, but that a container's (or an exec's)
@@ -417,16 +430,16 @@ class Sandbox:
         folder = self.run_dir / "runtime"
         folder.mkdir(exist_ok=True)
         runtime = folder / Path(real).name  # named as the runtime it is: podman knows runtimes by name
-        runtime.write_text(
+        _write_script(
+            runtime,
             "#!/bin/sh\n"
             'case " $* " in\n'
             '  *" create "*|*" exec "*|*" run "*)\n'
             f"    for fd in 0 1 2; do [ -p /proc/self/fd/$fd ] && chown {self.remap_root}:{self.remap_root}"
             " /proc/self/fd/$fd; done ;;\n"
             "esac\n"
-            f'exec {shlex.quote(real)} "$@"\n'
+            f'exec {shlex.quote(real)} "$@"\n',
         )
-        runtime.chmod(0o755)
         return runtime
 
     def _isolate(self, argv: list[str], pid_namespace: bool = False) -> list[str]:
@@ -452,31 +465,46 @@ class Sandbox:
 
     def down(self, purge: bool = False, timeout: float = 60.0) -> None:
         """Stop its engine (dockerd stops its containers; a podman sandbox's init ends every process in it),
-        remove the namespace and the rules; purge: the data too."""
+        remove the namespace and the rules; purge: the data too. Safe to call again, and on one that is down."""
         pid = self.pid()
         mntns = self._mntns()
-        if pid is not None and _program(pid) == "dockerd":
-            os.kill(pid, signal.SIGTERM)
+        if pid is not None and _program(pid) not in _HOLDERS:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
             while self.pid() is not None and time.monotonic() < deadline:
                 time.sleep(0.1)  # poll: dockerd stopping its containers, bounded by the deadline
         if pid is not None and self.pid() is not None:
             # A podman sandbox's init (or the unshare that starts it, which ignores SIGTERM) has nothing to
             # stop gracefully: podman's state is thrown away. Its end ends every process in its namespace.
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         try:
             self._end_leftovers(mntns, timeout)
         finally:
             self._network_down()
-            # Its pidfile, stale now (a podman sandbox's init wrote none of its own); and a podman sandbox's
-            # client, and podman's state of running containers, thrown away: the next start begins with none.
-            self.pidfile.unlink(missing_ok=True)
-            self.client.unlink(missing_ok=True)
-            for folder in (self.run_dir / "s", self.run_dir / "runtime"):
-                shutil.rmtree(folder, ignore_errors=True)
+        # Its pidfile, stale now (a podman sandbox's init wrote none of its own); and a podman sandbox's
+        # client, and podman's state of running containers, thrown away: the next start begins with none.
+        self.pidfile.unlink(missing_ok=True)
+        self.client.unlink(missing_ok=True)
+        for folder in (self.run_dir / "s", self.run_dir / "runtime"):
+            shutil.rmtree(folder, ignore_errors=True)
         _remove_cgroups(f"dockersim-{self.name}")
         if purge and self.data_root.exists():
             shutil.rmtree(self.data_root)
+
+    def _holders(self) -> set[int]:
+        """The live processes of a podman sandbox's holder (nsenter, unshare, tini) whose argv names its run
+        dir."""
+        found = set()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and _program(int(entry.name)) in _HOLDERS:
+                try:
+                    if self._names_me((entry / "cmdline").read_bytes()) and _alive(int(entry.name)):
+                        found.add(int(entry.name))
+                except OSError:
+                    continue
+        return found
 
     def _mntns(self) -> str | None:
         """The mount namespace an isolated dockerd started in, while something of this sandbox is in it."""
@@ -496,10 +524,12 @@ class Sandbox:
         return None
 
     def _end_leftovers(self, mntns: str | None, timeout: float) -> None:
-        """Kill what a dockerd that did not stop cleanly left: containers (in its cgroup parent), and shims
-        in an isolated dockerd's mount namespace, which goes, with its mounts, when the last of them ends."""
+        """Kill what an engine that did not stop cleanly left: containers (in its cgroup parent), shims in an
+        isolated dockerd's mount namespace, which goes, with its mounts, when the last of them ends, and a
+        podman sandbox's holder whose number was never written (the run killed as it started)."""
         deadline = time.monotonic() + timeout
-        while left := _in_cgroup(f"dockersim-{self.name}") | (_in_namespace(mntns) if mntns else set()):
+        while left := (_in_cgroup(f"dockersim-{self.name}") | (_in_namespace(mntns) if mntns else set())
+                       | self._holders()):  # fmt: skip
             if time.monotonic() >= deadline:
                 raise SandboxError(f"processes {sorted(left)} of the sandbox {self.name} outlived {timeout:g}s")
             for pid in left:
@@ -511,11 +541,14 @@ class Sandbox:
     # -- the link between the namespace and the host -----------------------------------------------
 
     def _rules(self) -> list[list[str]]:
+        """Each inserted first, in this order: the last is the first the kernel reads. A sandbox reaches the
+        world through the host, but never another sandbox (a submission graded beside it)."""
         host_if, _ = self._veth
         return [
             ["nat", "POSTROUTING", "-s", f"{SUBNET}.{self.slot}.0/30", "!", "-o", host_if, "-j", "MASQUERADE"],
             ["filter", "FORWARD", "-i", host_if, "-j", "ACCEPT"],
             ["filter", "FORWARD", "-o", host_if, "-j", "ACCEPT"],
+            ["filter", "FORWARD", "-i", host_if, "-d", f"{SUBNET}.0.0/16", "-j", "DROP"],
         ]
 
     def _network_up(self) -> None:
@@ -548,7 +581,7 @@ class Sandbox:
 
 
 def running() -> list[str]:
-    """The names of the sandbox engines whose dockerd runs now (`run --sandbox`'s, grading's)."""
+    """The names of the sandbox engines running now (`run --sandbox`'s, grading's dockerd or podman)."""
     if not RUN_ROOT.is_dir():
         return []
     return sorted(d.name for d in RUN_ROOT.iterdir() if d.is_dir() and Sandbox(d.name).pid() is not None)

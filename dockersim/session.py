@@ -6,6 +6,7 @@ Every wait is on output or EOF with a deadline; a timeout carries the last scree
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -141,10 +142,18 @@ class Session:
         """Press keys one after the other, as a person does: each is read by the client before the next is
         written (keystrokes.wait_taken)."""
         for i, key in enumerate(keys):
-            before = keystrokes.reads(self.child.pid)
+            job = self._foreground()
+            before = keystrokes.reads(job)
             self.child.send(key_bytes(key))
             if i < len(keys) - 1:
-                keystrokes.wait_taken(self.child.child_fd, self.child.pid, before)
+                keystrokes.wait_taken(self.child.child_fd, job, before)
+
+    def _foreground(self) -> list[int]:
+        """The processes that read the terminal: its foreground job (a client, or nsenter and its podman)."""
+        try:
+            return keystrokes.group(os.tcgetpgrp(self.child.child_fd))
+        except OSError:
+            return [self.child.pid]
 
     # -- ending --------------------------------------------------------------------------------
 

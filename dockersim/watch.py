@@ -266,14 +266,16 @@ class Watch:
         the program in the foreground before the next: podman's client detaches only on keys read apart."""
         pieces = keystrokes.apart(data)
         for i, piece in enumerate(pieces):
+            if i == len(pieces) - 1:
+                self._send(piece)
+                break
             try:
-                foreground = os.tcgetpgrp(self.fd)
+                job = keystrokes.group(os.tcgetpgrp(self.fd))
             except OSError:
-                foreground = -1
-            before = keystrokes.reads(foreground)
+                job = []
+            before = keystrokes.reads(job)
             self._send(piece)
-            if i < len(pieces) - 1:
-                keystrokes.wait_taken(self.fd, foreground, before, timeout=KEY_WAIT)
+            keystrokes.wait_taken(self.fd, job, before, timeout=KEY_WAIT)
 
     def _send(self, data: bytes) -> None:
         """Input for the shell; while the pty cannot take more, its output is read meanwhile (a paste

@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 import tarfile
+import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from dockersim.sandbox import REMAP_COUNT, Sandbox
 pytestmark = pytest.mark.engine
 
 IMAGE = "dockersim/isotest:busybox"
-APPLETS = ("sh", "id", "ls", "cat", "echo", "touch", "stat", "sleep")
+APPLETS = ("sh", "id", "ls", "cat", "echo", "touch", "stat", "sleep", "httpd", "wget")
 
 
 @dataclass(frozen=True)
@@ -159,3 +161,31 @@ def test_root_in_a_container_is_an_unprivileged_host_uid(isolated: Isolated) -> 
     assert _uid(pid) == isolated.box.remap_root
     inside = isolated.docker.call(["exec", isolated.sleeper, "id", "-u"]).stdout.strip()
     assert inside == "0"
+
+
+def test_one_sandbox_reaches_no_other_s_published_ports(isolated: Isolated, tmp_path: Path) -> None:
+    """Two submissions graded side by side: one's containers cannot reach the other's published ports (its
+    database, with the homework's password), though the host can."""
+    peer = Sandbox("netpeer", 18)
+    peer.up()
+    try:
+        docker = Docker("docker", env={"DOCKER_HOST": peer.docker_host, "DOCKER_CONTEXT": ""})
+        _busybox_image(docker, tmp_path)
+        docker.call(["run", "-d", "-p", "8080:8080", IMAGE, "httpd", "-f", "-p", "8080", "-h", "/bin"])
+        url = f"http://{peer.engine_host}:8080/busybox"
+        deadline = time.monotonic() + 60
+        while not _answers(url):
+            assert time.monotonic() < deadline, "the peer's published port never answered the host"
+            time.sleep(0.2)  # poll: httpd starting, to the deadline
+        tried = _run(isolated, IMAGE, "wget", "-q", "-T", "5", "-O", "/dev/null", url)
+        assert tried.status != 0, "a sandbox reached another's published port"
+    finally:
+        peer.down(purge=True)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except OSError:
+        return False

@@ -3,6 +3,8 @@ start -a -i, the Ctrl+P,Ctrl+Q detach and a custom --detach-keys."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dockersim.driver import Docker
 from dockersim.results import Outcome
 from tests.conftest import describe
@@ -99,6 +101,36 @@ def test_custom_detach_keys(any_engine: Docker, run_yaml) -> None:  # type: igno
         check: {container: s_keys, state: running}
     """,
         any_engine,
+    )
+    assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
+
+
+def test_a_client_set_to_detach_on_other_keys_detaches_on_the_tutorial_s(any_engine: Docker, run_yaml,  # type: ignore[no-untyped-def]
+                                                                         tmp_path: Path) -> None:  # fmt: skip
+    """A learner's client set to detach on other keys (docker's detachKeys, podman's detach_keys): the
+    steps press Ctrl+P, Ctrl+Q as the tutorial does, and dockersim names those keys on the command."""
+    env = {k: v for k, v in any_engine.env.items() if k.startswith("CONTAINERS_")}
+    if any_engine.kind == "podman":  # CONTAINERS_CONF alone is read: the machine's drop-ins first, then ours
+        drop_ins = sorted(Path("/etc/containers/containers.conf.d").glob("*.conf"))
+        conf = tmp_path / "containers.conf"
+        conf.write_text("".join(f.read_text() + "\n" for f in drop_ins) + '[engine]\ndetach_keys = "ctrl-x,x"\n')
+        env["CONTAINERS_CONF"] = str(conf)
+    else:
+        (tmp_path / "config.json").write_text('{"detachKeys": "ctrl-x,x"}')
+        env["DOCKER_CONFIG"] = str(tmp_path)
+    client = Docker(any_engine.binary, env=env)
+    assert client.configured_detach_keys() == "ctrl-x,x"
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker run -i -t --name s_other_keys {image.busybox}
+        tty:
+          - expect: '/ # '
+          - keys: [ctrl-p, ctrl-q]
+          - expect: eof
+        check: {container: s_other_keys, state: running}
+    """,
+        client,
     )
     assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
 

@@ -119,3 +119,22 @@ def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a
     make_beneath(workspace, str(workspace / "up" / "x"), owner)
     make_beneath(workspace, str(tmp_path / "elsewhere"), owner)
     assert list(outside.iterdir()) == [] and not (tmp_path / "elsewhere").exists()
+
+
+def test_a_client_configured_to_detach_on_other_keys_is_given_the_tutorial_s(tmp_path: Path) -> None:
+    from dockersim.driver import _docker_detach_keys, _podman_detach_keys
+
+    (tmp_path / "config.json").write_text('{"detachKeys": "ctrl-x,x", "auths": {}}')
+    assert _docker_detach_keys({"DOCKER_CONFIG": str(tmp_path)}) == "ctrl-x,x"
+    assert _docker_detach_keys({"DOCKER_CONFIG": str(tmp_path / "none")}) == ""
+    conf = tmp_path / "containers.conf"
+    conf.write_text('[containers]\ndetach_keys = "no"\n\n[engine]\ncgroup_manager = "cgroupfs"\n'
+                    'detach_keys = "ctrl-e,e"\n')  # fmt: skip
+    assert _podman_detach_keys({"CONTAINERS_CONF": str(conf)}) == "ctrl-e,e"
+    keys = ["--detach-keys", "ctrl-p,ctrl-q"]
+    run = ["docker", "container", "run", "-i", "-t", "--name", "x", "busybox", "sh"]
+    assert commandline.with_detach_keys(run, "ctrl-p,ctrl-q") == [*run[:7], *keys, *run[7:]]
+    assert commandline.with_detach_keys(["docker", "attach", "x"], "ctrl-p,ctrl-q") == ["docker", "attach", *keys, "x"]
+    named = ["docker", "exec", "-it", "--detach-keys", "ctrl-a", "x", "sh"]
+    assert commandline.with_detach_keys(named, "ctrl-p,ctrl-q") == named  # the command's own keys stand
+    assert commandline.with_detach_keys(["docker", "ps", "-a"], "ctrl-p,ctrl-q") == ["docker", "ps", "-a"]
