@@ -4,6 +4,7 @@ the checks, teardown — and a Grade per student. Writing the gradebook and feed
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import shlex
 import time
@@ -52,6 +53,7 @@ class CheckOutcome:
     hidden: bool = False
     hint: str = ""
     looks: int = 1  # how often it was evaluated: again only while what it checks could still change
+    published: bool = False  # a hidden check shown once grades are published (Gradescope's after_published)
 
 
 @dataclass
@@ -123,7 +125,8 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
         outcome, details = "error", [Phrase("g_could_not_check", error=said(e))]
     hint = pick(graded.hint, run.options.lang) if graded.hint else ""
     return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome == "passed" else 0,
-                        outcome, details, graded.hidden, hint if outcome != "passed" else "", looks), \
+                        outcome, details, graded.hidden, hint if outcome != "passed" else "", looks,
+                        graded.published), \
         [m.field for m in mismatches]  # fmt: skip
 
 
@@ -211,6 +214,7 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         if shared:  # an engine the run shares: a prune removes only what the run made
             argv = commandline.with_filter(argv, [ours])
         # What it creates carries the run's labels: on an engine the run shares, only that is reset after.
+        run.make_bind_sources(argv)
         done = docker.run_argv(run.owned_argv(argv), timeout=left)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
@@ -283,6 +287,10 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
     return steps
 
 
+class EngineFault(DockersimError):
+    """An engine could not be made ready for a submission (its workspace, its reset, the kit's images)."""
+
+
 def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path, images: dict[str, str],
               lang: str = "en", keep: frozenset[str] | set[str] = frozenset(),
               name: str | None = None) -> Grade:  # fmt: skip
@@ -292,10 +300,13 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
     docker = engine.docker
     student = folder.name
     workspace = workspaces / (name or student)
-    # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
-    engine.prepare_workspace(workspace)
-    engine.reset()
-    images.update(restore(docker, images, lambda _line: None, keep))
+    try:
+        # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
+        engine.prepare_workspace(workspace)
+        engine.reset()
+        images.update(restore(docker, images, lambda _line: None, keep))
+    except DockersimError as e:  # nothing of the submission has run: the engine's failing, not the student's
+        raise EngineFault(said(e)) from e
     grade = Grade(student, 0, spec.max_points, engine=engine.name)
     # The whole submission is read and vetted before anything of it runs.
     commands, session = folder / spec.submission, folder / spec.session
@@ -322,7 +333,8 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
         outcome.details = [mapped(d, lambda t: t.replace(root, "")) for d in outcome.details]
     grade.score = sum(c.earned for c in grade.checks)
-    engine.reset()
+    with contextlib.suppress(DockersimError):  # the grade stands; the engine is reset before the next, or set aside
+        engine.reset()
     grade.seconds = time.monotonic() - start
     return grade
 

@@ -32,6 +32,7 @@ class GradedCheck:
     check: Check
     line: int
     hidden: bool = False
+    published: bool = False  # hidden until grades are published (Gradescope's after_published), not for good
     hint: Text | None = None
 
 
@@ -126,8 +127,8 @@ def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
     if isinstance(points, bool) or not isinstance(points, int) or points < 0:
         raise ScenarioError("points should be a whole number, 0 or more", path, raw.lines.get("points", line))
     hidden = raw.get("hidden", False)
-    if not isinstance(hidden, bool):
-        raise ScenarioError("hidden should be true or false", path, raw.lines.get("hidden", line))
+    if not isinstance(hidden, bool) and hidden != "after_published":
+        raise ScenarioError("hidden should be true, false or after_published", path, raw.lines.get("hidden", line))
     name = raw.get("name", f"check {index}")
     if not isinstance(name, str):
         raise ScenarioError("name should be text", path, raw.lines.get("name", line))
@@ -136,7 +137,7 @@ def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
     if isinstance(check, OnEngine):  # a point given on the engine that cannot check it would be a point for free
         raise ScenarioError("a graded check takes no requires: every engine that grades must check it", path,
                             raw[kinds[0]].lines["requires"])  # fmt: skip
-    return GradedCheck(index, name, points, check, line, hidden, hint)
+    return GradedCheck(index, name, points, check, line, hidden is not False, hidden == "after_published", hint)
 
 
 def _allow(raw: Any, path: str, line: int) -> Policy:

@@ -527,6 +527,10 @@ REFUSALS: dict[str, dict[str, str]] = {
         "ko": "{student} 을(를) 채점하는 동안 응답하지 않았습니다 ({why}); 다른 엔진이 채점합니다",
     },
     "pool_no_answer": {"en": "it does not answer: {why}", "ko": "응답하지 않습니다: {why}"},
+    "pool_not_ready": {
+        "en": "it could not be made ready for {student} ({why}); another engine grades it",
+        "ko": "{student} 을(를) 채점할 준비를 하지 못했습니다 ({why}); 다른 엔진이 채점합니다",
+    },
     "pool_leftovers": {
         "en": "{n} objects of an earlier submission are still there after a reset",
         "ko": "초기화한 뒤에도 이전 제출물의 객체 {n} 개가 남아 있습니다",

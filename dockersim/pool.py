@@ -31,7 +31,7 @@ from dockersim import kit
 from dockersim.checks import HELPER_IMAGE, bare
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
-from dockersim.grading import Grade, grade_one, image_ids, kit_ids, prepare
+from dockersim.grading import EngineFault, Grade, grade_one, image_ids, kit_ids, prepare
 from dockersim.homework import Spec
 from dockersim.messages import Phrase, said
 from dockersim.ownership import Inventory, Ownership, empty, reap_dead
@@ -124,10 +124,11 @@ class GradingEngine(ABC):
 
 
 class SandboxEngine(GradingEngine):
-    """A private engine this run starts, isolated: a throwaway root but for the workspaces, user namespaces.
-    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own. podman has no
-    daemon to keep: each submission gets a sandbox of its own (in a second), which sees its own workspace
-    and no other, so that no symlink a container swaps in can lead podman into another student's."""
+    """A private engine this run starts, isolated: a throwaway root but for the workspace, user namespaces.
+    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own. Either sees
+    the workspace of the submission it grades and no other, so that no symlink a container swaps in can lead
+    the engine into another student's: a dockerd is shown each workspace in turn (Sandbox.show); podman has
+    no daemon to keep, and each submission gets a sandbox of its own (in a second)."""
 
     dedicated = True
 
@@ -135,8 +136,8 @@ class SandboxEngine(GradingEngine):
                  engine: str = "dockerd") -> None:  # fmt: skip
         self.slot = slot
         self.name = f"sandbox {slot}"
-        shared = (workspaces,) if engine == "dockerd" else ()
-        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, shared=shared, engine=engine)
+        stage = workspaces if engine == "dockerd" else None
+        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, stage=stage, engine=engine)
         self.config, self.docker_bin, self.run = config, docker_bin, run
         self.engine_host = self.box.engine_host
         self.remap_root = self.box.remap_root
@@ -163,7 +164,9 @@ class SandboxEngine(GradingEngine):
 
     def prepare_workspace(self, workspace: Path) -> None:
         super().prepare_workspace(workspace)
-        if self.box.engine == "podman":  # a new sandbox, on the same storage, seeing this workspace alone
+        if self.box.engine == "dockerd":
+            self.box.show(workspace)
+        else:  # a new sandbox, on the same storage, seeing this workspace alone
             self.box.down()
             self.box = dataclasses.replace(self.box, shared=(workspace,))
             self.box.up()
@@ -340,6 +343,8 @@ def read_engine_file(path: Path) -> list[str]:
         if " " in text:
             raise DockersimError(f"{path}:{number}: one engine a line, CONTEXT or CONTEXT=HOST")
         out.append(text)
+    if not out:  # grading on a local sandbox instead would not be what the file's author meant
+        raise DockersimError(f"{path}: names no engine (one CONTEXT or CONTEXT=HOST a line)")
     return out
 
 
@@ -466,6 +471,9 @@ class Pool:
             try:
                 grade = grade_one(self.spec, item.folder, engine, self.workspaces, self.images[engine.name], self.lang,
                                   self.keep[engine.name], name)  # fmt: skip
+            except EngineFault as e:  # not the submission's doing: another engine grades it
+                item.failed_on.append(engine.name)
+                raise SetAside(Phrase("pool_not_ready", student=item.folder.name, why=said(e))) from e
             except DockersimError as e:
                 grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
                               engine=engine.name)  # fmt: skip
@@ -505,6 +513,11 @@ class Pool:
             raise SetAside(Phrase("pool_canary_failed", score=got.score, max=got.max, missed=missed))
 
 
+def sandbox_engine(grader: Docker) -> str:
+    """What runs the sandboxes' containers: podman for a podman grader, else dockerd."""
+    return "podman" if grader.kind == "podman" else "dockerd"
+
+
 def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
               progress: Callable[[str], None], lang: str = "en", contexts: Sequence[str] = ()) -> Pool:  # fmt: skip
     """Grade each folder on the pool: `jobs` sandbox engines and the engines `contexts` name, one submission
@@ -519,7 +532,7 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     if leftovers:
         progress(Phrase("reaped", items=", ".join(leftovers)))
     config = (out / ".docker-config").resolve()
-    kind = "podman" if grader.kind == "podman" else "dockerd"  # a podman grader grades on podman sandboxes
+    kind = sandbox_engine(grader)
     if kind == "podman" and jobs and any("health" in getattr(bare(c.check), "fields", {}) for c in spec.checks):
         progress(Phrase("pool_podman_health"))
     engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run, kind)
@@ -560,7 +573,7 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
         if grader.call(["context", "inspect", name], check=False).status != 0:
             raise DockersimError(f"--engine {name}: there is no docker context of that name (docker context ls)")
     if jobs:
-        Sandbox(isolated=True, engine="podman" if grader.kind == "podman" else "dockerd").check_can_run()
+        Sandbox(isolated=True, engine=sandbox_engine(grader)).check_can_run()
     elif not contexts:
         raise DockersimError("no engine to grade on: --jobs 0 needs at least one --engine")
     pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)

@@ -290,29 +290,34 @@ class ScenarioRun:
             attempt.outcome, attempt.reason = Outcome.ERROR, say("engine_error", lang, error=localise(said(e), lang))
         return attempt
 
-    def _argv(self, step: Step, deadline: float) -> list[str]:
+    def _argv(self, step: Step, deadline: float, tty: bool = False) -> list[str]:
         assert step.run is not None
         words = [self.resolve(w, deadline=None) for w in step.run]
         if words[0] != "docker":
             if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
                 raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
-        self._make_bind_sources(words)
+        if tty and self.docker.configured_detach_keys() not in ("", commandline.DEFAULT_DETACH_KEYS):
+            # The learner's client detaches on other keys: the step's are the tutorial's, given by name.
+            words = commandline.with_detach_keys(words, commandline.DEFAULT_DETACH_KEYS)
+        self.make_bind_sources(words)
         return self.owned_argv(words)
 
     def owned_argv(self, words: list[str]) -> list[str]:
         """A docker command line as it runs for this run: what it creates carries the run's labels, and a
         volume it makes by name is noted first (`-v NAME:/path` cannot carry a label)."""
-        if self.placement.make_sources is not None and self.placement.workspace is not None:
-            self.placement.make_sources(self.placement.workspace, commandline.bind_sources(words, mounts=False))
         created = commandline.created_names(words)
         self.ownership.note_volumes({n for k, n in created if k == "volume" and n not in self.volumes_before})
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
         return self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
 
-    def _make_bind_sources(self, words: list[str]) -> None:
-        """A bind source under the scratch directory that does not exist yet is made here, as the learner:
-        docker would make it as root, and a learner who is not root could not write into it afterwards."""
+    def make_bind_sources(self, words: list[str]) -> None:
+        """The bind sources of a docker command that do not exist yet, made before it runs where the engine
+        would not make them as the run needs: in a grading workspace, by the engine's own (make_sources); under
+        the scratch directory, as the learner (docker would make it as root, and a learner who is not root
+        could not write into it afterwards)."""
+        if self.placement.make_sources is not None and self.placement.workspace is not None:
+            self.placement.make_sources(self.placement.workspace, commandline.bind_sources(words, mounts=False))
         if self._workdir is None:
             return
         root = os.path.realpath(self._workdir)
@@ -383,10 +388,7 @@ class ScenarioRun:
             self.captures[var] = m.group(1)
 
     def _session(self, step: Step, deadline: float, result: Attempt) -> tuple[int, str, str]:
-        argv = self._argv(step, deadline)
-        if self.docker.configured_detach_keys() not in ("", commandline.DEFAULT_DETACH_KEYS):
-            # The learner's client detaches on other keys: the step's are the tutorial's, given by name.
-            argv = [argv[0], *commandline.with_detach_keys(["docker", *argv[1:]], commandline.DEFAULT_DETACH_KEYS)[1:]]
+        argv = self._argv(step, deadline, tty=True)
         held = hold_signals()
         try:
             session: Session = self.docker.spawn(argv)

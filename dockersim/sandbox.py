@@ -41,8 +41,9 @@ _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # in a p
 # mounts is seen by the host and everything goes when the last process in it ends. It builds a root on a
 # fresh tmpfs and pivots into it (not chroot: runc's own pivot_root fails under a chroot), then execs
 # dockerd. Arguments: the new root's mount point, the remap's first id and count, the number of host
-# folders to bind, those folders, then dockerd's argv. The folders (run dir, data root, shared ones) are
-# bound at the same paths as on the host, so that the socket, the pidfile and bind sources agree.
+# folders to bind, those folders, the number of folders to make empty, those, then dockerd's argv. The
+# folders (run dir, data root, shared ones) are bound at the same paths as on the host, so that the socket,
+# the pidfile and bind sources agree; an empty one is a stage, where `Sandbox.show` binds one folder later.
 _ISOLATE = r"""
 set -eu
 root=$1 first=$2 count=$3 binds=$4
@@ -107,12 +108,42 @@ while [ "$binds" -gt 0 ]; do
   shift
   binds=$((binds - 1))
 done
+empties=$1
+shift
+while [ "$empties" -gt 0 ]; do
+  mkdir -p "$root$1"
+  shift
+  empties=$((empties - 1))
+done
 
 pivot_root . .oldroot
 cd /
 umount -l /.oldroot
 rmdir /.oldroot
 exec "$@"
+"""
+
+# Run as its own process (setns needs a single thread) by Sandbox.show, as root: argv is the pid of a process
+# in the sandbox's mount namespace, the stage and the folder to show. The folder is cloned as a detached mount
+# in the host's namespace (open_tree), then, in the sandbox's, whatever the stage held is unmounted and the
+# clone moved in at the folder's own path (move_mount; Linux 5.2). Nothing of it is in the host's namespace.
+_SHOW = r"""
+import ctypes, os, shutil, sys
+libc = ctypes.CDLL(None, use_errno=True)
+def check(result, what):
+    if result < 0:
+        raise SystemExit(f"{what}: {os.strerror(ctypes.get_errno())}")
+    return result
+pid, stage, folder = sys.argv[1:]
+tree = check(libc.syscall(428, -100, folder.encode(), 1 | os.O_CLOEXEC), "open_tree")  # OPEN_TREE_CLONE
+check(libc.setns(os.open(f"/proc/{pid}/ns/mnt", os.O_RDONLY), 0x20000), "setns")  # CLONE_NEWNS
+for name in os.listdir(stage):  # the stage is the sandbox's own now: a folder on its throwaway root
+    shown = os.path.join(stage, name)
+    if libc.umount2(shown.encode(), 2) < 0 and ctypes.get_errno() != 22:  # MNT_DETACH; EINVAL: not a mount
+        check(-1, "umount")
+    shutil.rmtree(shown)  # what is left: the folder shown, or one the engine made for a bind (and its files)
+os.mkdir(folder)
+check(libc.syscall(429, tree, b"", -100, folder.encode(), 4), "move_mount")  # MOVE_MOUNT_F_EMPTY_PATH
 """
 
 
@@ -197,6 +228,7 @@ class Sandbox:
     slot: int = 0  # picks the namespace's link subnet and interface names; one per sandbox running at once
     isolated: bool = False  # a throwaway root and user namespaces (grading); `run --sandbox` binds host folders
     shared: tuple[Path, ...] = ()  # host folders an isolated sandbox's containers may bind, at the same paths
+    stage: Path | None = None  # an isolated dockerd's: a host folder it sees empty but for the one `show` gives
     engine: str = "dockerd"  # or "podman" (isolated only): what runs its containers
 
     @property
@@ -455,13 +487,34 @@ class Sandbox:
             for path in (os.path.abspath(folder), str(folder.resolve())):
                 if path not in binds:
                     binds.append(path)
+        empties = [str(self.stage.resolve())] if self.stage is not None else []
+        if any(e == b or e.startswith(f"{b}/") for e in empties for b in binds):
+            raise SandboxError(f"a sandbox's stage {self.stage} cannot be in a folder it binds whole")
         return [
             "unshare", "--mount", *(("--pid", "--fork", "--kill-child") if pid_namespace else ()),
             "--propagation", "private",
             "sh", "-c", _ISOLATE, "dockersim-isolate",
-            str(rootfs), str(self.remap_root), str(REMAP_COUNT), str(len(binds)), *binds,
+            str(rootfs), str(self.remap_root), str(REMAP_COUNT), str(len(binds)), *binds, str(len(empties)), *empties,
             *argv,
         ]  # fmt: skip
+
+    def show(self, folder: Path) -> None:
+        """Bind `folder`, a folder in the stage, into an isolated dockerd's mount namespace at its own path, in
+        place of the one shown before: of the stage, the engine and its containers reach that folder alone
+        (the submission graded now), whatever symlink a container swaps in. Nothing is mounted on the host."""
+        pid = self.pid()
+        if (
+            self.stage is None
+            or self.engine != "dockerd"
+            or pid is None
+            or folder.resolve().parent != self.stage.resolve()
+        ):
+            raise SandboxError(f"the sandbox {self.name} has no stage to show {folder} on")
+        done = subprocess.run([sys.executable, "-I", "-c", _SHOW, str(pid), str(self.stage.resolve()),
+                               str(folder.resolve())], capture_output=True, text=True, timeout=60)  # fmt: skip
+        if done.returncode != 0:
+            why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+            raise SandboxError(f"could not show {folder} to the sandbox {self.name}: {why}")
 
     def down(self, purge: bool = False, timeout: float = 60.0) -> None:
         """Stop its engine (dockerd stops its containers; a podman sandbox's init ends every process in it),

@@ -95,16 +95,21 @@ def test_progress_with_none_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_grading_engines_named_badly(tmp_path: Path) -> None:
-    """--jobs 0 without an engine, an engine named twice, a bad engines file: one sentence, exit 2."""
+    """--jobs 0 without an engine, an engine named twice, a bad or empty engines file: one sentence, exit 2."""
     spec = str(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")
     folder = tmp_path / "alice"
     folder.mkdir()
     (tmp_path / "engines.txt").write_text("# the lab\nlab1\nlab2 lab3\n")
+    (tmp_path / "none.txt").write_text("# the lab, its engines not yet named\n\n")
     for args, said in (
         (["--jobs", "0"], "no engine to grade on: --jobs 0 needs at least one --engine"),
         (["--engine", "lab1", "--engine", "lab1"], "--engine lab1 is named twice"),
         (["--engine", "lab1="], "give a docker context's name, or NAME=HOST"),
         (["--engine-file", str(tmp_path / "engines.txt")], "engines.txt:3: one engine a line, CONTEXT or CONTEXT=HOST"),
+        (
+            ["--engine-file", str(tmp_path / "none.txt")],
+            "none.txt: names no engine (one CONTEXT or CONTEXT=HOST a line)",
+        ),
         (["--engine", "no-such-lab"], "--engine no-such-lab: there is no docker context of that name"),
     ):
         result = CliRunner().invoke(main, ["grade", "--out", str(tmp_path / "out"), *args, spec, str(folder)])

@@ -78,6 +78,14 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
     book: Book | None = None
     grades: dict[str, tuple[Grade, Path]] = {}
     engines: list[dict[str, Any]] = []
+    seen = [f.resolve() for f in folders]
+    twice = next((f for f, r in zip(folders, seen, strict=True) if seen.count(r) > 1), None)
+    if twice is not None:
+        raise DockersimError(f"{twice}: named twice")
+    if out.exists() and not out.is_dir():
+        raise DockersimError(f"{out}: a file; --out names a folder for the merged gradebook")
+    if out.is_dir() and any(out.iterdir()) and not (out / "results.json").is_file():
+        raise DockersimError(f"{out}: not empty, and no gradebook: give --out a folder of its own")
     for folder in folders:
         path = folder / "results.json"
         try:
@@ -88,8 +96,13 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
             engines += [{**e, "run": str(folder)} for e in data.get("engines", [])]
         except FileNotFoundError:
             raise DockersimError(f"{folder}: no results.json (is it the --out folder of a grade run?)") from None
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            raise DockersimError(f"{path}: not a results.json of dockersim grade ({e})") from None
+        except json.JSONDecodeError as e:
+            raise DockersimError(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
+        except OSError as e:
+            raise DockersimError(f"{path}: {e.strerror or e}") from None
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise DockersimError(f"{path}: not a results.json of dockersim grade (a field missing, or of "
+                                 "another kind)") from None  # fmt: skip
         if book is not None:
             for what, ours, theirs in (("title", book.title, found.title), ("points", book.max, found.max),
                                        ("checks", book.columns, found.columns)):  # fmt: skip
@@ -107,6 +120,8 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
     if out.resolve() in {f.resolve() for f in folders}:
         raise DockersimError(f"{out}: the merged gradebook needs a folder of its own")
     ordered = [grades[name][0] for name in sorted(grades)]
+    for kind in ("feedback", "gradescope", "recordings", "junit"):  # an earlier merge's: its students may be gone
+        shutil.rmtree(out / kind, ignore_errors=True)
     write_data(book, ordered, out, engines)
     for name, (_, folder) in sorted(grades.items()):
         for kind, suffix in (("feedback", ".md"), ("gradescope", ""), ("recordings", "")):
@@ -130,17 +145,24 @@ def _grade(data: dict[str, Any]) -> Grade:
 
 def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
     """One submission as Gradescope's autograder reads /autograder/results/results.json: a test a check,
-    hidden checks shown only once grades are published; refused lines in the overall output."""
+    a hidden check never shown to the student, or once grades are published (`hidden: after_published`);
+    refused lines in the overall output."""
     tests = []
     for c in g.checks:
         output = [*(localise(d, lang) for d in c.details), *([say("hint", lang, hint=c.hint)] if c.hint else [])]
         tests.append({"name": c.name, "number": str(c.index), "score": c.earned, "max_score": c.points,
                       "status": "passed" if c.outcome == "passed" else "failed", "output": "\n".join(output),
-                      "visibility": "after_published" if c.hidden else "visible"})  # fmt: skip
+                      "visibility": _visibility(c)})  # fmt: skip
     refused = [f"{say('f_line', lang, n=line.number)}: {line.text} — {localise(line.refused, lang)}"
                for line in g.refused]  # fmt: skip
     return {"score": g.score, "output": "\n".join([say("f_refused_label", lang), *refused] if refused else []),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}  # fmt: skip
+
+
+def _visibility(c: CheckOutcome) -> str:
+    if not c.hidden:
+        return "visible"
+    return "after_published" if c.published else "hidden"
 
 
 def _plain(g: Grade) -> dict[str, object]:

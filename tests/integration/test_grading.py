@@ -79,7 +79,7 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
 
     scope = json.loads((out / "gradescope" / "bob" / "results.json").read_text())  # Gradescope's autograder format
     assert scope["score"] == 12 and sum(t["max_score"] for t in scope["tests"]) == 18
-    assert [t["visibility"] for t in scope["tests"]].count("after_published") == 1  # the hidden check
+    assert [t["visibility"] for t in scope["tests"]].count("hidden") == 1  # the hidden check, never shown
 
     suite = ET.parse(out / "junit" / "bob.xml").getroot().find("testsuite")
     assert suite is not None and suite.get("tests") == "9" and suite.get("failures") == "3"

@@ -30,7 +30,8 @@ APPLETS = ("sh", "id", "ls", "cat", "echo", "touch", "stat", "sleep", "httpd", "
 class Isolated:
     box: Sandbox
     docker: Docker
-    shared: Path  # the one host folder the box's containers may reach
+    shared: Path  # a host folder the box's containers may reach
+    stage: Path  # a host folder they reach one subfolder of, the one shown
     sleeper: str  # a container left running, for down() to stop
 
 
@@ -83,7 +84,8 @@ def _assert_nothing_left(box: Sandbox, mntns: str) -> None:
 @pytest.fixture(scope="module")
 def isolated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolated]:
     shared = tmp_path_factory.mktemp("isolation-shared")
-    box = Sandbox("isotest", 19, isolated=True, shared=(shared,))
+    stage = tmp_path_factory.mktemp("isolation-stage")
+    box = Sandbox("isotest", 19, isolated=True, shared=(shared,), stage=stage)
     namespaces: list[str] = []
 
     def down() -> None:
@@ -100,7 +102,7 @@ def isolated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     docker = Docker("docker", env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
     _busybox_image(docker, tmp_path_factory.mktemp("isolation-image"))
     sleeper = docker.call(["run", "-d", "--stop-timeout", "1", IMAGE, "sleep", "600"]).stdout.strip()
-    yield Isolated(box, docker, shared, sleeper)
+    yield Isolated(box, docker, shared, stage, sleeper)
 
 
 def _run(isolated: Isolated, *args: str) -> Completed:
@@ -154,6 +156,36 @@ def test_a_shared_folder_is_the_hosts_written_as_the_remapped_root(isolated: Iso
     made = work / "made"
     assert made.read_text() == "made\n"
     assert (made.stat().st_uid, made.stat().st_gid) == (box.remap_root, box.remap_root)
+
+
+def test_a_stage_shows_one_folder_at_a_time(isolated: Isolated) -> None:
+    """Grading's workspaces: the engine reaches the one shown (the submission graded now) and no other, even
+    by a symlink a container made to the one shown before; nothing of it is mounted on the host."""
+    box, stage = isolated.box, isolated.stage
+    first, second = stage / "first", stage / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "mine").write_text(f"{folder.name}'s\n")
+        os.chown(folder, box.remap_root, box.remap_root)  # as grading does before a submission runs
+    box.show(first)
+    seen = _run(
+        isolated, "-v", f"{stage}:/s", IMAGE, "sh", "-c", "ls -a /s && cat /s/first/mine && echo made > /s/first/made"
+    )
+    assert seen.stdout.split() == [".", "..", "first", "first's"], seen.stderr
+    assert (first / "made").read_text() == "made\n"
+    (second / "link").symlink_to("../first")
+    box.show(second)
+    seen = _run(isolated, "-v", f"{stage}:/s", IMAGE, "sh", "-c", "ls -a /s && cat /s/second/mine")
+    assert seen.stdout.split() == [".", "..", "second", "second's"], seen.stderr
+    seen = _run(isolated, "-v", f"{second}/link:/f", IMAGE, "sh", "-c", "cat /f/mine; echo made > /f/by-link")
+    assert "first's" not in seen.stdout  # dockerd finds the link dangling, and refuses it
+    assert sorted(p.name for p in first.iterdir()) == ["made", "mine"]
+    made = _run(isolated, "-v", f"{stage}/third:/t", IMAGE, "sh", "-c", "echo made > /t/file")
+    assert made.status == 0 and not (stage / "third").exists(), made.stderr  # made on the sandbox's root
+    box.show(second)  # again, over what the engine made there
+    seen = _run(isolated, "-v", f"{stage}:/s", IMAGE, "ls", "-a", "/s")
+    assert seen.stdout.split() == [".", "..", "second"], seen.stderr
+    assert str(stage) not in Path("/proc/self/mountinfo").read_text()
 
 
 def test_root_in_a_container_is_an_unprivileged_host_uid(isolated: Isolated) -> None:

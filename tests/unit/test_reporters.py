@@ -152,3 +152,24 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     (tmp_path / "evil" / "results.json").write_text(json.dumps(evil))
     with pytest.raises(DockersimError, match="not a student's folder name"):
         merge([tmp_path / "evil"], tmp_path / "again")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "results.json").write_text('{"spec": "x",\n "students": [1]}')
+    (tmp_path / "notjson").mkdir()
+    (tmp_path / "notjson" / "results.json").write_text('{"spec": \n')
+    (tmp_path / "a-file").write_text("mine\n")
+    (tmp_path / "someones").mkdir()
+    (tmp_path / "someones" / "notes.txt").write_text("mine\n")
+    for folders, out, said in (
+        ([tmp_path / "broken"], tmp_path / "again", "broken/results.json: not a results.json of dockersim grade (a "),
+        ([tmp_path / "notjson"], tmp_path / "again", "notjson/results.json:2: not JSON (Expecting value)"),
+        ([tmp_path / "parts" / "bob", tmp_path / "parts" / "bob/"], tmp_path / "again", "bob: named twice"),
+        ([tmp_path / "parts" / "bob"], tmp_path / "a-file", "a-file: a file; --out names a folder"),
+        ([tmp_path / "parts" / "bob"], tmp_path / "someones", "someones: not empty, and no gradebook"),
+    ):
+        with pytest.raises(DockersimError) as e:
+            merge(folders, out)
+        assert said in str(e.value)
+    assert (tmp_path / "a-file").read_text() == (tmp_path / "someones" / "notes.txt").read_text() == "mine\n"
+    # Merged again into the same folder, with fewer students: the gone one's files go too.
+    merge([tmp_path / "parts" / "alice", tmp_path / "parts" / "bob"], tmp_path / "merged")
+    assert sorted(p.name for p in (tmp_path / "merged" / "feedback").iterdir()) == ["alice.md", "bob.md"]

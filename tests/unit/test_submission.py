@@ -138,11 +138,31 @@ def test_a_reference_that_is_no_folder_is_one_sentence(tmp_path: Path) -> None:
         ("schema_version: 1\nchecks:\n  - {name: x, probe: {http: {port: 80}}}\n", "http names"),
         ("schema_version: 1\nsubmision: a.sh\nchecks: [{check: {image: a}}]\n", "did you mean 'submission'"),
         ("schema_version: 1\nsubmission: ../x.sh\nchecks: [{check: {image: a}}]\n", "a file name"),
+        ("schema_version: 1\nchecks: [{check: {image: a}, hidden: later}]\n", "true, false or after_published"),
     ],
 )
 def test_bad_specs(text: str, words: str) -> None:
     with pytest.raises(ScenarioError, match=words):
         parse_spec(text, "spec.yaml")
+
+
+def test_hidden_checks_on_gradescope() -> None:
+    """`hidden: true` is never shown there; `hidden: after_published`, once grades are published; both are
+    hidden in the student's feedback."""
+    from dockersim.grading import CheckOutcome, Grade
+    from dockersim.report.grades import feedback, gradescope
+
+    spec = parse_spec("schema_version: 1\nchecks:\n  - {name: shown, check: {image: a}}\n"
+                      "  - {name: secret, check: {image: b}, hidden: true}\n"
+                      "  - {name: later, check: {image: c}, hidden: after_published}\n", "spec.yaml")  # fmt: skip
+    assert [(c.hidden, c.published) for c in spec.checks] == [(False, False), (True, False), (True, True)]
+    grade = Grade("kim", 0, 3, checks=[CheckOutcome(c.index, c.name, 1, 0, "failed", ["x"], hidden=c.hidden,
+                                                    published=c.published) for c in spec.checks])  # fmt: skip
+    tests = gradescope(grade)["tests"]
+    assert isinstance(tests, list)
+    assert [t["visibility"] for t in tests] == ["visible", "hidden", "after_published"]
+    text = feedback(spec, grade)
+    assert "shown" in text and "secret" not in text and "later" not in text
 
 
 def test_a_session_is_vetted_whole_and_takes_no_placeholders(tmp_path: Path) -> None:
