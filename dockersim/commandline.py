@@ -257,6 +257,70 @@ def created_names(argv: Sequence[str]) -> list[tuple[str, str]]:
     return out
 
 
+# Verbs that act on every argument as a container, or on the first alone (exec's others are its command).
+_EVERY_ARG_A_CONTAINER = {
+    "container rm", "container stop", "container kill", "container restart", "container pause",
+    "container unpause", "container start", "container wait", "container inspect", "container stats",
+    "container update",
+}  # fmt: skip
+_NETWORKS_BY_NAME_ONLY = ("bridge", "host", "none", "default")  # the engine's own, which every run may join
+
+
+def references(argv: Sequence[str]) -> list[tuple[str, str]]:
+    """(kind, name or ID) of each existing object this command acts on or uses: the containers it stops,
+    enters, links to or takes volumes from; the volumes it mounts or removes (a volume it names may also be
+    one it makes); the networks it joins or removes; the images it removes or names anew. "any" for what
+    `docker inspect` may find of any kind. The image a container runs, and the engine's own networks, are
+    not among them: every run uses those."""
+    cmd = parse(argv)
+    if cmd is None:
+        return []
+    path, args = cmd.path, cmd.args
+    out: list[tuple[str, str]] = []
+    if path == "container rm" and cmd.flag("--link"):  # a link's name, /PARENT/ALIAS: the parent's link goes
+        out += [("container", a.lstrip("/").split("/", 1)[0]) for a in args]
+    elif path in _EVERY_ARG_A_CONTAINER:
+        out += [("container", a) for a in args]
+    elif path in _ACTS_ON_CONTAINER and path != "inspect" and args:
+        out.append(("container", args[0]))
+        if path == "container commit" and len(args) > 1:
+            out.append(("image", args[1]))
+    elif path in ("container run", "container create"):
+        out += [("container", v.split(":", 1)[0]) for v in cmd.values("--volumes-from", "--link")]
+        joins = cmd.values("--network", "--net", "--pid", "--ipc", "--uts")
+        out += [("container", v.removeprefix("container:")) for v in joins if v.startswith("container:")]
+        out += [("network", v) for v in cmd.values("--network", "--net")
+                if not v.startswith("container:") and v not in _NETWORKS_BY_NAME_ONLY]  # fmt: skip
+        out += [(kind, name) for kind, name in created_names(argv) if kind == "volume"]
+    elif path in ("volume rm", "volume inspect"):
+        out += [("volume", a) for a in args]
+    elif path in ("network rm", "network inspect"):
+        out += [("network", a) for a in args]
+    elif path in ("network connect", "network disconnect") and args:
+        out += [("network", args[0]), *(("container", a) for a in args[1:2])]
+    elif path == "image rm":
+        out += [("image", a) for a in args]
+    elif path == "image tag" and len(args) == 2:
+        out.append(("image", args[1]))
+    elif path == "inspect":
+        kinds = cmd.values("--type")
+        kind = kinds[-1] if kinds else "any"
+        out += [(kind, a) for a in args if kind != "image"]  # an image is there for any run to read
+    return out
+
+
+def image_refs(argv: Sequence[str]) -> list[str]:
+    """The image names a command may bring to the engine: pulled, tagged, committed, or run (and pulled)."""
+    cmd = parse(argv)
+    if cmd is None or not cmd.args:
+        return []
+    if cmd.path in ("image pull", "container run", "container create"):
+        return [cmd.args[0]]
+    if cmd.path in ("image tag", "container commit") and len(cmd.args) == 2:
+        return [cmd.args[1]]
+    return []
+
+
 def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
     """argv with `--label KEY=VALUE` for each label added where the command creates a container, volume or
     network: after the command's own options, so that ours win over a `--label` or `--label-file` of the
@@ -268,9 +332,10 @@ def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
 
 
 def with_filter(argv: Sequence[str], filters: Sequence[str]) -> list[str]:
-    """A prune limited to what matches these `--filter`s too (a run's label, on an engine it shares)."""
+    """A prune, or a listing of containers or networks (all of which a run labels), limited to what matches
+    these `--filter`s too (a run's label, on an engine it shares)."""
     cmd = parse(argv)
-    if cmd is None or cmd.path not in PRUNES:
+    if cmd is None or cmd.path not in (*PRUNES, "container ls", "network ls"):
         return list(argv)
     return _after_options(argv, cmd, [word for f in filters for word in ("--filter", f)])
 

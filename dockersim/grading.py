@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import re
 import shlex
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +19,7 @@ from dockersim.checks import HELPER_IMAGE
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.homework import GradedCheck, Spec
-from dockersim.messages import Phrase, mapped, said
+from dockersim.messages import Phrase, mapped, said, say
 from dockersim.ownership import LABEL_KEY, Ownership
 from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
@@ -75,12 +76,15 @@ class Grade:
 
 def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en",
                 ownership: Ownership | None = None, everything_owned: bool = True,
-                make_sources: Callable[[Path, list[str]], None] | None = None) -> ScenarioRun:  # fmt: skip
+                make_sources: Callable[[Path, list[str]], None] | None = None,
+                vet: Callable[[list[str]], list[str]] | None = None) -> ScenarioRun:  # fmt: skip
     """The spec's setup, the student's session and the checks, host paths re-rooted. On a grading engine of
-    the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels."""
+    the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels,
+    and `vet` (SharedVetting) passes each docker command first."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
     options = RunOptions(engine_host=engine_host, allow_destructive=True, lang=lang)
-    return ScenarioRun(docker, scenario, options, ownership, Placement(workspace, everything_owned, make_sources))
+    placement = Placement(workspace, everything_owned, make_sources, vet)
+    return ScenarioRun(docker, scenario, options, ownership, placement)
 
 
 def evaluate(
@@ -165,15 +169,17 @@ def kit_ids(docker: Docker) -> dict[str, str]:
 
 
 def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None],
-            keep: frozenset[str] | set[str] = frozenset()) -> dict[str, str]:  # fmt: skip
+            keep: frozenset[str] | set[str] | None = frozenset()) -> dict[str, str]:  # fmt: skip
     """Between two submissions: the kit's names point where they did (a submission may have re-tagged or
-    removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone; `keep`:
-    the IDs of images that were there before the first submission (an engine the run shares)."""
+    removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone, but for
+    `keep` (IDs); with keep None, no other image is removed (an engine the run shares: give_back_images)."""
     now = kit_ids(docker)
     for ref, want in ids.items():
         if now.get(ref) != want and docker.call(["tag", want, ref], check=False).status != 0:
             docker.call(["image", "rm", "-f", ref], check=False)  # its image is gone: build it again
             return prepare(docker, say)
+    if keep is None:
+        return ids
     keep = set(ids.values()) | keep
     others = sorted({i for _, i in _images(docker) if i not in keep})
     if others:
@@ -181,8 +187,93 @@ def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None],
     return ids
 
 
+def image_names(docker: Docker) -> dict[str, str]:
+    """Each image name on the engine (`repo:tag`) and the ID it points at."""
+    return {ref: i for ref, i in _images(docker) if not ref.startswith("<none>")}
+
+
+def give_back_images(docker: Docker, tags: Mapping[str, str], skip: frozenset[str] | set[str] = frozenset()) -> None:
+    """On an engine the run shares: each image name the run noted (Ownership.note_tag) points where it did
+    before the run, or is gone if it did not exist then; `skip`: names given back otherwise (the kit's)."""
+    now = image_names(docker)
+    for ref, was in sorted(tags.items()):
+        if ref in skip or now.get(ref, "") == was:
+            continue
+        if was:
+            docker.call(["tag", was, ref], check=False)
+        else:
+            docker.call(["image", "rm", ref], check=False)  # the name only: an image another name holds stays
+
+
+_LABELS_AT = {"container": ".Config.Labels", "volume": ".Labels", "network": ".Labels"}
+_IMAGE_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
+
+
+class SharedVetting:
+    """On an engine the run shares with others, what a command may do: a prune only to what carries the run's
+    label, and nothing named that the run did not make — a line naming another's container, volume, network
+    or image is refused as it is about to run (whether it came from commands.sh or a session step). The image
+    names it may point elsewhere are noted first, so that they are given back after it (give_back_images),
+    or by the reaper if the run dies. `kit`: the kit's names (to their IDs), the run's to use and give back."""
+
+    def __init__(self, docker: Docker, ownership: Ownership, kit: Mapping[str, str]) -> None:
+        self.docker, self.ownership = docker, ownership
+        self.kit_names = frozenset(normal_ref(r) for r in kit)
+
+    def __call__(self, argv: list[str]) -> list[str]:
+        argv = commandline.with_filter(argv, [f"label={LABEL_KEY}={self.ownership.run_id}"])
+        cmd = commandline.parse(argv)
+        if cmd is not None and cmd.path == "image pull" and cmd.flag("--all-tags"):
+            raise DockersimError(Phrase("r_all_tags"))
+        other = self.stranger(argv)
+        if other:
+            raise DockersimError(Phrase("r_not_ours", what=other))
+        names = [normal_ref(r) for r in commandline.image_refs(argv) if "@" not in r and not _IMAGE_ID.fullmatch(r)]
+        if names:
+            now = image_names(self.docker)
+            for ref in names:
+                self.ownership.note_tag(ref, now.get(ref, ""))
+        return argv
+
+    def stranger(self, argv: list[str]) -> str:
+        """The first object the command names that the run did not make ("container web"), or "". What does
+        not exist is no one's: the command makes it, or fails."""
+        for kind, ref in commandline.references(argv):
+            for k in ("container", "volume", "network") if kind == "any" else (kind,):
+                if k == "image":
+                    if self._foreign_image(ref):
+                        return f"image {ref}"
+                    continue
+                if k not in _LABELS_AT:  # --type plugin, secret …: nothing a course needs
+                    return f"{k} {ref}"
+                form = f'{{{{.Name}}}}|{{{{index {_LABELS_AT[k]} "{LABEL_KEY}"}}}}'
+                done = self.docker.call([k, "inspect", "--format", form, ref], check=False)
+                if done.status != 0:
+                    continue
+                name, _, owner = done.stdout.strip().partition("|")
+                if owner != self.ownership.run_id and not (k == "volume" and name in self.ownership.volumes):
+                    return f"{k} {ref}"
+        return ""
+
+    def _foreign_image(self, ref: str) -> bool:
+        """Whether removing or re-tagging `ref` would touch an image name that is not the run's: the run's are
+        the kit's and those it made (noted as not there before); by ID, every name the image has must be."""
+        ours = self.kit_names | {r for r, was in self.ownership.tags.items() if not was}
+        now = image_names(self.docker)
+        name = normal_ref(ref)
+        if name in now:
+            return name not in ours
+        done = self.docker.call(["image", "inspect", "--format", "{{.Id}}", ref], check=False)
+        if done.status != 0:
+            return False  # no image of that name or ID: a tag makes it
+        named = [n for n, image in now.items() if image == done.stdout.strip()]
+        return not named or any(n not in ours for n in named)
+
+
 def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float, workspace: Path,
                  policy: Policy) -> list[LineResult]:  # fmt: skip
+    """The submission's lines, each vetted again as it is about to run (on an engine the run shares, by
+    SharedVetting too)."""
     docker = run.docker
     out = []
     for line in lines:
@@ -211,8 +302,12 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         ids = {mark: docker.call([*args, *(["--filter", ours] if shared else [])]).stdout.split()
                for mark, args in marks.items()}  # fmt: skip
         argv = submission.expand(line.argv, ids)
-        if shared:  # an engine the run shares: a prune removes only what the run made
-            argv = commandline.with_filter(argv, [ours])
+        if run.placement.vet is not None:
+            try:
+                argv = run.placement.vet(argv)
+            except DockersimError as e:
+                result.refused = Phrase("g_when_run", reason=said(e))
+                continue
         # What it creates carries the run's labels: on an engine the run shares, only that is reset after.
         run.make_bind_sources(argv)
         done = docker.run_argv(run.owned_argv(argv), timeout=left)
@@ -304,7 +399,9 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
         # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
         engine.prepare_workspace(workspace)
         engine.reset()
-        images.update(restore(docker, images, lambda _line: None, keep))
+        images.update(restore(docker, images, lambda _line: None, keep if engine.dedicated else None))
+        if not engine.dedicated:  # what an earlier submission pointed elsewhere; the kit's names are restore's
+            give_back_images(docker, engine.ownership.tags, {normal_ref(r) for r in images})
     except DockersimError as e:  # nothing of the submission has run: the engine's failing, not the student's
         raise EngineFault(said(e)) from e
     grade = Grade(student, 0, spec.max_points, engine=engine.name)
@@ -316,8 +413,9 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
     else:
         grade.notes.append(Phrase("g_no_file", file=spec.submission))
     steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
+    vet = None if engine.dedicated else SharedVetting(docker, engine.ownership, images)
     run = grading_run(docker, spec, workspace, engine.engine_host, lang, engine.ownership, engine.dedicated,
-                      engine.make_sources)  # fmt: skip
+                      engine.make_sources, vet)  # fmt: skip
     for step in spec.setup:
         result = run.run_step(step)
         if not result.ok:
@@ -329,6 +427,7 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
         grade.checks = evaluate(run, spec.checks, spec.settle, activity)
     finally:
         activity.close()
+    mark_checks(grade, lang)
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
         outcome.details = [mapped(d, lambda t: t.replace(root, "")) for d in outcome.details]
@@ -337,6 +436,21 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
         engine.reset()
     grade.seconds = time.monotonic() - start
     return grade
+
+
+def mark_checks(grade: Grade, lang: str) -> None:
+    """The checks' moment, after the last tty step: a marker each, with its result, at the end of the last
+    recording (a hidden check unnamed)."""
+    recorded = [step for step in grade.session if step.frames]
+    if not recorded:
+        return
+    last = recorded[-1]
+    end = max([last.frames[-1][0], *(at for at, _ in last.marks)])
+    for c in grade.checks:
+        name = (
+            say("f_hidden", lang, earned=c.earned, points=c.points) if c.hidden else f"{c.name} ({c.earned}/{c.points})"
+        )
+        last.marks.append((end, f"{'✓' if c.outcome == 'passed' else '✗'} {name}"))
 
 
 def self_check(spec: Spec, docker: Docker, lang: str = "en") -> list[CheckOutcome]:

@@ -323,6 +323,16 @@ REFUSALS: dict[str, dict[str, str]] = {
         "en": "the host path {path!r} cannot be used ({error})",
         "ko": "호스트 경로 {path!r} 는 쓸 수 없습니다 ({error})",
     },
+    "r_all_tags": {
+        "en": "--all-tags on an engine shared with others would move image names the run could not give back",
+        "ko": "다른 사람과 함께 쓰는 엔진에서 --all-tags 는 되돌려 놓을 수 없는 이미지 이름을 바꿉니다",
+    },
+    "r_not_ours": {
+        "en": "it names the {what}, which this submission did not make: on an engine shared with others, a "
+        "submission reaches only what it made",
+        "ko": "{what} 은(는) 이 제출물이 만든 것이 아닙니다: 다른 사람과 함께 쓰는 엔진에서 제출물은 "
+        "자기가 만든 것에만 닿을 수 있습니다",
+    },
     "r_outside": {
         "en": "the host path {path} leads outside the submission's workspace",
         "ko": "호스트 경로 {path} 는 제출물의 작업 폴더 밖으로 나갑니다",

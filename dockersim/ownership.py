@@ -170,6 +170,7 @@ class Ownership:
         self.journal = state_dir() / f"{self.run_id}.jsonl"
         self.volumes: set[str] = set()  # named and anonymous volumes that carry no label
         self.dirs: list[str] = []
+        self.tags: dict[str, str] = {}  # image names noted (note_tag), and the ID each pointed at before
         self.made_networks = False
         self.watched = watched
         self._reaper: subprocess.Popen[bytes] | None = None
@@ -202,9 +203,19 @@ class Ownership:
             self.volumes |= new
             self._write({"volumes": sorted(new)})
 
-    def note_dir(self, path: str) -> None:
-        self.dirs.append(path)
+    def note_dir(self, path: str, removed_with_run: bool = True) -> None:
+        """A folder of the run's. removed_with_run False: the run removes it itself at its end (a context's
+        keys, which the reaper still needs to reach the engine): only the reaper removes it, last."""
+        if removed_with_run:
+            self.dirs.append(path)
         self._write({"dir": path})
+
+    def note_tag(self, ref: str, was: str) -> None:
+        """An image name on an engine the run shares that the run may point elsewhere: where it pointed before
+        (an image ID), or "" when it did not exist. If the run dies, the reaper gives it back."""
+        if ref not in self.tags:
+            self.tags[ref] = was
+            self._write({"tag": ref, "was": was})
 
     def note_process(self, pid: int) -> None:
         """A helper process of the run (the kit registry) that the reaper stops if the run dies."""
@@ -387,6 +398,16 @@ def _reap(journal: Journal, dry_run: bool) -> list[str]:
             removed += remove(docker, made)
         for ref in (str(e["image"]) for e in journal.entries if "image" in e):
             if dry_run or docker.call(["image", "rm", ref], check=False).status == 0:
+                removed.append(f"image tag {ref}")
+        was: dict[str, str] = {}
+        for entry in (e for e in journal.entries if "tag" in e):
+            was.setdefault(str(entry["tag"]), str(entry.get("was", "")))  # the first: as it was before the run
+        for ref, image in sorted(was.items()):
+            if dry_run:
+                removed.append(f"image tag {ref}")
+            elif image and docker.call(["tag", image, ref], check=False).status == 0:
+                removed.append(f"image tag {ref} (given back)")
+            elif not image and docker.call(["image", "rm", ref], check=False).status == 0:
                 removed.append(f"image tag {ref}")
     except DockersimError as e:  # an engine gone for good must not keep the journal forever
         removed.append(f"(engine not reached: {e})")

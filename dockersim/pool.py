@@ -31,12 +31,13 @@ from dockersim import kit
 from dockersim.checks import HELPER_IMAGE, bare
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
-from dockersim.grading import EngineFault, Grade, grade_one, image_ids, kit_ids, prepare
+from dockersim.grading import EngineFault, Grade, give_back_images, grade_one, image_ids, image_names, prepare
 from dockersim.homework import Spec
 from dockersim.messages import Phrase, said
 from dockersim.ownership import Inventory, Ownership, empty, reap_dead
 from dockersim.report.files import slug
 from dockersim.sandbox import Sandbox
+from dockersim.snapshot import normal_ref
 
 FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -185,7 +186,6 @@ class ContextEngine(GradingEngine):
         self.given_host = engine_host
         self.config, self.docker_bin = Path(), docker_bin
         self._ssh: tuple[str, str] | None = None  # (control folder, destination) of an ssh:// endpoint
-        self._tags: dict[str, str] = {}
         super().__init__()
 
     def up(self) -> None:
@@ -217,19 +217,18 @@ class ContextEngine(GradingEngine):
             raise DockersimError(f"does not answer: {why}")
         options = self.docker.call(["info", "--format", "{{json .SecurityOptions}}"], check=False).stdout
         self.record.isolation = next((kind for kind in ("userns", "rootless") if f"name={kind}" in options), "none")
-        # Its own journal and reaper: if the run dies, what submissions made there is removed all the same.
+        # Its own journal and reaper: if the run dies, what submissions made there is removed all the same,
+        # and then the folders holding the context's keys and its SSH connection.
         self.ownership = Ownership(self.docker, mark=False)
+        for folder in (str(self.config), *(self._ssh[:1] if self._ssh else ())):
+            self.ownership.note_dir(folder, removed_with_run=False)
 
     def before_kit(self) -> None:
-        self._tags = kit_ids(self.docker)  # the engine's own busybox, mysql:5.7 … that the kit's names cover
-
-    def _give_back_tags(self) -> None:
-        """The kit's names point where they did before the run; those it added are taken off again."""
-        for ref in sorted({name for r in kit.RECIPES.values() for name in r.stands_for}):
-            if ref in self._tags:
-                self.docker.call(["tag", self._tags[ref], ref], check=False)
-            else:
-                self.docker.call(["image", "rm", ref], check=False)  # the tag only: the stand-in keeps its own
+        """The kit's names (busybox, mysql:5.7 …) noted as they are, before they stand for its images: given
+        back at down(), or by the reaper if the run dies."""
+        now = image_names(self.docker)
+        for ref in sorted({normal_ref(name) for r in kit.RECIPES.values() for name in r.stands_for}):
+            self.ownership.note_tag(ref, now.get(ref, ""))
 
     def _ssh_reuse(self, destination: str) -> str:
         """A folder whose `ssh` runs the real one with a shared connection: the first docker call opens it,
@@ -269,7 +268,7 @@ class ContextEngine(GradingEngine):
     def down(self) -> None:
         with contextlib.suppress(DockersimError, AttributeError):
             self.reset()
-            self._give_back_tags()
+            give_back_images(self.docker, self.ownership.tags)  # the kit's names and the submissions'
             self.ownership.close()
         if self.config.name.startswith("dockersim-context-"):
             shutil.rmtree(self.config, ignore_errors=True)
@@ -473,10 +472,17 @@ class Pool:
                                   self.keep[engine.name], name)  # fmt: skip
             except EngineFault as e:  # not the submission's doing: another engine grades it
                 item.failed_on.append(engine.name)
+                why = engine.answers()
+                if why:
+                    raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why)) from e
                 raise SetAside(Phrase("pool_not_ready", student=item.folder.name, why=said(e))) from e
             except DockersimError as e:
                 grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
                               engine=engine.name)  # fmt: skip
+            except Exception as e:  # a fault of ours: the engine set aside, the submission tried a bounded time
+                item.failed_on.append(engine.name)
+                why = f"{type(e).__name__}: {e}"
+                raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why)) from e
             why = engine.answers()
             if why:  # what it found is not the submission's doing: another engine grades it again
                 item.failed_on.append(engine.name)

@@ -58,6 +58,9 @@ class Placement:
     # An engine that refuses a `-v` source that does not exist (podman), where docker makes it: this makes it,
     # given the workspace and the sources.
     make_sources: Callable[[Path, list[str]], None] | None = None
+    # An engine the run shares with others (grading on a context): each docker command as it may run there,
+    # or a DockersimError saying why it may not.
+    vet: Callable[[list[str]], list[str]] | None = None
 
 
 @dataclass
@@ -297,6 +300,11 @@ class ScenarioRun:
             if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
                 raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
+        if self.placement.vet is not None:
+            try:
+                words = self.placement.vet(words)
+            except DockersimError as e:
+                raise StepFailed(localise(said(e), self.options.lang)) from None
         if tty and self.docker.configured_detach_keys() not in ("", commandline.DEFAULT_DETACH_KEYS):
             # The learner's client detaches on other keys: the step's are the tutorial's, given by name.
             words = commandline.with_detach_keys(words, commandline.DEFAULT_DETACH_KEYS)

@@ -1,5 +1,6 @@
-"""examples/ci: the GitHub Actions workflows and the Kubernetes Indexed Job are valid against the schemas
-their linters carry (no network), and they run the grade and merge commands this dockersim has."""
+"""examples/ci: the GitHub Actions workflows, the GitLab pipeline and the Kubernetes Indexed Job are
+valid against the schemas their linters carry (no network), and they run the grade and merge commands this
+dockersim has."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ def test_github_workflows_follow_the_workflow_schema(name: str) -> None:
     done = subprocess.run(lint, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'dockersim)" grade --out' in (CI / name).read_text()
+
+
+def test_the_gitlab_pipeline_follows_gitlab_s_schema() -> None:
+    lint = [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(CI / "gitlab-course.yml")]
+    done = subprocess.run(lint, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'dockersim)" grade --out' in (CI / "gitlab-course.yml").read_text()
 
 
 def test_the_indexed_job_follows_kubernetes_schemas() -> None:

@@ -72,6 +72,9 @@ def write_data(book: Book, grades: list[Grade], out: Path, engines: list[dict[st
         (out / "junit" / f"{g.student}.xml").write_bytes(_junit(book, g))
 
 
+MERGED = ".dockersim-merged"  # in a merge's --out: a folder a merge may write over
+
+
 def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
     """`dockersim gradebook merge`: the results of grade runs (one submission each, or many) made into one
     course gradebook; each student's feedback, Gradescope output and recordings are copied as written."""
@@ -84,8 +87,8 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
         raise DockersimError(f"{twice}: named twice")
     if out.exists() and not out.is_dir():
         raise DockersimError(f"{out}: a file; --out names a folder for the merged gradebook")
-    if out.is_dir() and any(out.iterdir()) and not (out / "results.json").is_file():
-        raise DockersimError(f"{out}: not empty, and no gradebook: give --out a folder of its own")
+    if out.is_dir() and any(out.iterdir()) and not (out / MERGED).is_file():
+        raise DockersimError(f"{out}: not empty, and not a merged gradebook: give --out a folder of its own")
     for folder in folders:
         path = folder / "results.json"
         try:
@@ -123,6 +126,7 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
     for kind in ("feedback", "gradescope", "recordings", "junit"):  # an earlier merge's: its students may be gone
         shutil.rmtree(out / kind, ignore_errors=True)
     write_data(book, ordered, out, engines)
+    (out / MERGED).write_text("written by dockersim gradebook merge, which may write here again\n")
     for name, (_, folder) in sorted(grades.items()):
         for kind, suffix in (("feedback", ".md"), ("gradescope", ""), ("recordings", "")):
             source = folder / kind / f"{name}{suffix}"

@@ -86,6 +86,9 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     [cast] = (out / "recordings" / "alice").glob("*.cast")
     header = json.loads(cast.read_text().splitlines()[0])
     assert header["version"] == 2 and header["width"] == 80
+    events = [json.loads(e) for e in cast.read_text().splitlines()[1:]]
+    markers = [label for _, kind, label in events if kind == "m"]  # each check's result, where it was checked
+    assert "✓ the database runs mysql:5.7 (2/2)" in markers and "✓ a hidden check (1/1)" in markers, markers
 
     # One submission a run, as a CI matrix or an Indexed Job grades them, then merged: the same gradebook.
     parts = []

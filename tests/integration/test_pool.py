@@ -243,3 +243,89 @@ def test_no_engine_left_is_said_and_fails(engine: Docker, tmp_path: Path) -> Non
     results = json.loads((out / "results.json").read_text())
     assert "does not answer" in results["engines"][0]["set_aside"]
     assert "every engine was set aside" in results["students"][0]["notes"][0]
+
+
+@pytest.fixture
+def shared_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str], Docker, str]]:
+    """A private engine as the context `shared` in a config of the test's, holding objects of its owner's."""
+    box = Sandbox("pool-test-shared", FIRST_SLOT + 25, isolated=True, shared=(tmp_path / "out" / "workspaces",))
+    box.down(purge=True)
+    box.up()
+    env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config")}
+    env.pop("DOCKER_CONTEXT", None)
+    subprocess.run(["docker", "context", "create", "shared", "--docker", f"host={box.docker_host}"], env=env,
+                   check=True, capture_output=True)  # fmt: skip
+    own = Docker("docker", "shared", {"DOCKER_CONFIG": env["DOCKER_CONFIG"]})
+    kit.copy(engine, own, ["dockersim/busybox:latest"], lambda _line: None)
+    own.call(["tag", "dockersim/busybox", "owners/image:1"])
+    own.call(["tag", "dockersim/busybox", "owners/later:1"])
+    own.call(["volume", "create", "owners-volume"])
+    own.call(["network", "create", "owners-net"])
+    own.call(["run", "-d", "--name", "owners-box", "-v", "owners-volume:/data", "owners/image:1", "sleep", "3600"])
+    yield env, own, box.engine_host
+    box.down(purge=True)
+
+
+HOSTILE = """\
+docker rm -f owners-box
+docker stop owners-box
+docker exec owners-box ls /data
+docker inspect owners-box
+docker volume rm owners-volume
+docker run --rm -v owners-volume:/d busybox ls /d
+docker run --rm --volumes-from owners-box busybox ls /data
+docker run --rm --network owners-net busybox true
+docker run --rm --network container:owners-box busybox true
+docker network rm owners-net
+docker rmi -f owners/image:1
+docker tag busybox owners/image:1
+docker inspect --type plugin owners-plugin
+docker pull --all-tags busybox
+docker tag busybox mine:1
+docker run -d --name web busybox sleep 600
+docker rm -f $(docker ps -aq)
+docker volume create mine
+docker volume rm mine
+docker ps -a
+"""
+
+
+def test_a_submission_reaches_only_what_it_made_on_a_shared_engine(shared_engine: tuple[dict[str, str], Docker, str],
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """On an engine named by --engine, a line that names an object of the engine's own (a container, a volume,
+    a network, an image; to remove, enter, mount, join or re-tag it) is refused as it is about to run, and
+    what the submission made or named is gone after; the owner's objects are as they were."""
+    env, own, host = shared_engine
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("schema_version: 1\ntitle: shared\ntime_limit: 120\nsettle: 1\nchecks:\n"
+                    "  - {name: nothing runs, check: {container: web, state: absent}}\n")  # fmt: skip
+    folder = tmp_path / "submissions" / "mallory"
+    folder.mkdir(parents=True)
+    (folder / "commands.sh").write_text(HOSTILE)
+    (folder / "session.yaml").write_text("schema_version: 1\nsteps:\n  - run: docker rm -f owners-box\n"
+                                         "  - run: docker exec -i owners-box ls /data\n")  # fmt: skip
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine", f"shared={host}",
+                           str(spec), str(folder)], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    [student] = json.loads((out / "results.json").read_text())["students"]
+    refused = {line["number"]: line["refused"] for line in student["lines"] if line["refused"]}
+    assert sorted(refused) == list(range(1, 15)), student["lines"]
+    assert all("which this submission did not make" in why for n, why in refused.items() if n != 14)
+    assert "the container owners-box" in refused[1] and "the image owners/image:1" in refused[12]
+    assert "plugin owners-plugin" in refused[13] and "--all-tags" in refused[14]
+    assert [line["status"] for line in student["lines"][14:]] == [0, 0, 0, 0, 0, 0]  # its own: made, and removed
+    [header] = student["lines"][-1]["output"]  # its `docker ps -a` lists none of the owner's containers
+    assert header.startswith("CONTAINER ID")
+    assert [step["outcome"] for step in student["session"]] == ["failed", "failed"], student["session"]
+    assert all("which this submission did not make" in step["reason"] for step in student["session"])
+    assert student["score"] == 1
+
+    assert own.call(["ps", "-a", "--format", "{{.Names}} {{.State}}"]).stdout.split() == ["owners-box", "running"]
+    assert own.call(["volume", "ls", "-q"]).stdout.split() == ["owners-volume"]
+    assert "owners-net" in own.call(["network", "ls", "--format", "{{.Name}}"]).stdout.split()
+    images = own.call(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).stdout.split()
+    assert "mine:1" not in images and {"owners/image:1", "owners/later:1", "dockersim/busybox:latest"} <= set(images)
+    same = own.call(["image", "inspect", "--format", "{{.Id}}", "owners/image:1", "dockersim/busybox"]).stdout.split()
+    assert len(set(same)) == 1, same

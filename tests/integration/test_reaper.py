@@ -126,6 +126,35 @@ def test_a_dead_run_s_leftovers_are_removed_at_the_next_start(engine: Docker, im
     assert Inventory.read(engine) == before  # the learner's own container and volume are still there
 
 
+def test_a_dead_grade_gives_a_shared_engine_s_image_names_back(engine: Docker, images: dict[str, str],
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    """A grade run on an engine named by --engine died: the names it pointed elsewhere (the kit's, a
+    student's `docker tag`) point where they did, those it added are gone, and the folder of the context's
+    keys goes last."""
+    theirs, added = "dsim-reap/theirs:1", "dsim-reap/added:1"
+    busybox, other = (engine.call(["image", "inspect", "--format", "{{.Id}}", images[k]]).stdout.strip()
+                      for k in ("busybox", "ubuntu:14.04"))  # fmt: skip
+    engine.call(["tag", images["busybox"], theirs])
+    keys = tmp_path / "dockersim-context-x"
+    keys.mkdir()
+    run_id, dead = "deadbeef0003", f"{socket.gethostname()}/a-boot-before/4243/1"
+    entries = [{"run": run_id, "owner": dead, **ownership.engine_of(engine)}, {"dir": str(keys)},
+               {"tag": theirs, "was": busybox}, {"tag": added, "was": ""}, {"tag": theirs, "was": other}]  # fmt: skip
+    engine.call(["tag", images["ubuntu:14.04"], theirs])  # what the run did before it died
+    engine.call(["tag", images["ubuntu:14.04"], added])
+    journal = ownership.state_dir() / f"{run_id}.jsonl"
+    journal.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    try:
+        clean = dockersim("clean")
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        assert engine.call(["image", "inspect", "--format", "{{.Id}}", theirs]).stdout.strip() == busybox
+        assert engine.call(["image", "inspect", added], check=False).status != 0
+        assert engine.call(["image", "inspect", "--format", "{{.Id}}", images["ubuntu:14.04"]]).stdout.strip() == other
+        assert not keys.exists() and not journal.exists()
+    finally:
+        engine.call(["image", "rm", theirs, added], check=False)
+
+
 @pytest.mark.parametrize("kind", ["docker", "podman"])
 def test_a_killed_grade_leaves_no_engine_running(kind: str, engine: Docker, tmp_path: Path) -> None:
     # Submissions that keep their engines busy for a while: grading itself is over in seconds.

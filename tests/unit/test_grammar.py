@@ -126,6 +126,35 @@ def test_created_names_whatever_the_flags(line: str, created: list[tuple[str, st
     assert sorted(commandline.created_names(line.split())) == sorted(created)
 
 
+@pytest.mark.parametrize(
+    "line, named",
+    [
+        ("docker rm -f web db", [("container", "web"), ("container", "db")]),
+        ("docker rm --link /web/db", [("container", "web")]),
+        ("docker container stop -t 1 web", [("container", "web")]),
+        ("docker exec -it web ls /data", [("container", "web")]),
+        ("docker logs --tail 5 web", [("container", "web")]),
+        ("docker commit web img:1", [("container", "web"), ("image", "img:1")]),
+        ("docker run -d --link db:mysql --volumes-from=data:ro img", [("container", "db"), ("container", "data")]),
+        ("docker run --net=container:web img", [("container", "web")]),
+        ("docker run --network mynet --network bridge img", [("network", "mynet")]),
+        ("docker run -dv vol:/d -v /host:/h img", [("volume", "vol")]),
+        ("docker run --mount type=volume,src=vol2,dst=/d img", [("volume", "vol2")]),
+        ("docker volume rm -f a b", [("volume", "a"), ("volume", "b")]),
+        ("docker network connect net web", [("network", "net"), ("container", "web")]),
+        ("docker rmi -f busybox", [("image", "busybox")]),
+        ("docker tag busybox theirs:1", [("image", "theirs:1")]),
+        ("docker inspect web", [("any", "web")]),
+        ("docker inspect --type=volume vol", [("volume", "vol")]),
+        ("docker ps -a", []),
+        ("docker run -it --name mine img sh", []),
+    ],
+)
+def test_what_a_command_names_whatever_the_flags(line: str, named: list[tuple[str, str]]) -> None:
+    """The existing objects a command acts on or uses, which on a shared engine must be the run's own."""
+    assert commandline.references(line.split()) == named
+
+
 def test_labels_go_where_the_client_reads_them() -> None:
     labelled = commandline.with_label(["docker", "network", "create", "--internal", "mynet"], ["dockersim.run=x"])
     assert labelled == ["docker", "network", "create", "--internal", "--label", "dockersim.run=x", "mynet"]

@@ -164,7 +164,8 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
         ([tmp_path / "notjson"], tmp_path / "again", "notjson/results.json:2: not JSON (Expecting value)"),
         ([tmp_path / "parts" / "bob", tmp_path / "parts" / "bob/"], tmp_path / "again", "bob: named twice"),
         ([tmp_path / "parts" / "bob"], tmp_path / "a-file", "a-file: a file; --out names a folder"),
-        ([tmp_path / "parts" / "bob"], tmp_path / "someones", "someones: not empty, and no gradebook"),
+        ([tmp_path / "parts" / "bob"], tmp_path / "someones", "someones: not empty, and not a merged gradebook"),
+        ([tmp_path / "parts" / "bob"], tmp_path / "whole", "whole: not empty, and not a merged gradebook"),
     ):
         with pytest.raises(DockersimError) as e:
             merge(folders, out)
