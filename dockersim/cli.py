@@ -293,16 +293,20 @@ def check(spec_file: str, docker_bin: str, context: str | None, lang: str | None
               help="sandbox engines this machine starts, one submission at a time each  [default: 1, or 0 "
                    "with --engine]")  # fmt: skip
 @click.option("--engine", "engines", multiple=True, metavar="CONTEXT[=HOST]",
-              help="grade on the engine this docker context reaches too (repeatable); HOST: where its "
-                   "published ports answer, when not at its endpoint's host.")  # fmt: skip
+              help="grade on the engine this docker context reaches too (repeatable), or on the engine at this "
+                   "address (tcp://…, ssh://…, unix://…, as DOCKER_HOST takes it); HOST: where its published "
+                   "ports answer, when not at its endpoint's host.")  # fmt: skip
 @click.option("--engine-file", "engine_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="a file of engines, one CONTEXT[=HOST] a line.")  # fmt: skip
+              help="a file of engines, one CONTEXT[=HOST] (or address) a line.")  # fmt: skip
 @click.option("--out", "out_dir", default="grades", show_default=True, metavar="DIR",
               help="where the gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
+@click.option(
+    "--json", "as_json", is_flag=True, help="print results.json (docs/homework-format.md) instead of the summary."
+)
 @docker_option
 @lang_option
 def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: tuple[str, ...],
-          engine_file: str | None, out_dir: str, docker_bin: str, lang: str | None) -> None:  # fmt: skip
+          engine_file: str | None, out_dir: str, as_json: bool, docker_bin: str, lang: str | None) -> None:  # fmt: skip
     """Grade submissions: each on a fresh, isolated sandbox engine (root, Linux), or on engines reached
     through docker contexts, with a gradebook and feedback.
 
@@ -317,7 +321,9 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
       sudo dockersim grade --jobs 2 --out grades/ spec.yaml submissions/*
       sudo dockersim grade --lang ko spec.yaml submissions/*     # feedback in Korean
       dockersim grade --engine lab1 --engine lab2 spec.yaml submissions/*   # two engines, by context
+      dockersim grade --engine ssh://grader@lab3 spec.yaml submissions/*    # or by address
       dockersim grade --engine-file engines.txt --jobs 2 spec.yaml submissions/*
+      sudo dockersim grade --json spec.yaml submissions/* | jq '.students[] | [.student, .score]'
     """
     from dockersim.homework import load_spec
     from dockersim.messages import default_lang, say
@@ -329,7 +335,9 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
     jobs = jobs if jobs is not None else (0 if contexts else 1)
     grades = grade_folders(load_spec(spec_file), [Path(f) for f in folders], jobs, out, docker_bin,
                            lambda line: _progress(line, lang), lang, contexts)  # fmt: skip
-    click.echo(summary_text(grades, out, lang))
+    click.echo(
+        (out / "results.json").read_text(encoding="utf-8").rstrip() if as_json else summary_text(grades, out, lang)
+    )
     # No engine was left to grade them, or grading stopped on the grader's side: graded again, not by points.
     ungraded = [g.student for g in grades if not g.engine or any(getattr(n, "key", "") == "g_stopped" for n in g.notes)]
     if ungraded:
@@ -346,8 +354,9 @@ def gradebook() -> None:
 @click.argument("folders", nargs=-1, required=True, metavar="GRADES_DIR...")
 @click.option("--out", "out_dir", default="gradebook", show_default=True, metavar="DIR",
               help="where the merged gradebook, results, JUnit files, feedback and recordings go.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="print the merged results.json instead of the summary.")
 @lang_option
-def merge(folders: tuple[str, ...], out_dir: str, lang: str | None) -> None:
+def merge(folders: tuple[str, ...], out_dir: str, as_json: bool, lang: str | None) -> None:
     """Merge the --out folders of grade runs (one submission each, from a CI matrix or a Kubernetes
     Indexed Job, or many) into one course gradebook.
 
@@ -355,11 +364,15 @@ def merge(folders: tuple[str, ...], out_dir: str, lang: str | None) -> None:
     Examples:
       dockersim gradebook merge results/*/ --out course/
       dockersim gradebook merge grades-monday/ grades-tuesday/
+      dockersim gradebook merge --json results/*/ | jq '.students[] | [.student, .score]'
     """
     from dockersim.messages import default_lang
     from dockersim.report.grades import merge as merge_grades
 
     grades = merge_grades([Path(f) for f in folders], Path(out_dir), lang or default_lang())
+    if as_json:
+        click.echo((Path(out_dir) / "results.json").read_text(encoding="utf-8").rstrip())
+        return
     click.echo(f"{len(grades)} students from {len(folders)} folders merged into {out_dir}/: gradebook.csv, "
                "results.json, report.html, junit/, feedback/, recordings/, gradescope/")  # fmt: skip
 

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from dockersim import kit
@@ -34,7 +35,7 @@ from dockersim.errors import DockersimError
 from dockersim.grading import EngineFault, Grade, give_back_images, grade_one, image_ids, image_names, prepare
 from dockersim.homework import Spec
 from dockersim.messages import Phrase, said
-from dockersim.ownership import Inventory, Ownership, empty, reap_dead
+from dockersim.ownership import Inventory, Ownership, empty, reap_dead, state_home
 from dockersim.report.files import slug
 from dockersim.sandbox import Sandbox
 from dockersim.snapshot import normal_ref
@@ -189,19 +190,26 @@ class ContextEngine(GradingEngine):
         super().__init__()
 
     def up(self) -> None:
-        grader = Docker(self.docker_bin)
-        done = grader.call(["context", "inspect", self.name, "--format", "{{json .}}"], check=False)
-        if done.status != 0:
-            raise DockersimError(f"no docker context named {self.name} (docker context ls lists them)")
-        found = json.loads(done.stdout)
-        endpoint = str(found["Endpoints"]["docker"]["Host"])
+        found: dict[str, Any] = {}
+        if is_endpoint(self.name):  # an engine's address as DOCKER_HOST gives it: no context, no TLS files
+            endpoint = self.name
+        else:
+            grader = Docker(self.docker_bin)
+            done = grader.call(["context", "inspect", self.name, "--format", "{{json .}}"], check=False)
+            if done.status != 0:
+                raise DockersimError(f"no docker context named {self.name} (docker context ls lists them)")
+            found = json.loads(done.stdout)
+            endpoint = str(found["Endpoints"]["docker"]["Host"])
         self.record.endpoint = endpoint
         parts = urlsplit(endpoint)
         local = parts.scheme in ("unix", "npipe") or (parts.hostname or "") in LOOPBACK
         self.engine_host = self.given_host or ("127.0.0.1" if local else parts.hostname or "127.0.0.1")
         # A config folder holding this one context and its TLS files, copied as the grader's client stores
-        # them; private (0700) and gone at down(), since it may hold the context's keys.
-        self.config = Path(tempfile.mkdtemp(prefix="dockersim-context-"))
+        # them; private (0700) and gone at down(), since it may hold the context's keys. Beside the run's
+        # journal, not in /tmp: after a reboot the reaper still reaches the engine through it.
+        folder = state_home() / "contexts"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.config = Path(tempfile.mkdtemp(prefix="dockersim-context-", dir=folder))
         storage = found.get("Storage") or {}
         for kind in ("MetadataPath", "TLSPath"):
             source = Path(str(storage.get(kind, "")))
@@ -210,7 +218,10 @@ class ContextEngine(GradingEngine):
         env = {"DOCKER_CONFIG": str(self.config.resolve()), "DOCKER_HOST": "", "DOCKER_CONTEXT": ""}
         if parts.scheme == "ssh":
             env["PATH"] = self._ssh_reuse(endpoint) + os.pathsep + os.environ.get("PATH", "")
-        self.docker = Docker(self.docker_bin, self.name, env)
+        if found:
+            self.docker = Docker(self.docker_bin, self.name, env)
+        else:
+            self.docker = Docker(self.docker_bin, None, {**env, "DOCKER_HOST": endpoint})
         self.docker.local_files = local
         why = self.answers()
         if why:
@@ -320,11 +331,23 @@ def make_beneath(workspace: Path, path: str, owner: int) -> None:
         os.close(here)
 
 
+ENDPOINT_SCHEMES = ("unix", "tcp", "ssh")  # the addresses DOCKER_HOST takes
+
+
+def is_endpoint(name: str) -> bool:
+    """Whether an --engine names an engine's address (`tcp://lab1:2375`, `ssh://grader@lab1`) rather than a
+    docker context."""
+    return urlsplit(name).scheme in ENDPOINT_SCHEMES and "://" in name
+
+
 def parse_engine(value: str) -> tuple[str, str | None]:
-    """`CONTEXT` or `CONTEXT=HOST` (HOST: where its published ports answer, when not its endpoint's host)."""
+    """`CONTEXT` or `CONTEXT=HOST`, or an address as DOCKER_HOST gives one (`tcp://lab1:2375`, `ssh://grader@lab1`)
+    in CONTEXT's place (HOST: where its published ports answer, when not its endpoint's host)."""
     name, _, host = value.partition("=")
     if not name.strip() or (_ and not host.strip()):
-        raise DockersimError(f"--engine {value!r}: give a docker context's name, or NAME=HOST")
+        raise DockersimError(f"--engine {value!r}: give a docker context's name or an engine's address, or NAME=HOST")
+    if "://" in name and not is_endpoint(name.strip()):
+        raise DockersimError(f"--engine {value!r}: an engine's address starts unix://, tcp:// or ssh://")
     return name.strip(), host.strip() or None
 
 
@@ -575,7 +598,7 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
     if twice:  # one submission at a time per engine
         raise DockersimError(f"--engine {twice[0]} is named twice")
     grader = Docker(docker_bin)  # the binary exists
-    for name in names:
+    for name in (n for n in names if not is_endpoint(n)):
         if grader.call(["context", "inspect", name], check=False).status != 0:
             raise DockersimError(f"--engine {name}: there is no docker context of that name (docker context ls)")
     if jobs:

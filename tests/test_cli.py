@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -104,7 +105,8 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
     for args, said in (
         (["--jobs", "0"], "no engine to grade on: --jobs 0 needs at least one --engine"),
         (["--engine", "lab1", "--engine", "lab1"], "--engine lab1 is named twice"),
-        (["--engine", "lab1="], "give a docker context's name, or NAME=HOST"),
+        (["--engine", "lab1="], "give a docker context's name or an engine's address, or NAME=HOST"),
+        (["--engine", "http://lab1:2375"], "an engine's address starts unix://, tcp:// or ssh://"),
         (["--engine-file", str(tmp_path / "engines.txt")], "engines.txt:3: one engine a line, CONTEXT or CONTEXT=HOST"),
         (
             ["--engine-file", str(tmp_path / "none.txt")],
@@ -116,3 +118,26 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert said in result.output and "Traceback" not in result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_gradebook_merge_json(tmp_path: Path) -> None:
+    """`gradebook merge --json` prints the merged results.json, as written to --out; without it, a summary."""
+    from dockersim.grading import CheckOutcome, Grade
+    from dockersim.homework import load_spec
+    from dockersim.report.grades import write_all
+
+    spec = load_spec(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")
+    for i, name in enumerate(["ann", "ben"]):
+        checks = [
+            CheckOutcome(c.index, c.name, c.points, c.points * i, "passed" if i else "failed") for c in spec.checks
+        ]
+        write_all(spec, [Grade(name, spec.max_points * i, spec.max_points, checks)], tmp_path / name)
+    out = tmp_path / "course"
+    result = CliRunner().invoke(main, ["gradebook", "merge", "--json", "--out", str(out), str(tmp_path / "ann"),
+                                       str(tmp_path / "ben")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output)
+    assert printed == json.loads((out / "results.json").read_text())
+    assert [(s["student"], s["score"]) for s in printed["students"]] == [("ann", 0), ("ben", spec.max_points)]
+    again = CliRunner().invoke(main, ["gradebook", "merge", "--out", str(out), str(tmp_path / "ann")])
+    assert again.exit_code == 0 and "1 students from 1 folders merged" in again.output

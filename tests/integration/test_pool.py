@@ -22,6 +22,7 @@ import pytest
 
 from dockersim import kit
 from dockersim.driver import Docker
+from dockersim.ownership import state_home
 from dockersim.pool import FIRST_SLOT
 from dockersim.sandbox import Sandbox
 from tests.conftest import ROOT, dockersim
@@ -235,19 +236,22 @@ def test_no_engine_left_is_said_and_fails(engine: Docker, tmp_path: Path) -> Non
     subprocess.run(["docker", "context", "create", "gone", "--docker", f"host=unix://{tmp_path}/none.sock"], env=env,
                    check=True, capture_output=True)  # fmt: skip
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine", "gone",
+    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--json", "--out", str(out), "--engine", "gone",
                            str(HW / "spec.yaml"), str(HW / "submissions" / "bob")], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "not graded, as no engine was left to grade them: bob" in done.stderr
     results = json.loads((out / "results.json").read_text())
+    assert json.loads(done.stdout) == results  # --json: what it wrote, on stdout too
     assert "does not answer" in results["engines"][0]["set_aside"]
     assert "every engine was set aside" in results["students"][0]["notes"][0]
+    assert not list((state_home() / "contexts").glob("dockersim-context-*"))  # its keys' copy went with it
 
 
 @pytest.fixture
 def shared_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str], Docker, str]]:
-    """A private engine as the context `shared` in a config of the test's, holding objects of its owner's."""
+    """A private engine holding objects of its owner's, as the context `shared` in a config of the test's;
+    its address, with where its published ports answer, as --engine takes it."""
     box = Sandbox("pool-test-shared", FIRST_SLOT + 25, isolated=True, shared=(tmp_path / "out" / "workspaces",))
     box.down(purge=True)
     box.up()
@@ -262,7 +266,7 @@ def shared_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, st
     own.call(["volume", "create", "owners-volume"])
     own.call(["network", "create", "owners-net"])
     own.call(["run", "-d", "--name", "owners-box", "-v", "owners-volume:/data", "owners/image:1", "sleep", "3600"])
-    yield env, own, box.engine_host
+    yield env, own, f"{box.docker_host}={box.engine_host}"
     box.down(purge=True)
 
 
@@ -292,10 +296,10 @@ docker ps -a
 
 def test_a_submission_reaches_only_what_it_made_on_a_shared_engine(shared_engine: tuple[dict[str, str], Docker, str],
                                                                     tmp_path: Path) -> None:  # fmt: skip
-    """On an engine named by --engine, a line that names an object of the engine's own (a container, a volume,
-    a network, an image; to remove, enter, mount, join or re-tag it) is refused as it is about to run, and
-    what the submission made or named is gone after; the owner's objects are as they were."""
-    env, own, host = shared_engine
+    """On an engine named by --engine (by its address), a line that names an object of the engine's own (a
+    container, a volume, a network, an image; to remove, enter, mount, join or re-tag it) is refused as it is
+    about to run, and what the submission made or named is gone after; the owner's objects are as they were."""
+    env, own, address = shared_engine
     spec = tmp_path / "spec.yaml"
     spec.write_text("schema_version: 1\ntitle: shared\ntime_limit: 120\nsettle: 1\nchecks:\n"
                     "  - {name: nothing runs, check: {container: web, state: absent}}\n")  # fmt: skip
@@ -305,7 +309,7 @@ def test_a_submission_reaches_only_what_it_made_on_a_shared_engine(shared_engine
     (folder / "session.yaml").write_text("schema_version: 1\nsteps:\n  - run: docker rm -f owners-box\n"
                                          "  - run: docker exec -i owners-box ls /data\n")  # fmt: skip
     out = tmp_path / "out"
-    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine", f"shared={host}",
+    done = subprocess.run([sys.executable, "-m", "dockersim", "grade", "--out", str(out), "--engine", address,
                            str(spec), str(folder)], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=900)  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
