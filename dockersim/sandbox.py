@@ -33,7 +33,10 @@ STATE_ROOT = Path(os.environ.get("DOCKERSIM_STATE", "/var/lib/dockersim"))
 # Not DOCKERSIM_RUN: that is the mark every process of a run carries (ownership.RUN_ENV).
 RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN_ROOT", "/run/dockersim"))
 SUBNET = "10.213"  # 10.213.<slot>.0/30 links each sandbox's namespace to the host
-REMAP_FIRST = 100000  # an isolated sandbox's containers run as host uids/gids from here, 65536 per slot
+# An isolated sandbox's containers run as host uids/gids from here, 65536 per slot: above the ranges useradd
+# gives users for their own rootless containers (/etc/subuid: 100000 to 600100000 by login.defs' default),
+# so that root in a graded container is no user's container root.
+REMAP_FIRST = 1_000_000_000
 REMAP_COUNT = 65536
 _PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # in a podman sandbox's root: /usr's
 
@@ -181,6 +184,23 @@ def _write_script(path: Path, text: str) -> None:
     part.write_text(text)
     part.chmod(0o755)
     os.replace(part, path)
+
+
+def _subordinate_owner(first: int, count: int, tables: tuple[str, ...] = ("/etc/subuid", "/etc/subgid")) -> str:
+    """Who /etc/subuid or /etc/subgid gives any of these ids to (for their rootless containers), or ""."""
+    for table in tables:
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines():
+                owner, _, rest = line.partition(":")
+                start, _, length = rest.partition(":")
+                if (
+                    start.isdigit()
+                    and length.isdigit()
+                    and int(start) < first + count
+                    and first < int(start) + int(length)
+                ):
+                    return owner
+    return ""
 
 
 def _moves_mounts() -> bool:
@@ -351,6 +371,12 @@ class Sandbox:
         engine = ("dockerd",) if self.engine == "dockerd" else ("podman", "tini", "setpriv")
         tools = (*engine, "ip", "nsenter", "iptables", *(("unshare", "pivot_root") if self.isolated else ()))
         missing = [tool for tool in tools if shutil.which(tool) is None]
+        if self.isolated:
+            taken = _subordinate_owner(self.remap_root, REMAP_COUNT)
+            if taken:
+                last = self.remap_root + REMAP_COUNT - 1
+                raise SandboxError(f"the sandbox's uids {self.remap_root}-{last} are {taken}'s too (/etc/subuid or "
+                                   f"/etc/subgid): give {taken} a range below {REMAP_FIRST}")  # fmt: skip
         if self.isolated and self.engine == "dockerd" and not _moves_mounts():
             raise SandboxError("a grading sandbox needs Linux 5.2 or later (open_tree and move_mount, for show)")
         if missing:

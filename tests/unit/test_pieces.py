@@ -138,3 +138,15 @@ def test_a_client_configured_to_detach_on_other_keys_is_given_the_tutorial_s(tmp
     named = ["docker", "exec", "-it", "--detach-keys", "ctrl-a", "x", "sh"]
     assert commandline.with_detach_keys(named, "ctrl-p,ctrl-q") == named  # the command's own keys stand
     assert commandline.with_detach_keys(["docker", "ps", "-a"], "ctrl-p,ctrl-q") == ["docker", "ps", "-a"]
+
+
+def test_a_sandbox_s_uids_are_no_user_s_subordinate_ids(tmp_path: Path) -> None:
+    """Grading's remapped roots stay clear of the ranges /etc/subuid gives users for rootless containers."""
+    from dockersim.sandbox import REMAP_COUNT, REMAP_FIRST, Sandbox, _subordinate_owner
+
+    table = tmp_path / "subuid"
+    table.write_text("alice:100000:65536\nbob:165536:65536\n# not a range\n")
+    assert _subordinate_owner(165535, 2, (str(table),)) == "alice"
+    assert _subordinate_owner(231072, 10, (str(table),)) == ""
+    assert _subordinate_owner(REMAP_FIRST, REMAP_COUNT, (str(table),)) == ""
+    assert Sandbox("x", 10, isolated=True).remap_root >= REMAP_FIRST > 600100000  # login.defs' SUB_UID_MAX
