@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -260,6 +260,19 @@ class Ownership:
         self.journal.unlink(missing_ok=True)
         if os.environ.get(RUN_ENV) == self.run_id:  # what this process starts from now on is not the run's
             del os.environ[RUN_ENV]
+
+
+def anonymous_volumes_of(call: Callable[[list[str]], str], run_id: str) -> set[str]:
+    """The anonymous volumes of a run's containers, which `docker rm` without -v leaves behind, unlabelled.
+    `call`: a docker command's output. Read by inspect: podman's ps shows a mount's destination, not its
+    volume. Only anonymous ones (64 hex digits): a named volume a container mounts may be the learner's."""
+    from dockersim.parse.listing import anonymous_volumes
+
+    ids = call(["ps", "-a", "-q", "--no-trunc", "--filter", f"label={LABEL_KEY}={run_id}"]).split()
+    if not ids:
+        return set()
+    form = '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}'
+    return anonymous_volumes(call(["inspect", "--type", "container", "--format", form, *ids]))
 
 
 def engine_of(docker: Docker) -> dict[str, Any]:

@@ -22,9 +22,8 @@ from dockersim.checks import Check, ContainerCheck, bare
 from dockersim.driver import Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import Phrase, localise, mismatch_line, said, say
-from dockersim.ownership import LABEL_KEY, Inventory, Ownership
+from dockersim.ownership import LABEL_KEY, Inventory, Ownership, anonymous_volumes_of
 from dockersim.parse.inspect import parse_containers
-from dockersim.parse.listing import anonymous_volumes
 from dockersim.policy import Refused, inside
 from dockersim.results import Outcome, StepResult
 from dockersim.scenario import ENGINES, Scenario, Step, TtyAction, pick
@@ -340,18 +339,8 @@ class ScenarioRun:
         removes = step.shell is not None or (step.run is not None and commandline.removes_containers(step.run))
         if not removes:
             return
-        mounts = self.docker.call(
-            [
-                "ps",
-                "-a",
-                "--no-trunc",
-                "--filter",
-                f"label={LABEL_KEY}={self.ownership.run_id}",
-                "--format",
-                "{{.Mounts}}",
-            ]
-        ).stdout
-        self.ownership.note_volumes(anonymous_volumes(mounts))
+        made = anonymous_volumes_of(lambda argv: self.docker.call(argv, check=False).stdout, self.ownership.run_id)
+        self.ownership.note_volumes(made)
 
     def _command(self, step: Step, result: Attempt) -> None:
         lang = self.options.lang

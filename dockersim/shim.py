@@ -115,12 +115,12 @@ def _note_volumes(real: str, argv: list[str], journal: str) -> None:
         have = subprocess.run([real, *engine, "volume", "ls", "-q"], capture_output=True, text=True).stdout
         names -= set(have.split())
     if commandline.removes_containers(argv):
-        from dockersim.parse.listing import anonymous_volumes
+        from dockersim.ownership import anonymous_volumes_of
 
-        run = _run_label(json.loads(os.environ[ENV])["labels"])
-        mounts = subprocess.run([real, *engine, "ps", "-a", "--no-trunc", "--filter", f"label={run}", "--format",
-                                 "{{.Mounts}}"], capture_output=True, text=True).stdout  # fmt: skip
-        names |= anonymous_volumes(mounts)
+        run = _run_label(json.loads(os.environ[ENV])["labels"]).partition("=")[2]
+        names |= anonymous_volumes_of(
+            lambda words: subprocess.run([real, *engine, *words], capture_output=True, text=True).stdout, run
+        )
     if names:
         with Path(journal).open("a", encoding="utf-8") as f:
             f.write(json.dumps({"volumes": sorted(names)}) + "\n")

@@ -191,3 +191,19 @@ def test_detach_from_a_container_that_stopped_is_a_failure(any_engine: Docker, r
     )
     [r] = results
     assert r.outcome == Outcome.FAILED and "not running" in r.reason, describe(results)
+
+
+def test_a_container_removed_without_v_leaves_no_anonymous_volume(any_engine: Docker, run_yaml) -> None:  # type: ignore[no-untyped-def]
+    """`docker rm` without -v leaves a container's anonymous volume behind, unlabelled: the run notes it
+    first (from inspect: podman's ps shows a mount's destination, not its volume) and removes it after."""
+    before = set(any_engine.call(["volume", "ls", "-q"]).stdout.split())
+    results = run_yaml(
+        HEAD
+        + """
+      - run: docker create --name s_anon -v /data {image.busybox} true
+      - run: docker rm s_anon
+    """,
+        any_engine,
+    )
+    assert all(r.outcome == Outcome.PASSED for r in results), describe(results)
+    assert set(any_engine.call(["volume", "ls", "-q"]).stdout.split()) == before
