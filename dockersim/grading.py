@@ -24,7 +24,7 @@ from dockersim.ownership import LABEL_KEY, Ownership
 from dockersim.parse.listing import parse_pairs
 from dockersim.policy import Policy
 from dockersim.results import StepResult
-from dockersim.runner import Placement, RunOptions, ScenarioRun
+from dockersim.runner import NotHere, Placement, RunOptions, ScenarioRun
 from dockersim.scenario import Scenario, Step, parse_scenario, pick
 from dockersim.settling import Activity, Look, may_change
 from dockersim.snapshot import Snapshot, normal_ref
@@ -224,42 +224,47 @@ class SharedVetting:
         argv = commandline.with_filter(argv, [f"label={LABEL_KEY}={self.ownership.run_id}"])
         cmd = commandline.parse(argv)
         if cmd is not None and cmd.path == "image pull" and cmd.flag("--all-tags"):
-            raise DockersimError(Phrase("r_all_tags"))
-        other = self.stranger(argv)
+            raise NotHere(Phrase("r_all_tags"))
+        read: list[dict[str, str]] = []  # the engine's image names, read once a command, if it names images
+
+        def names_now() -> dict[str, str]:
+            if not read:
+                read.append(image_names(self.docker))
+            return read[0]
+
+        other = self.stranger(argv, names_now)
         if other:
-            raise DockersimError(Phrase("r_not_ours", what=other))
-        names = [normal_ref(r) for r in commandline.image_refs(argv) if "@" not in r and not _IMAGE_ID.fullmatch(r)]
-        if names:
-            now = image_names(self.docker)
-            for ref in names:
-                self.ownership.note_tag(ref, now.get(ref, ""))
+            raise NotHere(Phrase("r_not_ours", what=other))
+        for ref in commandline.image_refs(argv):
+            if "@" not in ref and not _IMAGE_ID.fullmatch(ref):
+                self.ownership.note_tag(normal_ref(ref), names_now().get(normal_ref(ref), ""))
         return argv
 
-    def stranger(self, argv: list[str]) -> str:
-        """The first object the command names that the run did not make ("container web"), or "". What does
-        not exist is no one's: the command makes it, or fails."""
+    def stranger(self, argv: list[str], names_now: Callable[[], dict[str, str]]) -> str:
+        """The first object the command names that the run did not make ("container web"), or "": one inspect
+        a kind. What does not exist is no one's: the command makes it, or fails."""
+        named: dict[str, list[str]] = {}
         for kind, ref in commandline.references(argv):
             for k in ("container", "volume", "network") if kind == "any" else (kind,):
-                if k == "image":
-                    if self._foreign_image(ref):
-                        return f"image {ref}"
-                    continue
-                if k not in _LABELS_AT:  # --type plugin, secret …: nothing a course needs
-                    return f"{k} {ref}"
-                form = f'{{{{.Name}}}}|{{{{index {_LABELS_AT[k]} "{LABEL_KEY}"}}}}'
-                done = self.docker.call([k, "inspect", "--format", form, ref], check=False)
-                if done.status != 0:
-                    continue
-                name, _, owner = done.stdout.strip().partition("|")
+                named.setdefault(k, []).append(ref)
+        for ref in named.pop("image", []):
+            if self._foreign_image(ref, names_now()):
+                return f"image {ref}"
+        for k, refs in named.items():
+            if k not in _LABELS_AT:  # --type plugin, secret …: nothing a course needs
+                return f"{k} {refs[0]}"
+            form = f'{{{{.Name}}}}|{{{{index {_LABELS_AT[k]} "{LABEL_KEY}"}}}}'
+            found = self.docker.call([k, "inspect", "--format", form, *refs], check=False).stdout  # the missing: none
+            for line in found.splitlines():
+                name, _, owner = line.strip().partition("|")
                 if owner != self.ownership.run_id and not (k == "volume" and name in self.ownership.volumes):
-                    return f"{k} {ref}"
+                    return f"{k} {name.lstrip('/')}"
         return ""
 
-    def _foreign_image(self, ref: str) -> bool:
+    def _foreign_image(self, ref: str, now: dict[str, str]) -> bool:
         """Whether removing or re-tagging `ref` would touch an image name that is not the run's: the run's are
         the kit's and those it made (noted as not there before); by ID, every name the image has must be."""
         ours = self.kit_names | {r for r, was in self.ownership.tags.items() if not was}
-        now = image_names(self.docker)
         name = normal_ref(ref)
         if name in now:
             return name not in ours
@@ -302,15 +307,13 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         ids = {mark: docker.call([*args, *(["--filter", ours] if shared else [])]).stdout.split()
                for mark, args in marks.items()}  # fmt: skip
         argv = submission.expand(line.argv, ids)
-        if run.placement.vet is not None:
-            try:
-                argv = run.placement.vet(argv)
-            except DockersimError as e:
-                result.refused = Phrase("g_when_run", reason=said(e))
-                continue
         # What it creates carries the run's labels: on an engine the run shares, only that is reset after.
-        run.make_bind_sources(argv)
-        done = docker.run_argv(run.owned_argv(argv), timeout=left)
+        try:
+            argv = run.docker_argv(argv)
+        except NotHere as e:
+            result.refused = Phrase("g_when_run", reason=said(e))
+            continue
+        done = docker.run_argv(argv, timeout=left)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:

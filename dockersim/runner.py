@@ -58,7 +58,7 @@ class Placement:
     # given the workspace and the sources.
     make_sources: Callable[[Path, list[str]], None] | None = None
     # An engine the run shares with others (grading on a context): each docker command as it may run there,
-    # or a DockersimError saying why it may not.
+    # or NotHere saying why it may not.
     vet: Callable[[list[str]], list[str]] | None = None
 
 
@@ -83,6 +83,10 @@ def _marked(attempt: Attempt, lang: str) -> list[tuple[float, str]]:
     outcome = say(attempt.outcome.value, lang)
     verdict = say("mark_verdict", lang, outcome=outcome, reason=attempt.reason) if attempt.reason else outcome
     return [*attempt.marks, (end, verdict)]
+
+
+class NotHere(DockersimError):
+    """A command the placement's vet does not let run on this engine (an object of another's, on a shared one)."""
 
 
 class StepFailed(DockersimError):
@@ -299,15 +303,20 @@ class ScenarioRun:
             if shutil.which(words[0]) is None:  # a host program the step names, not the engine, is missing
                 raise StepFailed(say("program_missing", self.options.lang, program=words[0]))
             return words
-        if self.placement.vet is not None:
-            try:
-                words = self.placement.vet(words)
-            except DockersimError as e:
-                raise StepFailed(localise(said(e), self.options.lang)) from None
         if tty and self.docker.configured_detach_keys() not in ("", commandline.DEFAULT_DETACH_KEYS):
             # The learner's client detaches on other keys: the step's are the tutorial's, given by name.
             words = commandline.with_detach_keys(words, commandline.DEFAULT_DETACH_KEYS)
-        self.make_bind_sources(words)
+        try:
+            return self.docker_argv(words)
+        except NotHere as e:
+            raise StepFailed(localise(said(e), self.options.lang)) from None
+
+    def docker_argv(self, words: list[str]) -> list[str]:
+        """A docker command as it runs for this run: passed by the placement's vet (NotHere when it may not
+        run on this engine), its bind sources made, and what it creates owned (owned_argv)."""
+        if self.placement.vet is not None:
+            words = self.placement.vet(words)
+        self._make_bind_sources(words)
         return self.owned_argv(words)
 
     def owned_argv(self, words: list[str]) -> list[str]:
@@ -318,7 +327,7 @@ class ScenarioRun:
         self.ownership.made_networks = self.ownership.made_networks or any(k == "network" for k, _ in created)
         return self.docker.argv(commandline.with_label(words, self.ownership.labels)[1:])
 
-    def make_bind_sources(self, words: list[str]) -> None:
+    def _make_bind_sources(self, words: list[str]) -> None:
         """The bind sources of a docker command that do not exist yet, made before it runs where the engine
         would not make them as the run needs: in a grading workspace, by the engine's own (make_sources); under
         the scratch directory, as the learner (docker would make it as root, and a learner who is not root
