@@ -128,3 +128,22 @@ class NetworkState:
     id: str
     driver: str
     subnets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    """One line of `docker events --format '{{json .}}'` or `podman events --format json`, in docker's words."""
+
+    kind: str  # container | image | volume | network | daemon | plugin | pod | … (podman's `system` is `daemon`)
+    action: str  # create, start, die, destroy, kill, exec_create, health_status, … (without docker's `: detail`)
+    actor_id: str  # the container's, image's, network's or daemon's ID, a volume's name; "" when none is given
+    name: str  # the container's, volume's, network's name; an image reference; the daemon's host name
+    time_ns: int  # nanoseconds since the epoch
+    container: str = ""  # the container's ID: its own, or the one a network or volume event is about
+    image: str = ""  # a container event's image, as the container was created with it
+    exit_code: int | None = None  # die and exec_die
+    signal: int | None = None  # kill (docker only: podman's kill event names no signal)
+    health: str = ""  # health_status: starting | healthy | unhealthy
+    command: str = ""  # exec_create and exec_start (docker only)
+    old_name: str = ""  # rename (docker only)
+    attributes: tuple[tuple[str, str], ...] = ()  # as given: docker's actor attributes, podman's labels
