@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from dockersim import beneath
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.messages import Phrase, either
@@ -515,20 +516,33 @@ HELPER_IMAGE = "dockersim/busybox:latest"  # the kit's smallest image: reads the
 _READ = 'if [ -e "/host/$1" ]; then echo present; if [ -f "/host/$1" ]; then cat "/host/$1"; fi; else echo absent; fi'
 
 
+HOST_FILE_CAP = 1 << 20  # bytes of a host file read for a check: its first MiB is what `contains` looks at
+
+
 def read_host_file(docker: Docker, path: str, root: str | None = None) -> tuple[bool, str | None]:
-    """Whether a file of the engine's host exists, and its text if it is a readable file. Read here when
-    this process may and the host is this machine; else through the engine, by a short-lived container that
+    """Whether a file of the engine's host exists, and its text (its first HOST_FILE_CAP bytes) if it is a
+    regular file. Read here when this process may and the host is this machine — beneath `root`, when the path
+    must not lead out of it, with no symlink followed: a container may swap one in after the path was resolved,
+    and one on the way counts as leading out (absent). Else through the engine, by a short-lived container that
     binds its folder read-only (a volume's Mountpoint under /var/lib/docker, for a user in the docker group),
-    or `root` whole when the path must not lead out of it (a submission's workspace on another machine: a
-    symlink in it then leads into that container's own files, never the host's)."""
+    or `root` whole (a submission's workspace on another machine: a symlink in it then leads into that
+    container's own files, never the host's)."""
     from pathlib import Path
 
     p = Path(path)
     try:
+        if docker.local_files and root is not None:
+            found = beneath.look(root, os.path.relpath(p, root), HOST_FILE_CAP)
+            if found is None or found.kind in (beneath.SYMLINK, beneath.OUTSIDE):
+                return False, None
+            return True, (found.data.decode(errors="replace") if found.kind == beneath.FILE else None)
         if docker.local_files:
             if not p.exists():
                 return False, None
-            return True, (p.read_text(errors="replace") if p.is_file() else None)
+            if not p.is_file():  # a FIFO is not opened: it would wait for a writer
+                return True, None
+            with p.open("rb") as f:
+                return True, f.read(HOST_FILE_CAP).decode(errors="replace")
     except PermissionError:
         pass
     if docker.call(["image", "inspect", HELPER_IMAGE], check=False).status != 0:

@@ -19,6 +19,8 @@ from dockersim.messages import Phrase
 from dockersim.terminal import COLUMNS, ESCAPE, ROWS, clean, key_bytes
 
 HANG_UP_READ = 2.0  # seconds to read what a killed client still had on its pty, until EOF
+TEXT_KEPT = 1 << 20  # characters of screen text kept (up to twice that between trims): expectations look late
+RECORDED = 2 << 20  # characters of output recorded for a recording; then one frame says the rest was not
 
 __all__ = ["COLUMNS", "ROWS", "Session", "SessionError", "clean", "key_bytes"]
 
@@ -52,7 +54,11 @@ class Session:
         # … and so does ptyprocess under it, 0.1 s on every close: each tty step paid it. (Its
         # delayafterterminate stays: terminate() needs it to see a signalled child die.)
         self.child.ptyproc.delayafterclose = 0
-        self.text = ""  # the cleaned screen text read so far
+        # The cleaned screen text read so far, its last TEXT_KEPT characters at least: a client that prints
+        # for as long as it may (`yes`) holds no more memory than that. Positions (pos, an expectation's
+        # start) count from the session's first character, `dropped` of which are no longer in text.
+        self.text = ""
+        self.dropped = 0
         self._pending = ""  # an escape sequence cut in two by a read
         self.pos = 0  # where the next expectation starts looking
         self._echo = ""  # the last line typed: its echo is not output to match
@@ -61,12 +67,17 @@ class Session:
         self.exit_status: int | None = None
         self.started = time.monotonic()
         self.frames: list[tuple[float, str]] = []  # (seconds since start, output) for asciicast recordings
+        self._recorded = 0  # characters of output in frames
 
     # -- reading -------------------------------------------------------------------------------
 
     def _feed(self, chunk: str) -> None:
-        if chunk:
-            self.frames.append((time.monotonic() - self.started, chunk))
+        if chunk and self._recorded < RECORDED:
+            at = time.monotonic() - self.started
+            self.frames.append((at, chunk))
+            self._recorded += len(chunk)
+            if self._recorded >= RECORDED:
+                self.frames.append((at, f"\r\n{Phrase('session_not_recorded', mib=RECORDED >> 20)}\r\n"))
         data = self._pending + chunk
         cut = data.rfind("\x1b")
         if cut != -1 and not ESCAPE.match(data, cut) and len(data) - cut < 32:
@@ -76,7 +87,13 @@ class Session:
         # A CR at the very end may be the first half of CRLF: hold it for the next read.
         if data.endswith("\r"):
             data, self._pending = data[:-1], "\r" + self._pending
-        self.text += clean(data)
+        self._add(clean(data))
+
+    def _add(self, text: str) -> None:
+        self.text += text
+        if len(self.text) > 2 * TEXT_KEPT:  # trimmed now and then, not at every read: each trim copies the rest
+            cut = len(self.text) - TEXT_KEPT
+            self.text, self.dropped = self.text[cut:], self.dropped + cut
 
     def _read(self, deadline: float) -> bool:
         """Wait for more output until the deadline; False on timeout; sets eof at the end of output."""
@@ -92,18 +109,20 @@ class Session:
             self.eof = True
             self._feed("")
             if self._pending:
-                self.text += clean(self._pending)
+                self._add(clean(self._pending))
                 self._pending = ""
             return False
 
     def _search(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        start = self.pos
+        """The first match in text from pos that is not the echo of the last line typed; its positions are
+        in text (add `dropped` for the session's)."""
+        start = max(0, self.pos - self.dropped)
         while True:
             m = pattern.search(self.text, start)
             if not m:
                 return None
             if self._echo:
-                e = self.text.find(self._echo, self._echo_from)
+                e = self.text.find(self._echo, max(0, self._echo_from - self.dropped))
                 if e != -1 and e <= m.start() < e + len(self._echo):
                     # What matched is the terminal echoing what was typed, not the program's answer.
                     start = max(m.start() + 1, e + len(self._echo))
@@ -111,14 +130,15 @@ class Session:
             return m
 
     def expect(self, pattern: re.Pattern[str], timeout: float, start: int | None = None) -> re.Match[str]:
-        """Wait for the pattern in what was read from `start` (default: where the last match ended)."""
+        """Wait for the pattern in what was read from `start` (default: where the last match ended): a position
+        as `pos` gives it, still valid after the text's oldest part is let go."""
         if start is not None:
             self.pos = start
         deadline = time.monotonic() + timeout
         while True:
             m = self._search(pattern)
             if m:
-                self.pos = m.end()
+                self.pos = self.dropped + m.end()
                 return m
             if self.eof:
                 raise SessionError(Phrase("session_ended_before", pattern=pattern.pattern), self.screen())
@@ -130,7 +150,7 @@ class Session:
         while not self.eof:
             if not self._read(deadline) and not self.eof:
                 raise SessionError(Phrase("session_no_end", seconds=timeout), self.screen())
-        self.pos = len(self.text)
+        self.pos = self.dropped + len(self.text)
 
     # -- writing -------------------------------------------------------------------------------
 

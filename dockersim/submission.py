@@ -2,7 +2,8 @@
 
 Each line is a docker command vetted by the allow-list (policy.py), refused with a reason, or skipped
 (blank, comment). Host paths in bind mounts are re-rooted under the submission's workspace, so no
-submission reaches the grading machine's files or another submission's.
+submission reaches the grading machine's files or another submission's. The files themselves are read
+beneath the submission's folder, bounded, and only when they are regular files there (read_file).
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockersim import commandline
+from dockersim import beneath, commandline
 from dockersim.messages import Phrase
 from dockersim.policy import DEFAULT, Policy, Refused, inside
+from dockersim.yamlsource import load_yaml
 
-__all__ = ["Line", "Refused", "expand", "inside", "read_commands", "substitution_marks"]
+__all__ = ["Line", "Refused", "expand", "inside", "plain_yaml", "read_commands", "read_file", "substitution_marks"]
+
+FILE_CAP = 64 * 1024  # bytes of commands.sh or session.yaml: a homework's run in a few hundred
+LINE_CAP = 4096  # characters of one command, its continuations joined
+COMMANDS_CAP = 1000  # command lines read of one file: each is vetted, run and reported
+OUTPUT_KEPT = 64 * 1024  # bytes kept of what each line prints, of each stream: its end is what a student reads
 
 # The only substitution a submission may use is a list of container IDs (`$(docker ps -a -q)`, in any
 # spelling the client accepts); it becomes the IDs the engine lists when the line runs.
@@ -37,6 +44,32 @@ class Line:
         return not self.refused
 
 
+def read_file(folder: Path, name: str) -> str | None:
+    """A submission's file as text, None when it has none. It is opened beneath its folder without following
+    a link, and refused (Refused, in one sentence quoting none of it) when it is not a regular file there, or
+    is larger than FILE_CAP: a link to the grading machine's files must not put them in the feedback."""
+    try:
+        found = beneath.look(folder, name, FILE_CAP)
+    except OSError as e:
+        raise Refused(Phrase("g_unreadable", file=name, error=e.strerror or e.__class__.__name__)) from None
+    if found is None:
+        return None
+    if found.kind != beneath.FILE:
+        raise Refused(Phrase("g_not_regular", file=name, kind=Phrase(f"w_{found.kind}")))
+    if not found.whole:
+        raise Refused(Phrase("g_too_large", file=name, kib=FILE_CAP // 1024))
+    if found.names > 1:  # a hard link: the same file under another name, maybe outside the submission
+        raise Refused(Phrase("g_hard_link", file=name))
+    return found.data.decode("utf-8", errors="replace")
+
+
+def plain_yaml(text: str, name: str) -> str:
+    """A submission's YAML (session.yaml) once it is known to hold no anchor or alias: a student's session
+    needs neither, and each alias is a copy the grader would build. A ScenarioError (name:line) says where."""
+    load_yaml(text, name, anchors=False)
+    return text
+
+
 def read_commands(text: str, workspace: Path, policy: Policy = DEFAULT) -> list[Line]:
     """Every command line of commands.sh (continuations joined), each with its argv or its refusal."""
     text = text.removeprefix("\ufeff")  # a byte-order mark from a Windows editor
@@ -46,11 +79,18 @@ def read_commands(text: str, workspace: Path, policy: Policy = DEFAULT) -> list[
         if not pending:
             start = number
         if raw.rstrip().endswith("\\"):
-            pending += raw.rstrip()[:-1] + " "
+            if len(pending) <= LINE_CAP:  # beyond it the joined line is refused: no more of it is held
+                pending += raw.rstrip()[:-1] + " "
             continue
         whole = (pending + raw).strip()
         pending = ""
         if not whole or whole.startswith("#"):
+            continue
+        if len(out) == COMMANDS_CAP:
+            out.append(Line(start, _shown(whole), refused=Phrase("s_too_many", limit=COMMANDS_CAP)))
+            return out
+        if len(whole) > LINE_CAP:
+            out.append(Line(start, _shown(whole), refused=Phrase("s_too_long", limit=LINE_CAP)))
             continue
         try:
             out.append(Line(start, whole, _argv(whole, workspace, policy)))
@@ -59,6 +99,11 @@ def read_commands(text: str, workspace: Path, policy: Policy = DEFAULT) -> list[
     if pending.strip():
         out.append(Line(start, pending.strip(), refused=Phrase("s_last_backslash")))
     return out
+
+
+def _shown(text: str) -> str:
+    """A refused line as the feedback quotes it: its start, when it is too long to be a command."""
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def expand(argv: list[str], ids: dict[str, list[str]]) -> list[str]:

@@ -1,4 +1,9 @@
-"""YAML read into plain dicts and lists that remember the line each value came from."""
+"""YAML read into plain dicts and lists that remember the line each value came from.
+
+What is read is bounded before it is built: the file's size, a line's length, how deep values nest, and how
+many values there are once every alias is expanded (a few hundred bytes of nested aliases would otherwise
+take the machine's memory).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ from typing import Any
 import yaml
 
 from dockersim.errors import ScenarioError
+
+MAX_SOURCE = 1 << 20  # characters of a scenario, spec or session file: the largest scenario is 14 KB
+MAX_LINE = 10_000  # characters of one line
+MAX_DEPTH = 64
+MAX_VALUES = 100_000  # values built of one file, each alias's expansion counted again
 
 
 class LMap(dict):  # type: ignore[type-arg]
@@ -25,24 +35,29 @@ class LList(list):  # type: ignore[type-arg]
 
 
 def read_source(path: str | Path) -> str:
-    """A scenario's or spec's text; a missing or unreadable file is a ScenarioError naming it."""
+    """A scenario's or spec's text; a missing, unreadable or too large file is a ScenarioError naming it."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            text = f.read(MAX_SOURCE + 1)  # one more than allowed tells a larger file, without reading it all
     except FileNotFoundError:
         raise ScenarioError("no such file", str(path)) from None
     except (OSError, UnicodeDecodeError) as e:
         raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
+    _bounded(text, str(path))
+    return text
 
 
-def load_yaml(text: str, path: str) -> Any:
-    """Parse one YAML document, keeping line numbers; a syntax error becomes a ScenarioError."""
+def load_yaml(text: str, path: str, anchors: bool = True) -> Any:
+    """Parse one YAML document, keeping line numbers; a syntax error becomes a ScenarioError. Without
+    `anchors` (a submission's file), an anchor or an alias is refused before anything is built."""
+    _bounded(text, path)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text, path, anchors)
         try:
             node = loader.get_single_node()
             if node is None:
                 raise ScenarioError("the file is empty", path, 1)
-            return _convert(node, loader, path, set())
+            return _Converter(loader, path).convert(node, set())
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
@@ -58,38 +73,97 @@ def line_of(value: Any, default: int = 0) -> int:
     return int(getattr(value, "line", default))
 
 
-MAX_DEPTH = 64
+def _bounded(text: str, path: str) -> None:
+    if len(text) > MAX_SOURCE:
+        raise ScenarioError(f"the file is larger than {MAX_SOURCE >> 20} MiB", path)
+    if len(text) > MAX_LINE:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if len(line) > MAX_LINE:
+                raise ScenarioError(f"the line is longer than {MAX_LINE} characters", path, number)
 
 
-def _convert(node: yaml.Node, loader: yaml.SafeLoader, path: str, above: set[int]) -> Any:
-    line = node.start_mark.line + 1
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        if id(node) in above:
-            raise ScenarioError("a YAML alias refers to a value that contains it", path, line)
-        if len(above) >= MAX_DEPTH:
-            raise ScenarioError(f"values are nested more than {MAX_DEPTH} deep", path, line)
-        above = above | {id(node)}
-    if isinstance(node, yaml.MappingNode):
-        out = LMap()
-        out.line, out.lines = line, {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            key_line = key_node.start_mark.line + 1
-            if key == "<<":
-                raise ScenarioError("YAML merge keys (<<) are not supported", path, key_line)
-            if not isinstance(key, (str, int)):
-                raise ScenarioError(f"a key must be a word, not {key!r}", path, key_line)
-            key = str(key)
-            if key in out:
-                raise ScenarioError(f"the key '{key}' appears twice", path, key_line)
-            out[key] = _convert(value_node, loader, path, above)
-            out.lines[key] = key_line
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        items = LList()
-        items.line, items.lines = line, []
-        for item in node.value:
-            items.append(_convert(item, loader, path, above))
-            items.lines.append(item.start_mark.line + 1)
-        return items
-    return loader.construct_object(node)
+class _Loader(yaml.SafeLoader):
+    """The safe loader, refusing nesting deeper than MAX_DEPTH as it composes (the composer recurses once a
+    level: a file of `[[[[…` would exhaust Python's stack) and more than MAX_VALUES values written out."""
+
+    def __init__(self, text: str, path: str, anchors: bool) -> None:
+        super().__init__(text)
+        self.path, self.anchors_allowed = path, anchors
+        self.depth, self.values = 0, 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event: yaml.Event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if not self.anchors_allowed and (
+            isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None
+        ):
+            raise ScenarioError("YAML anchors and aliases are not allowed in a submission's files", self.path, line)
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise ScenarioError(f"the file holds more than {MAX_VALUES} values", self.path, line)
+        if self.depth >= MAX_DEPTH:
+            raise ScenarioError(f"values are nested more than {MAX_DEPTH} deep", self.path, line)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Converter:
+    """Composed nodes into LMap, LList and scalars, each alias expanded where it is used, within a budget of
+    MAX_VALUES values: the composed nodes are few, but an alias of an alias of … multiplies them."""
+
+    def __init__(self, loader: yaml.SafeLoader, path: str) -> None:
+        self.loader, self.path, self.left = loader, path, MAX_VALUES
+        self.at = 1  # the line of the outermost value being built: where an author looks for the alias
+
+    def convert(self, node: yaml.Node, above: set[int]) -> Any:
+        line = node.start_mark.line + 1
+        if len(above) <= 1:
+            self.at = line
+        self.left -= 1
+        if self.left < 0:
+            raise ScenarioError(f"a YAML alias expands beyond {MAX_VALUES} values", self.path, self.at)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in above:
+                raise ScenarioError("a YAML alias refers to a value that contains it", self.path, line)
+            if len(above) >= MAX_DEPTH:
+                raise ScenarioError(f"values are nested more than {MAX_DEPTH} deep", self.path, line)
+            above = above | {id(node)}
+        if isinstance(node, yaml.MappingNode):
+            out = LMap()
+            out.line, out.lines = line, {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):  # never built: its repr could be an alias's billions
+                    raise ScenarioError("a key must be a word, not a list or a mapping", self.path, key_line)
+                key = self.scalar(key_node)
+                if key == "<<":
+                    raise ScenarioError("YAML merge keys (<<) are not supported", self.path, key_line)
+                if not isinstance(key, (str, int)):
+                    raise ScenarioError(f"a key must be a word, not {key!r:.80}", self.path, key_line)
+                key = str(key)
+                if key in out:
+                    raise ScenarioError(f"the key '{key}' appears twice", self.path, key_line)
+                out[key] = self.convert(value_node, above)
+                out.lines[key] = key_line
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = LList()
+            items.line, items.lines = line, []
+            for item in node.value:
+                items.append(self.convert(item, above))
+                items.lines.append(item.start_mark.line + 1)
+            return items
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError):  # a number of 5,000 digits, the 13th month: PyYAML's own errors
+            raise ScenarioError(
+                "invalid YAML: the value cannot be read (a number too long, or a date that does not exist)",
+                self.path,
+                node.start_mark.line + 1,
+            ) from None

@@ -25,7 +25,7 @@ class FakeDocker(Docker):
         self.answer = answer
         self.ran: list[list[str]] = []
 
-    def run_argv(self, argv: Sequence[str], timeout: float = 60.0, stdin: object = None) -> Completed:
+    def run_argv(self, argv: Sequence[str], timeout: float = 60.0, stdin: object = None, keep: int = 0) -> Completed:
         self.ran.append(list(argv))
         status, out, err = self.answer(list(argv))
         return Completed(list(argv), status, out, err, 0.0)
