@@ -30,6 +30,7 @@ from bench.baseline import run_plain  # noqa: E402
 from dockersim import kit  # noqa: E402
 from dockersim.checks import ContainerCheck, PlainContext  # noqa: E402
 from dockersim.driver import Docker  # noqa: E402
+from dockersim.sandbox import Sandbox  # noqa: E402
 from dockersim.scenario import load_scenario  # noqa: E402
 from dockersim.session import Session  # noqa: E402
 from dockersim.snapshot import Snapshot  # noqa: E402
@@ -250,10 +251,7 @@ def grading_batch(size: int) -> list[list[str]]:
     import json
     import shutil
 
-    from dockersim import ownership, submission
-    from dockersim.grading import prepare
-    from dockersim.pool import FIRST_SLOT
-    from dockersim.sandbox import Sandbox
+    from dockersim.sandbox import private
 
     hw = ROOT / "examples" / "hw-wordpress"
     batch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
@@ -273,7 +271,15 @@ def grading_batch(size: int) -> list[list[str]]:
         if jobs == 1:
             for s in json.loads((out / "results.json").read_text())["students"]:
                 per.setdefault(s["student"].rstrip("0123456789"), s["seconds"])
-    box = Sandbox("grade-0", FIRST_SLOT, isolated=True, shared=(batch,))
+    with private("bench-floor", isolated=True, shared=(batch,)) as box:
+        return _floor(box, batch, folders, seconds, per, size)
+
+
+def _floor(box: Sandbox, batch: Path, folders: list[Path], seconds: dict[int, float], per: dict[str, float],
+           size: int) -> list[list[str]]:  # fmt: skip
+    from dockersim import ownership, submission
+    from dockersim.grading import prepare
+
     box.up()
     workspace = batch / "ws"
     workspace.mkdir()

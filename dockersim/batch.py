@@ -13,11 +13,13 @@ from typing import Protocol
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.interrupts import Interrupted
+from dockersim.leases import Lease
 from dockersim.messages import Phrase
 from dockersim.ownership import Ownership, reap_dead, remove_named
+from dockersim.registry import SANDBOX_ADDRESS
 from dockersim.results import RunReport, ScenarioResult, StepResult
 from dockersim.runner import RunOptions, ScenarioRun, existing_names
-from dockersim.sandbox import Sandbox
+from dockersim.sandbox import Sandbox, claim
 from dockersim.scenario import Scenario, pick
 
 
@@ -45,10 +47,11 @@ class Plan:
 class Engine:
     docker: Docker
     registry_host: str  # where the kit registry listens: an address the engine reaches
+    lease: Lease | None = None  # the sandbox slot the run holds (its reaper holds it too)
 
 
 @contextmanager
-def engine(plan: Plan) -> Iterator[Engine]:
+def engine(plan: Plan, say: Callable[[str], None] = lambda _line: None) -> Iterator[Engine]:
     """The engine a plan names, answering; a sandbox this call started is stopped after (its images stay)."""
     if not plan.sandbox:
         docker = Docker(plan.docker_bin, plan.context)
@@ -57,22 +60,28 @@ def engine(plan: Plan) -> Iterator[Engine]:
         return
     if plan.context:
         raise DockersimError("--sandbox and --context both name an engine: choose one")
-    box = Sandbox()
-    started = box.up()
+    Sandbox().check_can_run()
+    # A sandbox of the run's own while it runs: another run at once takes another (default-1 …).
+    claimed = claim("run", say, wait=0.0)
+    box = claimed.box
     try:
-        docker = Docker(plan.docker_bin, None, {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
-        docker.server_version()
-        plan.options.engine_host = box.engine_host
-        plan.options.allow_destructive = True  # the sandbox holds nothing but what runs make
-        yield Engine(docker, box.host_ip)
+        started = box.up()
+        try:
+            docker = Docker(plan.docker_bin, None, {"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
+            docker.server_version()
+            plan.options.engine_host = box.engine_host
+            plan.options.allow_destructive = True  # the sandbox holds nothing but what this run makes
+            yield Engine(docker, SANDBOX_ADDRESS, claimed.lease)
+        finally:
+            if started:
+                box.down()
     finally:
-        if started:
-            box.down()
+        claimed.lease.release()
 
 
 def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunReport:
     """Run every scenario, each cleaned up after itself. Interrupted stops it: the report says which signal."""
-    with engine(plan) as eng:
+    with engine(plan, events.progress) as eng:
         docker = eng.docker
         leftovers = reap_dead()
         if leftovers:
@@ -85,6 +94,8 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
             engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
         )
         ownership = Ownership(docker)
+        if eng.lease is not None:
+            ownership.hold(eng.lease)  # if the run dies, the slot stays taken until its reaper is done
         try:
             with ExitStack() as stack:
                 options = plan.options

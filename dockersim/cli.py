@@ -242,6 +242,12 @@ def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
         removed += remove(docker, left)
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
+    from dockersim import leases
+
+    stopping = [f"{who.get('sandbox', name)} (run {who.get('run', '?')})" for name, who in leases.all_held()
+                if who.get("stopping")]  # fmt: skip
+    if stopping:  # a reaper is at it: what it stops is not ours to take now, and it will be done soon
+        click.echo(f"still being stopped by the reapers of runs that died: {', '.join(stopping)}")
 
 
 @main.command()
@@ -338,8 +344,9 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
     click.echo(
         (out / "results.json").read_text(encoding="utf-8").rstrip() if as_json else summary_text(grades, out, lang)
     )
-    # No engine was left to grade them, or grading stopped on the grader's side: graded again, not by points.
-    ungraded = [g.student for g in grades if not g.engine or any(getattr(n, "key", "") == "g_stopped" for n in g.notes)]
+    # No engine was left to grade them, their engine was disturbed, or grading stopped on the grader's side:
+    # they have no score, and are to be graded again.
+    ungraded = [g.student for g in grades if not g.graded]
     if ungraded:
         click.echo(f"dockersim: {say('not_graded', lang, students=', '.join(ungraded))}", err=True)
         sys.exit(EXIT_FAILED)

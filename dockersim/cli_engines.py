@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from dockersim.cli import _docker, _progress, engine_options
+from dockersim.errors import DockersimError
 
 
 @click.group()
@@ -81,9 +84,18 @@ def engine_down(purge: bool) -> None:
       dockersim engine down
       dockersim engine down --purge
     """
+    from dockersim import leases
     from dockersim.sandbox import Sandbox
 
-    Sandbox().down(purge=purge)
+    lease = leases.try_take("slot-0", sandbox="default", what="engine down", pid=os.getpid())
+    if lease is None:  # a run works on it now: stopping it would fail that run
+        who = leases.holder("slot-0")
+        raise DockersimError(f"the sandbox engine is in use by {who.get('what', 'a run')} (pid {who.get('pid', '?')}); "
+                             "stop that run first")  # fmt: skip
+    try:
+        Sandbox().down(purge=purge)
+    finally:
+        lease.release()
     click.echo("sandbox engine stopped" + (" and its data removed" if purge else ""))
 
 

@@ -331,6 +331,20 @@ def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
     return _after_options(argv, cmd, [word for label in labels for word in ("--label", label)])
 
 
+def creates_container(argv: Sequence[str]) -> bool:
+    cmd = parse(argv)
+    return cmd is not None and cmd.path in ("container run", "container create")
+
+
+def with_container_options(argv: Sequence[str], options: Sequence[str]) -> list[str]:
+    """argv with these options added where the command makes a container, after its own: ours win (a
+    `--memory` of the command's own is read first, and the last of a flag counts)."""
+    cmd = parse(argv)
+    if cmd is None or cmd.path not in ("container run", "container create"):
+        return list(argv)
+    return _after_options(argv, cmd, list(options))
+
+
 def with_filter(argv: Sequence[str], filters: Sequence[str]) -> list[str]:
     """A prune, or a listing of containers or networks (all of which a run labels), limited to what matches
     these `--filter`s too (a run's label, on an engine it shares)."""

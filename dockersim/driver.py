@@ -5,20 +5,25 @@ The driver knows binaries, contexts, timeouts and exit codes; it knows nothing a
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import os
 import re
+import select
+import selectors
 import shlex
 import shutil
 import signal
 import subprocess
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from dockersim.errors import DockerError, EngineUnavailable
 from dockersim.messages import Phrase
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
     from dockersim.session import Session
 
 DEFAULT_TIMEOUT = 60.0
+KEEP_OUTPUT = 64 << 20  # bytes of each stream a command's result keeps: far above what docker's listings print
 INTERRUPT_GRACE = 30.0  # how long an interrupted docker command may take to finish
 
 
@@ -53,8 +59,94 @@ def kill_group(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
         proc.kill()
 
 
-def _text(data: bytes | None) -> str:
-    return (data or b"").decode("utf-8", errors="replace")
+class _Tail:
+    """The last `keep` bytes of a stream, however much comes: held as the chunks read, the oldest let go."""
+
+    def __init__(self, keep: int) -> None:
+        self.keep, self.size, self.dropped = keep, 0, 0
+        self.chunks: deque[bytes] = deque()
+
+    def add(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+        self.size += len(chunk)
+        while self.chunks and self.size - len(self.chunks[0]) >= self.keep:
+            first = self.chunks.popleft()
+            self.size -= len(first)
+            self.dropped += len(first)
+
+    def text(self) -> str:
+        """What was kept, said to be the end of more when it is."""
+        data = b"".join(self.chunks)
+        cut = max(0, len(data) - self.keep)
+        kept = data[cut:].decode("utf-8", errors="replace")
+        dropped = self.dropped + cut
+        return f"… ({dropped} bytes before this were not kept)\n{kept}" if dropped else kept
+
+
+class _Pipes:
+    """A child's stdin written and its stdout and stderr read as they come, as communicate() does, but of each
+    stream only the tail is kept: a command that prints gigabytes holds `keep` bytes of memory. Like
+    communicate(), it takes up where it was after a deadline or an interrupt."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], feed: bytes | None, keep: int) -> None:
+        self.proc, self.feed = proc, memoryview(feed or b"")
+        self.out, self.err = _Tail(keep), _Tail(keep)
+        self.selector = selectors.DefaultSelector()
+        if proc.stdin is not None:
+            if self.feed:
+                self.selector.register(proc.stdin, selectors.EVENT_WRITE)
+            else:
+                proc.stdin.close()
+        for stream, tail in ((proc.stdout, self.out), (proc.stderr, self.err)):
+            assert stream is not None
+            self.selector.register(stream, selectors.EVENT_READ, tail)
+
+    def pump(self, timeout: float | None) -> None:
+        """Until both streams end and the child exits; subprocess.TimeoutExpired at the deadline."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.selector.get_map():
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise subprocess.TimeoutExpired(self.proc.args, timeout or 0.0)
+            for key, _ in self.selector.select(left):
+                if key.data is None:
+                    self._write(key.fileobj)  # type: ignore[arg-type]
+                    continue
+                chunk = os.read(key.fd, 65536)
+                if chunk:
+                    key.data.add(chunk)
+                else:
+                    self.selector.unregister(key.fileobj)
+                    key.fileobj.close()  # type: ignore[union-attr]
+        self.proc.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+
+    def _write(self, stdin: IO[bytes]) -> None:
+        try:
+            written = os.write(stdin.fileno(), self.feed[: select.PIPE_BUF])
+        except BrokenPipeError:  # the child does not read it: the rest is not written
+            written = len(self.feed)
+        self.feed = self.feed[written:]
+        if not self.feed:
+            self.selector.unregister(stdin)
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+
+    def __enter__(self) -> _Pipes:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """The pipes still open (an interrupt left them) and the selector closed."""
+        for key in list(self.selector.get_map().values()):
+            self.selector.unregister(key.fileobj)
+            with contextlib.suppress(BrokenPipeError):
+                key.fileobj.close()  # type: ignore[union-attr]
+        self.selector.close()
+
+
+class Witnessing(Protocol):
+    """What watches an engine while a submission is graded (witness.Witness): told when each command runs."""
+
+    def acting(self, argv: Sequence[str]) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -130,6 +222,7 @@ class Docker:
         # Whether the engine's host is this machine: its bind sources are our files. Else (an ssh:// or a
         # remote tcp:// engine) its host's files are read through the engine (checks.read_host_file).
         self.local_files = True
+        self.witness: Witnessing | None = None  # told of each command while a grading's witness watches
 
     def argv(self, args: Sequence[str]) -> list[str]:
         return [self.binary, *(["--context", self.context] if self.context else []), *args]
@@ -139,8 +232,16 @@ class Docker:
         argv: Sequence[str],
         timeout: float = DEFAULT_TIMEOUT,
         stdin: str | IO[bytes] | None = None,
+        keep: int = KEEP_OUTPUT,
     ) -> Completed:
-        """Run any argv to completion or its deadline; a timed-out process is killed, never left behind."""
+        """Run any argv to completion or its deadline; a timed-out process is killed, never left behind. Of
+        each stream, the last `keep` bytes are kept (and the text says how much came before them)."""
+        if self.witness is None:
+            return self._run_argv(argv, timeout, stdin, keep)
+        with self.witness.acting(argv):  # what the engine reports meanwhile may be this command's doing
+            return self._run_argv(argv, timeout, stdin, keep)
+
+    def _run_argv(self, argv: Sequence[str], timeout: float, stdin: str | IO[bytes] | None, keep: int) -> Completed:
         start = time.monotonic()
         feed: bytes | None = None
         source: int | IO[bytes] = subprocess.PIPE
@@ -165,24 +266,27 @@ class Docker:
         except BaseException:
             release_signals(held)
             raise
-        try:
-            release_signals(held)
-            out, err = proc.communicate(feed, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            kill_group(proc)
-            out, err = proc.communicate()
-            return Completed(list(argv), -1, _text(out), _text(err), time.monotonic() - start, timed_out=True)
-        except BaseException:
-            # Interrupted: let the engine finish what it was asked, so that what it makes exists (and
-            # carries our label) when cleanup looks; a second signal ends dockersim at once.
+        with _Pipes(proc, feed, keep) as pipes:
             try:
-                proc.communicate(timeout=INTERRUPT_GRACE)
-            finally:
-                if proc.poll() is None:
-                    kill_group(proc)
-                    proc.wait()
-            raise
-        return Completed(list(argv), proc.returncode, _text(out), _text(err), time.monotonic() - start)
+                release_signals(held)
+                pipes.pump(timeout)
+            except subprocess.TimeoutExpired:
+                kill_group(proc)
+                pipes.pump(None)
+                return Completed(list(argv), -1, pipes.out.text(), pipes.err.text(), time.monotonic() - start,
+                                 timed_out=True)  # fmt: skip
+            except BaseException:
+                # Interrupted: let the engine finish what it was asked, so that what it makes exists (and
+                # carries our label) when cleanup looks; a second signal ends dockersim at once.
+                try:
+                    pipes.pump(INTERRUPT_GRACE)
+                finally:
+                    if proc.poll() is None:
+                        kill_group(proc)
+                        proc.wait()
+                raise
+            return Completed(list(argv), proc.returncode, pipes.out.text(), pipes.err.text(),
+                             time.monotonic() - start)  # fmt: skip
 
     def call(self, args: Sequence[str], timeout: float = DEFAULT_TIMEOUT, check: bool = True) -> Completed:
         """`docker ARGS`; with check, a failure or a timeout raises DockerError."""

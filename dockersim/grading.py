@@ -68,23 +68,25 @@ class Grade:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     engine: str = ""  # which engine of the pool graded it
+    graded: bool = True  # False: no engine could give it a score (its notes say why); it has none
+
+    @staticmethod
+    def not_graded(student: str, max_points: int, why: str, engine: str = "") -> Grade:
+        return Grade(student, 0, max_points, notes=[why], engine=engine, graded=False)
 
     @property
     def refused(self) -> list[LineResult]:
         return [line for line in self.lines if line.refused]
 
 
-def grading_run(docker: Docker, spec: Spec, workspace: Path | None, engine_host: str, lang: str = "en",
-                ownership: Ownership | None = None, everything_owned: bool = True,
-                make_sources: Callable[[Path, list[str]], None] | None = None,
-                vet: Callable[[list[str]], list[str]] | None = None) -> ScenarioRun:  # fmt: skip
-    """The spec's setup, the student's session and the checks, host paths re-rooted. On a grading engine of
-    the run's own, everything on it counts; on an engine it shares (a context), only what carries its labels,
-    and `vet` (SharedVetting) passes each docker command first."""
+def grading_run(docker: Docker, spec: Spec, lang: str = "en", engine_host: str = "127.0.0.1",
+                ownership: Ownership | None = None, placement: Placement | None = None) -> ScenarioRun:  # fmt: skip
+    """The spec's setup, the student's session and the checks, host paths re-rooted in the placement's
+    workspace. On a grading engine of the run's own, everything on it counts; on an engine it shares (a
+    context), only what carries its labels, and its vet (SharedVetting) passes each docker command first."""
     scenario = Scenario(path=spec.path, title={"en": spec.title}, images=spec.images, steps=spec.setup)
     options = RunOptions(engine_host=engine_host, allow_destructive=True, lang=lang)
-    placement = Placement(workspace, everything_owned, make_sources, vet)
-    return ScenarioRun(docker, scenario, options, ownership, placement)
+    return ScenarioRun(docker, scenario, options, ownership, placement or Placement(everything_owned=True))
 
 
 def evaluate(
@@ -313,7 +315,7 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         except NotHere as e:
             result.refused = Phrase("g_when_run", reason=said(e))
             continue
-        done = docker.run_argv(argv, timeout=left)
+        done = docker.run_argv(argv, timeout=left, keep=submission.OUTPUT_KEPT)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:
@@ -352,7 +354,13 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
     """session.yaml read and vetted whole before any of it runs: tty steps in scenario syntax, each command
     vetted like a line of commands.sh; what is refused is named in the notes and left out."""
     try:
-        scenario = parse_scenario(path.read_text(encoding="utf-8", errors="replace"), path.name)
+        text = submission.read_file(path.parent, path.name)
+        if text is None:
+            return []
+        scenario = parse_scenario(submission.plain_yaml(text, path.name), path.name)
+    except submission.Refused as e:
+        notes.append(said(e))
+        return []
     except ScenarioError as e:
         notes.append(Phrase("g_session_not_run", file=path.name, error=str(e)))
         return []
@@ -389,15 +397,21 @@ class EngineFault(DockersimError):
     """An engine could not be made ready for a submission (its workspace, its reset, the kit's images)."""
 
 
-def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path, images: dict[str, str],
-              lang: str = "en", keep: frozenset[str] | set[str] = frozenset(),
-              name: str | None = None) -> Grade:  # fmt: skip
+class Disturbed(DockersimError):
+    """Something other than the grader changed a submission's engine while it was graded (witness.py): the
+    grade it would give is not the submission's."""
+
+
+def grade_one(spec: Spec, folder: Path, engine: GradingEngine, images: dict[str, str], lang: str = "en",
+              keep: frozenset[str] | set[str] = frozenset(), name: str | None = None) -> Grade:  # fmt: skip
     """One submission on an engine reset of the last one, whose kit images are as `images` says (updated if
-    rebuilt); `keep`: images of the engine's own; `name`: the workspace's, when not the student's."""
+    rebuilt); `keep`: images of the engine's own; `name`: the workspace's, when not the student's. Disturbed
+    when something other than the grader changed the engine meanwhile: then it has no score."""
     start = time.monotonic()
     docker = engine.docker
     student = folder.name
-    workspace = workspaces / (name or student)
+    assert engine.workspaces is not None
+    workspace = engine.workspaces / (name or student)
     try:
         # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
         engine.prepare_workspace(workspace)
@@ -405,31 +419,48 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, workspaces: Path,
         images.update(restore(docker, images, lambda _line: None, keep if engine.dedicated else None))
         if not engine.dedicated:  # what an earlier submission pointed elsewhere; the kit's names are restore's
             give_back_images(docker, engine.ownership.tags, {normal_ref(r) for r in images})
+        engine.before_submission()
     except DockersimError as e:  # nothing of the submission has run: the engine's failing, not the student's
         raise EngineFault(said(e)) from e
     grade = Grade(student, 0, spec.max_points, engine=engine.name)
     # The whole submission is read and vetted before anything of it runs.
-    commands, session = folder / spec.submission, folder / spec.session
     lines: list[submission.Line] = []
-    if commands.is_file():
-        lines = submission.read_commands(commands.read_text(encoding="utf-8", errors="replace"), workspace, spec.policy)
-    else:
-        grade.notes.append(Phrase("g_no_file", file=spec.submission))
-    steps = read_session(session, workspace, spec, grade.notes) if session.is_file() else []
+    try:  # beneath the folder, never through a link: a link's target must not reach the feedback
+        text = submission.read_file(folder, spec.submission)
+        if text is None:
+            grade.notes.append(Phrase("g_no_file", file=spec.submission))
+        else:
+            lines = submission.read_commands(text, workspace, spec.policy)
+    except submission.Refused as e:
+        grade.notes.append(said(e))
+    steps = read_session(folder / spec.session, workspace, spec, grade.notes)
     vet = None if engine.dedicated else SharedVetting(docker, engine.ownership, images)
-    run = grading_run(docker, spec, workspace, engine.engine_host, lang, engine.ownership, engine.dedicated,
-                      engine.make_sources, vet)  # fmt: skip
-    for step in spec.setup:
-        result = run.run_step(step)
-        if not result.ok:
-            grade.notes.append(Phrase("g_setup_failed", n=step.index, reason=result.reason))
-    activity = Activity(docker).start()  # watching the CPU from the first container on
+    placement = Placement(workspace, engine.dedicated, engine.make_sources, vet, spec.limits, engine.each_container,
+                          submission.OUTPUT_KEPT)  # fmt: skip
+    run = grading_run(docker, spec, lang, engine.engine_host, engine.ownership, placement)
+    witness = engine.witness()  # from here to the last check, the engine is the grader's alone
+    activity: Activity | None = None
+    failed: DockersimError | None = None
     try:
+        for step in spec.setup:
+            result = run.run_step(step)
+            if not result.ok:
+                grade.notes.append(Phrase("g_setup_failed", n=step.index, reason=result.reason))
+        activity = Activity(docker).start()  # watching the CPU from the first container on
         grade.lines = run_commands(run, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
         grade.session = [run.run_step(step) for step in steps]
         grade.checks = evaluate(run, spec.checks, spec.settle, activity)
+    except DockersimError as e:  # the engine failing under it, maybe because someone else stopped it
+        failed = e
     finally:
-        activity.close()
+        if activity is not None:
+            activity.close()
+        disturbed = witness.verdict() if witness is not None else ""
+    if disturbed:
+        raise Disturbed(disturbed) from failed
+    if failed is not None:
+        raise failed
+    grade.notes += engine.hits(witness.events if witness is not None else ())
     mark_checks(grade, lang)
     root = str(workspace.resolve())
     for outcome in grade.checks:  # host paths as the student wrote them, not where the grader put them
@@ -458,6 +489,6 @@ def mark_checks(grade: Grade, lang: str) -> None:
 
 def self_check(spec: Spec, docker: Docker, lang: str = "en") -> list[CheckOutcome]:
     """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
-    run = grading_run(docker, spec, None, "127.0.0.1", lang)
+    run = grading_run(docker, spec, lang)
     visible = [c for c in spec.checks if not c.hidden]
     return evaluate(run, visible, settle=0)

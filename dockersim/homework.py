@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dockersim.bounds import Limits, human, parse_size
 from dockersim.checks import Check, OnEngine, parse_check
 from dockersim.errors import ScenarioError
 from dockersim.policy import DEFAULT, Policy, widened
@@ -19,7 +20,7 @@ from dockersim.yamlsource import LList, LMap, load_yaml, read_source
 
 TOP_KEYS = (
     "schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "allow", "reference",
-    "checks",
+    "limits", "checks",
 )  # fmt: skip
 CHECK_KEYS = ("name", "points", "hidden", "hint", "check", "probe")
 
@@ -49,6 +50,7 @@ class Spec:
     settle: float = 60.0  # seconds the checks may take to come true after the submission ran
     policy: Policy = DEFAULT  # what a submission may run: the built-in allow-list, widened by `allow:`
     reference: Path | None = None  # a submission that earns every point: each grading engine's canary
+    limits: Limits = field(default_factory=Limits)  # what one submission may use (bounds.py)
 
     @property
     def max_points(self) -> int:
@@ -104,6 +106,8 @@ def parse_spec(text: str, path: str) -> Spec:
         spec.reference = folder
     if "allow" in doc:
         spec.policy = _allow(doc["allow"], path, doc.lines["allow"])
+    if "limits" in doc:
+        spec.limits = _limits(doc["limits"], path, doc.lines["limits"])
     raw_checks = doc.get("checks")
     if not isinstance(raw_checks, LList) or not raw_checks:
         raise ScenarioError("checks should be a non-empty list", path, doc.lines.get("checks", 1))
@@ -138,6 +142,36 @@ def _graded(raw: Any, index: int, path: str, line: int) -> GradedCheck:
         raise ScenarioError("a graded check takes no requires: every engine that grades must check it", path,
                             raw[kinds[0]].lines["requires"])  # fmt: skip
     return GradedCheck(index, name, points, check, line, hidden is not False, hidden == "after_published", hint)
+
+
+def _limits(raw: Any, path: str, line: int) -> Limits:
+    """`limits:` — what one submission may use, each key in place of its default (bounds.Limits)."""
+    if not isinstance(raw, LMap):
+        raise ScenarioError("limits should be a mapping such as {memory: 2g, processes: 1024, disk: 4g}", path, line)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = raw.lines[key]
+        if key not in Limits.KEYS:
+            raise ScenarioError(f"limits has no key '{key}'" + closest(key, list(Limits.KEYS)), path, where)
+        if key in ("memory", "disk", "log"):
+            size = parse_size(value)
+            if size is None:
+                raise ScenarioError(f"limits: {key} should be a size such as 2g, 512m or 10m", path, where)
+            values[key] = size
+        elif key == "cpus":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ScenarioError("limits: cpus should be a number of CPUs above 0, such as 1 or 0.5", path, where)
+            values[key] = float(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ScenarioError(f"limits: {key} should be a whole number, 1 or more", path, where)
+            values[key] = value
+    floors = {"memory": 64 * 1024**2, "disk": 256 * 1024**2, "log": 64 * 1024, "processes": 16}
+    for key, floor in floors.items():
+        if key in values and values[key] < floor:
+            raise ScenarioError(f"limits: {key} below {human(floor) if key != 'processes' else floor} leaves a "
+                                "container too little to start", path, raw.lines[key])  # fmt: skip
+    return Limits(**values)
 
 
 def _allow(raw: Any, path: str, line: int) -> Policy:

@@ -221,19 +221,22 @@ def offline(
     registry = KitRegistry(registry_host)
     if docker.kind == "podman":  # it trusts a plain-HTTP registry only when told, 127.0.0.1 or not
         docker.env["CONTAINERS_REGISTRIES_CONF"] = str(registry.trusted_by_podman())
-    registry.start()
-    if ownership is not None and registry.proc is not None:
-        ownership.note_process(registry.proc.pid)  # if the run dies, its reaper stops the registry
+    if ownership is not None:  # if the run dies, its reaper leaves the registry for it
+        ownership.note_registry(registry.host, registry.port)
+        registry.join(ownership.hold, ownership.run_id)
+    else:
+        registry.join(lambda _lease: None, f"p{os.getpid()}")
     mapping: dict[str, str] = {}
     try:
         say(Phrase("kit_serving", address=registry.address))
-        for ref, local in wanted.items():
-            mapping[ref] = registry.publish(docker, local, ref)
-            if ownership is not None:
-                ownership.note_image(mapping[ref])
+        with registry.publishing():
+            for ref, local in wanted.items():
+                mapping[ref] = registry.publish(docker, local, ref)
+                if ownership is not None:
+                    ownership.note_image(mapping[ref])
         yield mapping
     finally:
-        registry.stop()
+        registry.leave(ownership.drop if ownership is not None else lambda _name: None)
         docker.env.pop("CONTAINERS_REGISTRIES_CONF", None)  # only for the length of the run
         # What the run pulled under the registry's name is only a second tag of a stand-in: untag it.
         for remote in mapping.values():

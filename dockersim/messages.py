@@ -271,6 +271,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "expected the session to end within {seconds:g}s",
         "ko": "{seconds:g}초 안에 세션이 끝나기를 기대했습니다",
     },
+    "session_not_recorded": {
+        "en": "[dockersim: the output after its first {mib} MiB was not recorded]",
+        "ko": "[dockersim: 처음 {mib} MiB 뒤의 출력은 녹화하지 않았습니다]",
+    },
 }
 
 
@@ -562,8 +566,66 @@ REFUSALS: dict[str, dict[str, str]] = {
         "호스트 사이에는 허용 목록뿐입니다",
     },
     "pool_set_aside": {"en": "{engine} set aside: {reason}", "ko": "{engine} 제외: {reason}"},
+    "pool_afresh": {
+        "en": "{engine}: {why}; started afresh",
+        "ko": "{engine}: {why}; 새로 시작했습니다",
+    },
+    "pool_cannot_renew": {
+        "en": "it is not the run's own, so it cannot be started afresh",
+        "ko": "이 실행의 엔진이 아니어서 새로 시작할 수 없습니다",
+    },
+    "pool_disturbed": {
+        "en": "{engine}: something other than {student}'s own commands changed its engine ({what}); graded again "
+        "on a fresh engine",
+        "ko": "{engine}: {student} 의 명령이 아닌 무언가가 엔진을 바꿨습니다 ({what}); 새 엔진에서 다시 채점합니다",
+    },
+    "g_disturbed": {
+        "en": "not graded: something other than the submission's own commands changed its engine ({what}), "
+        "each time it was graded; grade it again",
+        "ko": "채점 안 됨: 채점할 때마다 제출물의 명령이 아닌 무언가가 엔진을 바꿨습니다 ({what}); 다시 채점하세요",
+    },
+    "bound_memory": {
+        "en": "ran out of memory: {limit} is what a submission's containers may use together",
+        "ko": "메모리가 부족했습니다: 제출물의 컨테이너들이 함께 쓸 수 있는 메모리는 {limit} 입니다",
+    },
+    "bound_processes": {
+        "en": "ran out of processes: {limit} at once is what a submission's containers may run together",
+        "ko": "프로세스가 부족했습니다: 제출물의 컨테이너들이 한꺼번에 실행할 수 있는 프로세스는 {limit} 개입니다",
+    },
+    "bound_disk": {
+        "en": "ran out of disk: {limit} is what a submission may write (images, containers, volumes, its folder)",
+        "ko": "디스크가 부족했습니다: 제출물이 쓸 수 있는 디스크는 {limit} 입니다 (이미지, 컨테이너, 볼륨, 폴더)",
+    },
+    "r_containers_limit": {
+        "en": "a submission may make {n} containers, and it has made them",
+        "ko": "제출물은 컨테이너를 {n} 개까지 만들 수 있는데, 이미 다 만들었습니다",
+    },
+    "slot_stopping": {
+        "en": "the sandbox {name} is still being stopped after a run that died; using another",
+        "ko": "샌드박스 {name} 은(는) 멈춘 실행의 뒷정리로 아직 멈추는 중입니다; 다른 것을 씁니다",
+    },
+    "slot_left_over": {
+        "en": "stopping the sandbox {name}, left running by a run that died",
+        "ko": "멈춘 실행이 남긴 샌드박스 {name} 을(를) 멈춥니다",
+    },
+    "no_slot": {
+        "en": "every {what} sandbox slot on this machine ({n}) is taken by other runs; try again when one ends",
+        "ko": "이 기계의 {what} 샌드박스 자리({n} 개)를 다른 실행들이 모두 쓰고 있습니다; 하나가 끝나면 다시 하세요",
+    },
+    "out_in_use": {
+        "en": "{out} is being written by another grade run (pid {pid}); give --out a folder of its own",
+        "ko": "다른 채점 실행(pid {pid})이 {out} 에 쓰고 있습니다; --out 에 다른 폴더를 주세요",
+    },
     "g_could_not_check": {"en": "could not check: {error}", "ko": "확인할 수 없었습니다: {error}"},
     "f_score": {"en": "Score: {score} / {max}", "ko": "점수: {score} / {max}"},
+    "g_hard_link": {
+        "en": "{file} is a hard link (the same file has other names on the grading machine); a submission's files "
+        "must be files of its own",
+        "ko": "{file} 은(는) 하드 링크입니다 (같은 파일이 채점 기계에 다른 이름으로도 있습니다); 제출물의 파일은 "
+        "제출물만의 파일이어야 합니다",
+    },
+    "f_not_graded": {"en": "Not graded (no score)", "ko": "채점 안 됨 (점수 없음)"},
+    "h_disturbed": {"en": "disturbed while grading", "ko": "채점 중 방해받음"},
     "f_checks": {"en": "Checks", "ko": "확인 항목"},
     "f_hidden": {"en": "a hidden check ({earned}/{points})", "ko": "숨겨진 확인 항목 ({earned}/{points})"},
     "f_refused": {"en": "Lines that were refused", "ko": "거부된 줄"},
@@ -583,6 +645,29 @@ REFUSALS: dict[str, dict[str, str]] = {
     "f_visible_points": {
         "en": "{earned} / {most} points from the checks you can see",
         "ko": "볼 수 있는 확인 항목에서 {earned} / {most}점",
+    },
+    "g_not_regular": {
+        "en": "{file} is {kind}; a submission's files must be regular files in its folder",
+        "ko": "{file} 은(는) {kind}입니다; 제출물의 파일은 제출물 폴더 안의 일반 파일이어야 합니다",
+    },
+    "w_symlink": {"en": "a symbolic link", "ko": "심볼릭 링크"},
+    "w_directory": {"en": "a directory", "ko": "디렉터리"},
+    "w_fifo": {"en": "a FIFO (a named pipe)", "ko": "FIFO(이름 있는 파이프)"},
+    "w_socket": {"en": "a socket", "ko": "소켓"},
+    "w_device": {"en": "a device", "ko": "장치 파일"},
+    "w_outside": {"en": "a name outside its folder", "ko": "폴더 밖을 가리키는 이름"},
+    "g_too_large": {
+        "en": "{file} is larger than {kib} KiB, more than a submission's file may be",
+        "ko": "{file} 이(가) {kib} KiB 보다 큽니다; 제출물의 파일은 그보다 클 수 없습니다",
+    },
+    "g_unreadable": {"en": "{file} could not be read ({error})", "ko": "{file} 을(를) 읽을 수 없었습니다 ({error})"},
+    "s_too_long": {
+        "en": "the line is longer than {limit} characters",
+        "ko": "줄이 {limit}자보다 깁니다",
+    },
+    "s_too_many": {
+        "en": "the file has more than {limit} commands; this one and the rest were not read",
+        "ko": "파일에 명령이 {limit}개보다 많습니다; 이 줄부터는 읽지 않았습니다",
     },
 }
 CATALOGUE.update(REFUSALS)

@@ -29,6 +29,7 @@ from typing import Any
 
 from dockersim.driver import INTERRUPT_GRACE, Docker
 from dockersim.errors import DockersimError
+from dockersim.leases import Lease
 from dockersim.parse.listing import parse_pairs
 
 LABEL_KEY = "dockersim.run"
@@ -174,10 +175,12 @@ class Ownership:
         self.made_networks = False
         self.watched = watched
         self._reaper: subprocess.Popen[bytes] | None = None
+        self._channel: socket.socket | None = None  # to the reaper: leases go along it, its end is the run's
+        self.leases: dict[str, Lease] = {}
         if watched:
             self.journal.parent.mkdir(parents=True, exist_ok=True)
             self._write({"run": self.run_id, "owner": self.owner, **engine_of(docker)})
-            self._reaper = _start_reaper(self.journal)
+            self._reaper, self._channel = _start_reaper(self.journal)
             # Every process this run starts from now on carries the mark, from fork on: the reaper waits
             # for those still running (a docker command in flight may still create) before it looks.
             if mark:
@@ -221,9 +224,34 @@ class Ownership:
         """A helper process of the run (the kit registry) that the reaper stops if the run dies."""
         self._write({"process": pid, "start": _start_time(pid)})
 
+    def note_registry(self, host: str, port: int) -> None:
+        """The kit registry this run uses (shared with other runs): if the run dies, its reaper leaves it."""
+        self._write({"registry": host, "port": port})
+
     def note_image(self, ref: str) -> None:
         """An image tag the run adds for its length only (a stand-in under the registry's name)."""
         self._write({"image": ref})
+
+    def hold(self, lease: Lease) -> None:
+        """A machine-wide lease (leases.py) held for the run's life: a duplicate goes to the reaper, so that the
+        lease outlives a run killed now until the reaper has stopped what the run started under it."""
+        self.leases[lease.name] = lease
+        if self._channel is not None:
+            socket.send_fds(self._channel, [f"hold {lease.name}".encode()], [lease.fd])
+
+    def drop(self, name: str) -> None:
+        """Give a lease back before the run ends: this process's hold and the reaper's."""
+        lease = self.leases.pop(name, None)
+        if lease is None:
+            return
+        if self._channel is not None:
+            self._channel.send(f"drop {name}".encode())
+            # The reaper answers once it has closed its duplicate: then the lease is free when ours goes.
+            self._channel.settimeout(10)
+            with contextlib.suppress(OSError):
+                self._channel.recv(64)
+            self._channel.settimeout(None)
+        lease.release()
 
     def note_sandbox(self, name: str, slot: int) -> None:
         """A grading engine the run started: the reaper stops it if the run dies."""
@@ -255,8 +283,10 @@ class Ownership:
         if not self.watched:
             return
         self._write({"done": True})
-        if self._reaper is not None and self._reaper.stdin is not None:
-            self._reaper.stdin.close()
+        if self._channel is not None:
+            self._channel.close()  # the reaper sees the end, finds the journal done, and leaves
+            self._channel = None
+        self.leases = {}  # the reaper's duplicates go with it; each of ours is given back by whoever took it
         self.journal.unlink(missing_ok=True)
         if os.environ.get(RUN_ENV) == self.run_id:  # what this process starts from now on is not the run's
             del os.environ[RUN_ENV]
@@ -281,15 +311,22 @@ def engine_of(docker: Docker) -> dict[str, Any]:
     return {"docker": docker.binary, "context": docker.context, "env": env}
 
 
-def _start_reaper(journal: Path) -> subprocess.Popen[bytes]:
-    """The watcher, in a session of its own so that signals to the run's process group do not reach it."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "dockersim.reaper", str(journal)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def _start_reaper(journal: Path) -> tuple[subprocess.Popen[bytes], socket.socket]:
+    """The watcher, in a session of its own so that signals to the run's process group do not reach it; its
+    stdin is one end of a socket pair whose other end the run keeps: its end (EOF) is the run's, however it
+    ends, and leases travel along it (Ownership.hold)."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "dockersim.reaper", str(journal)],
+            stdin=theirs.fileno(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    finally:
+        theirs.close()
+    return proc, ours
 
 
 # -- runs that died --------------------------------------------------------------------------------
@@ -379,7 +416,8 @@ def _wait_for_children(run_id: str, timeout: float = INTERRUPT_GRACE) -> None:
 def _reap(journal: Journal, dry_run: bool) -> list[str]:
     """In order: the run's helpers (its registry, its grading engines) stopped; its docker commands in flight
     waited for; then what carries its label or stands in its journal removed."""
-    from dockersim.sandbox import Sandbox  # a grading run's engines; imported only when there are any
+    from dockersim.registry import KitRegistry  # the kit registry and grading engines: loaded only here
+    from dockersim.sandbox import Sandbox
 
     header = journal.header
     run_id = str(header.get("run", ""))
@@ -391,6 +429,10 @@ def _reap(journal: Journal, dry_run: bool) -> list[str]:
             if not dry_run:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
+    for entry in (e for e in journal.entries if "registry" in e):
+        removed.append(f"kit registry {entry['registry']}:{entry['port']} (left)")
+        if not dry_run:
+            KitRegistry.leave_for(str(entry["registry"]), int(entry["port"]), run_id)
     for box in (Sandbox(str(e["sandbox"]), int(e["slot"])) for e in journal.entries if "sandbox" in e):
         if box.pid() is not None:
             removed.append(f"sandbox engine {box.name}")

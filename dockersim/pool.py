@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import os
 import shlex
@@ -28,19 +29,33 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dockersim import kit
+from dockersim import kit, leases
+from dockersim.bounds import Limits, human
 from dockersim.checks import HELPER_IMAGE, bare
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
-from dockersim.grading import EngineFault, Grade, give_back_images, grade_one, image_ids, image_names, prepare
+from dockersim.grading import (
+    Disturbed,
+    EngineFault,
+    Grade,
+    give_back_images,
+    grade_one,
+    image_ids,
+    image_names,
+    prepare,
+)
 from dockersim.homework import Spec
+from dockersim.leases import Lease
 from dockersim.messages import Phrase, said
 from dockersim.ownership import Inventory, Ownership, empty, reap_dead, state_home
 from dockersim.report.files import slug
-from dockersim.sandbox import Sandbox
+from dockersim.sandbox import Sandbox, claim
 from dockersim.snapshot import normal_ref
+from dockersim.state import EngineEvent
+from dockersim.witness import Witness, killed_by_no_one
 
-FIRST_SLOT = 10  # sandbox slots for grading jobs; slot 0 is `run --sandbox`'s
+UNBOUNDED_ENV = "DOCKERSIM_BENCH_UNBOUNDED"  # grading sandboxes without bounds: for the benchmark alone
+CLAIM_WAIT = 300.0  # seconds a grade run waits for a sandbox slot when every one is taken
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 SSH_CONFIG_ENV = "DOCKERSIM_SSH_CONFIG"  # an ssh_config file for ssh:// engines (`ssh -F`)
 FAILS_PER_SUBMISSION = 2  # a submission under which this many engines failed is not tried on a third
@@ -56,6 +71,9 @@ class Record:
     isolation: str = ""  # what root in its containers is on its host: "userns", "rootless", or "none"
     graded: list[str] = field(default_factory=list)
     set_aside: str = ""
+    bounds: dict[str, str] = field(default_factory=dict)  # what a submission may use there (bounds.Limits)
+    unbounded: list[str] = field(default_factory=list)  # what cannot be bounded there, and why
+    disturbed: list[str] = field(default_factory=list)  # submissions whose grading something else disturbed
 
 
 class GradingEngine(ABC):
@@ -68,9 +86,29 @@ class GradingEngine(ABC):
     ownership: Ownership
     remap_root: int | None = None  # the host uid root in its containers is, when known
     make_sources: Callable[[Path, list[str]], None] | None = None  # see runner.Placement
+    workspaces: Path | None = None  # where its submissions' workspaces are (on its host)
+    limits: Limits | None = None
+    each_container: tuple[str, ...] = ()  # options every container a submission makes carries there
 
     def __init__(self) -> None:
         self.record = Record(self.name)
+
+    def before_submission(self) -> None:  # noqa: B027 - an engine whose bounds need no reading
+        """Called just before a submission's first line: ready what bounds it."""
+
+    def hits(self, events: Sequence[EngineEvent] = ()) -> list[str]:
+        """The bounds the last submission met, as its feedback says them (`events`: its engine's, as the
+        witness read them)."""
+        return []
+
+    def renew(self) -> None:
+        """A fresh engine in place of this one (a submission's grading was disturbed)."""
+        raise SetAside(Phrase("pool_cannot_renew"))
+
+    def witness(self) -> Witness | None:
+        """What watches the engine while a submission is graded, where anything but the grader acting on it
+        is a disturbance (a dedicated engine); None on an engine shared with others."""
+        return None
 
     @abstractmethod
     def up(self) -> None: ...
@@ -126,26 +164,28 @@ class GradingEngine(ABC):
 
 
 class SandboxEngine(GradingEngine):
-    """A private engine this run starts, isolated: a throwaway root but for the workspace, user namespaces.
-    A dockerd, or for a podman grader podman in the same namespaces, on a storage of its own. Either sees
-    the workspace of the submission it grades and no other, so that no symlink a container swaps in can lead
-    the engine into another student's: a dockerd is shown each workspace in turn (Sandbox.show); podman has
-    no daemon to keep, and each submission gets a sandbox of its own (in a second)."""
+    """A private engine this run starts, isolated: a throwaway root but for the workspace, user namespaces,
+    and bounds (bounds.py) on what its containers use. A dockerd, or for a podman grader podman in the same
+    namespaces, on a storage of its own. Either sees the workspace of the submission it grades and no other,
+    so that no symlink a container swaps in can lead the engine into another student's: a dockerd is shown
+    each workspace in turn (Sandbox.show); podman has no daemon to keep, and each submission gets a sandbox
+    of its own (in a second). Its slot is the machine's to give (sandbox.claim): no other run uses it."""
 
     dedicated = True
 
-    def __init__(self, slot: int, workspaces: Path, config: Path, docker_bin: str, run: Ownership,
-                 engine: str = "dockerd") -> None:  # fmt: skip
-        self.slot = slot
-        self.name = f"sandbox {slot}"
-        stage = workspaces if engine == "dockerd" else None
-        self.box = Sandbox(f"grade-{slot}", FIRST_SLOT + slot, isolated=True, stage=stage, engine=engine)
+    def __init__(self, index: int, config: Path, docker_bin: str, run: Ownership, engine: str = "dockerd",
+                 limits: Limits | None = None, progress: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self.index = index
+        self.name = f"sandbox {index}"  # as the run numbers its engines: the machine's slot may be any
+        self.kind, self.limits, self.progress = engine, limits, progress or (lambda _line: None)
         self.config, self.docker_bin, self.run = config, docker_bin, run
-        self.engine_host = self.box.engine_host
-        self.remap_root = self.box.remap_root
+        self.box = Sandbox(f"grade-{index}")  # until up() claims a slot
+        self._lease = ""
+        self._counters: dict[str, int] = {}
         super().__init__()
-        self.record.endpoint = self.box.endpoint
         self.record.isolation = "userns"
+        if limits is not None:
+            self.record.bounds = limits.describe()
         if engine == "podman":
             self.make_sources = self._make_sources
 
@@ -155,8 +195,23 @@ class SandboxEngine(GradingEngine):
             make_beneath(workspace, path, self.box.remap_root)
 
     def up(self) -> None:
+        if not self._lease:
+            claimed = claim("grade", self.progress, wait=CLAIM_WAIT, isolated=True, engine=self.kind,
+                            limits=self.limits)  # fmt: skip
+            self.run.hold(claimed.lease)
+            self._lease = claimed.lease.name
+            box = claimed.box
+            self.box = dataclasses.replace(box, stage=box.workspaces if self.kind == "dockerd" else None)
         self.run.note_sandbox(self.box.name, self.box.slot)  # if the run dies, its reaper stops the engine
         self.box.up()
+        self.engine_host = self.box.engine_host
+        self.remap_root = self.box.remap_root
+        # On the sandbox's own disk; what an earlier run that died left there is not this run's to keep.
+        self.workspaces = self.box.workspaces
+        shutil.rmtree(self.workspaces, ignore_errors=True)
+        self.workspaces.mkdir(parents=True)
+        self.workspaces.chmod(0o755)  # the engine's remapped root passes through to its own workspace
+        self.record.endpoint = self.box.endpoint
         # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
         self.config.mkdir(parents=True, exist_ok=True)
         env = {"DOCKER_HOST": self.box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(self.config.resolve())}
@@ -165,16 +220,59 @@ class SandboxEngine(GradingEngine):
         self.ownership = Ownership(self.docker, watched=False)  # the engine is emptied whole: labels suffice
 
     def prepare_workspace(self, workspace: Path) -> None:
-        super().prepare_workspace(workspace)
-        if self.box.engine == "dockerd":
-            self.box.show(workspace)
-        else:  # a new sandbox, on the same storage, seeing this workspace alone
-            self.box.down()
+        if self.box.disk.mounted():  # the last submission's bound lifted: the kit's images may be rebuilt
+            self.box.disk.open_up()
+        if self.box.engine == "podman":  # a new sandbox, on the same storage, seeing this workspace alone
+            self.box.down(keep_disk=True)
+            super().prepare_workspace(workspace)
             self.box = dataclasses.replace(self.box, shared=(workspace,))
             self.box.up()
+            return
+        super().prepare_workspace(workspace)
+        self.box.show(workspace)
+
+    def before_submission(self) -> None:
+        """Its disk leaves the submission its bound exactly (the kit's images beside it), and the kernel's
+        counters are read, to tell what the submission hits."""
+        if self.limits is not None:
+            self.box.disk.leave(self.limits.disk)
+            self.box.cgroup.renew(self.limits)  # its counts and peaks, the submission's alone
+            self._counters = self.box.cgroup.counters()
+
+    def hits(self, events: Sequence[EngineEvent] = ()) -> list[str]:
+        """The bounds the submission met since before_submission, as its feedback says them: read from the
+        kernel's counters, and (cgroup v1, which counts a kill for memory in the container's own cgroup, gone
+        with it) from a container that died killed by no one while its memory met the bound."""
+        if self.limits is None:
+            return []
+        now, was = self.box.cgroup.counters(), self._counters
+        out: list[str] = []
+        full = now["memory_peak"] >= self.limits.memory - 2**20  # its memory met the bound, at some moment
+        if now["oom_kill"] > was.get("oom_kill", 0) or (full and killed_by_no_one(events)):
+            out.append(Phrase("bound_memory", limit=human(self.limits.memory)))
+        if now["fork_refused"] > was.get("fork_refused", 0) or now["processes_peak"] >= self.limits.processes:
+            out.append(Phrase("bound_processes", limit=self.limits.processes))
+        if self.box.disk.mounted() and self.box.disk.free() < max(16 * 1024**2, self.limits.disk // 100):
+            out.append(Phrase("bound_disk", limit=human(self.limits.disk)))
+        return out
+
+    def witness(self) -> Witness | None:
+        return Witness(self.docker, self.box.pid).start()
+
+    def renew(self) -> None:
+        """A fresh engine on the same slot (a submission's was disturbed): stopped, emptied, started again."""
+        self.box.down()
+        self.up()
 
     def down(self) -> None:
-        self.box.down()
+        try:
+            if self.workspaces is not None:  # the submissions': none outlives its grading
+                shutil.rmtree(self.workspaces, ignore_errors=True)
+            self.box.down()
+        finally:
+            if self._lease:
+                self.run.drop(self._lease)
+                self._lease = ""
 
 
 class ContextEngine(GradingEngine):
@@ -182,12 +280,22 @@ class ContextEngine(GradingEngine):
 
     dedicated = False
 
-    def __init__(self, context: str, engine_host: str | None, docker_bin: str) -> None:
+    def __init__(self, context: str, engine_host: str | None, docker_bin: str, limits: Limits | None = None,
+                 workspaces: Path | None = None) -> None:  # fmt: skip
         self.name = context
         self.given_host = engine_host
         self.config, self.docker_bin = Path(), docker_bin
+        self.limits, self.workspaces = limits, workspaces
         self._ssh: tuple[str, str] | None = None  # (control folder, destination) of an ssh:// endpoint
         super().__init__()
+        if limits is not None:  # each container a submission makes carries them (runner.Placement.bounds)
+            shown = limits.describe()
+            self.record.bounds = {k: shown[k] for k in ("memory", "processes", "log", "containers")}
+            self.record.unbounded = [
+                "memory and processes a container each, not a submission's containers together",
+                "disk: the engine's own, shared with whatever else it holds",
+                "CPUs: the engine's own, shared with whatever else it runs",
+            ]
 
     def up(self) -> None:
         found: dict[str, Any] = {}
@@ -228,6 +336,13 @@ class ContextEngine(GradingEngine):
             raise DockersimError(f"does not answer: {why}")
         options = self.docker.call(["info", "--format", "{{json .SecurityOptions}}"], check=False).stdout
         self.record.isolation = next((kind for kind in ("userns", "rootless") if f"name={kind}" in options), "none")
+        if self.limits is not None:
+            driver = self.docker.call(["info", "--format", "{{.LoggingDriver}}"], check=False).stdout.strip()
+            sized = driver in ("json-file", "local", "k8s-file")  # the drivers that take max-size
+            self.each_container = self.limits.container_options(log=sized)
+            if not sized:
+                self.record.bounds.pop("log", None)
+                self.record.unbounded.append(f"log: the engine logs to {driver or 'a driver'} without a size bound")
         # Its own journal and reaper: if the run dies, what submissions made there is removed all the same,
         # and then the folders holding the context's keys and its SSH connection.
         self.ownership = Ownership(self.docker, mark=False)
@@ -379,6 +494,7 @@ class _Item:
     index: int
     folder: Path
     failed_on: list[str] = field(default_factory=list)  # engines that failed while grading it
+    disturbed: list[str] = field(default_factory=list)  # what disturbed its grading, each time it did
 
 
 class Pool:
@@ -387,9 +503,8 @@ class Pool:
     when the spec has a reference, grades it first as a canary; one that fails is set aside with its reason,
     and a submission it was grading goes back to the others (at most FAILS_PER_SUBMISSION engines)."""
 
-    def __init__(self, spec: Spec, folders: Sequence[Path], workspaces: Path, lang: str,
-                 progress: Callable[[str], None]) -> None:  # fmt: skip
-        self.spec, self.workspaces, self.lang, self.progress = spec, workspaces, lang, progress
+    def __init__(self, spec: Spec, folders: Sequence[Path], lang: str, progress: Callable[[str], None]) -> None:
+        self.spec, self.lang, self.progress = spec, lang, progress
         self.total = len(folders)
         self.todo = [_Item(i, folder) for i, folder in enumerate(folders)]
         self.busy = 0
@@ -421,7 +536,7 @@ class Pool:
         for item in self.todo:  # every engine was set aside before it got this one (again)
             note = (Phrase("g_engines_failed", engines=", ".join(item.failed_on)) if item.failed_on
                     else Phrase("g_no_engine", engines=names))  # fmt: skip
-            self.done[item.index] = Grade(item.folder.name, 0, self.spec.max_points, notes=[note])
+            self.done[item.index] = Grade.not_graded(item.folder.name, self.spec.max_points, note)
 
     def _take(self) -> _Item | None:
         """The next submission; None when none is left, nor any that an engine now grading may give back."""
@@ -439,8 +554,9 @@ class Pool:
         with self._cond:
             self.busy -= 1
             if grade is None and len(item.failed_on) >= FAILS_PER_SUBMISSION:
-                grade = Grade(item.folder.name, 0, self.spec.max_points,
-                              notes=[Phrase("g_engines_failed", engines=", ".join(item.failed_on))])  # fmt: skip
+                why = (Phrase("g_disturbed", what="; ".join(item.disturbed)) if item.disturbed
+                       else Phrase("g_engines_failed", engines=", ".join(item.failed_on)))  # fmt: skip
+                grade = Grade.not_graded(item.folder.name, self.spec.max_points, why)
             if grade is None:
                 self.todo.insert(0, item)
             else:
@@ -491,31 +607,50 @@ class Pool:
             # A submission graded again has a new workspace: the failed engine's containers may still write.
             name = f"{item.folder.name}.again{len(item.failed_on)}" if item.failed_on else None
             try:
-                grade = grade_one(self.spec, item.folder, engine, self.workspaces, self.images[engine.name], self.lang,
+                grade = grade_one(self.spec, item.folder, engine, self.images[engine.name], self.lang,
                                   self.keep[engine.name], name)  # fmt: skip
+            except Disturbed as e:  # not the submission's doing: graded again, on a fresh engine
+                item.failed_on.append(engine.name)
+                item.disturbed.append(said(e))
+                engine.record.disturbed.append(f"{item.folder.name}: {said(e)}")
+                self.progress(Phrase("pool_disturbed", engine=engine.name, student=item.folder.name, what=said(e)))
+                self._afresh(engine, Phrase("pool_not_ready", student=item.folder.name, why=said(e)))
+                return
             except EngineFault as e:  # not the submission's doing: another engine grades it
                 item.failed_on.append(engine.name)
                 why = engine.answers()
-                if why:
-                    raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why)) from e
-                raise SetAside(Phrase("pool_not_ready", student=item.folder.name, why=said(e))) from e
+                self._afresh(engine, Phrase("pool_failed_under", student=item.folder.name, why=why) if why
+                             else Phrase("pool_not_ready", student=item.folder.name, why=said(e)))  # fmt: skip
+                return
             except DockersimError as e:
-                grade = Grade(item.folder.name, 0, self.spec.max_points, notes=[Phrase("g_stopped", error=said(e))],
-                              engine=engine.name)  # fmt: skip
+                grade = Grade.not_graded(item.folder.name, self.spec.max_points, Phrase("g_stopped", error=said(e)),
+                                         engine.name)  # fmt: skip
             except Exception as e:  # a fault of ours: the engine set aside, the submission tried a bounded time
                 item.failed_on.append(engine.name)
                 why = f"{type(e).__name__}: {e}"
                 raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why)) from e
             why = engine.answers()
-            if why:  # what it found is not the submission's doing: another engine grades it again
+            if why:  # what it found is not the submission's doing: graded again, on this engine afresh or another
                 item.failed_on.append(engine.name)
                 grade = None
-                raise SetAside(Phrase("pool_failed_under", student=item.folder.name, why=why))
+                self._afresh(engine, Phrase("pool_failed_under", student=item.folder.name, why=why))
+                return
             engine.record.graded.append(grade.student)
         finally:
             done = self._give_back(item, grade)
         self.progress(f"[{done}/{self.total}] {grade.student}: {grade.score}/{grade.max} "
                       f"({grade.seconds:.0f}s, {engine.name})")  # fmt: skip
+
+    def _afresh(self, engine: GradingEngine, why: str) -> None:
+        """An engine that failed under a submission: started afresh where it is the run's own (a sandbox), or
+        set aside (SetAside, saying `why`)."""
+        if not engine.dedicated:
+            raise SetAside(why)
+        self.progress(Phrase("pool_afresh", engine=engine.name, why=why))
+        try:
+            engine.renew()
+        except DockersimError as again:
+            raise SetAside(f"{why}; {said(again)}") from again
 
     def _ready(self, engine: GradingEngine) -> None:
         """An engine fit for the next submission: answering, and empty of an earlier one's objects."""
@@ -533,7 +668,7 @@ class Pool:
         point would fail students for its own reasons."""
         assert self.spec.reference is not None
         self.progress(Phrase("pool_canary", engine=engine.name))
-        got = grade_one(self.spec, self.spec.reference, engine, self.workspaces, self.images[engine.name], self.lang,
+        got = grade_one(self.spec, self.spec.reference, engine, self.images[engine.name], self.lang,
                         self.keep[engine.name], name=f".reference-{slug(engine.name)}")  # fmt: skip
         engine.record.canary = f"{got.score}/{got.max}"
         if got.score < got.max:
@@ -551,12 +686,10 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
               progress: Callable[[str], None], lang: str = "en", contexts: Sequence[str] = ()) -> Pool:  # fmt: skip
     """Grade each folder on the pool: `jobs` sandbox engines and the engines `contexts` name, one submission
     at a time each; the grades in the folders' order, and what each engine did."""
-    workspaces = (out / "workspaces").resolve()
-    workspaces.mkdir(parents=True, exist_ok=True)
-    workspaces.chmod(0o755)  # the engines' remapped roots pass through to their own workspace
     # The grading engines are this run's: if it dies, its reaper stops them (ownership.py).
     grader = Docker(docker_bin)
     run = Ownership(grader)  # if the run dies (its journal is not closed), the reaper ends them
+    workspaces = (out / "workspaces").resolve()  # for engines reached through contexts
     leftovers = reap_dead()
     if leftovers:
         progress(Phrase("reaped", items=", ".join(leftovers)))
@@ -564,12 +697,15 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     kind = sandbox_engine(grader)
     if kind == "podman" and jobs and any("health" in getattr(bare(c.check), "fields", {}) for c in spec.checks):
         progress(Phrase("pool_podman_health"))
-    engines: list[GradingEngine] = [SandboxEngine(slot, workspaces, config / "sandbox", docker_bin, run, kind)
-                                    for slot in range(min(jobs, len(folders)))]  # fmt: skip
+    sandboxes = min(jobs, len(folders))
+    # Unbounded only to measure what the bounds cost (bench/neighbours.py); never for a course's grading.
+    limits = None if os.environ.get(UNBOUNDED_ENV) == "1" else spec.limits.for_jobs(sandboxes)
+    engines: list[GradingEngine] = [SandboxEngine(index, config / "sandbox", docker_bin, run, kind, limits, progress)
+                                    for index in range(sandboxes)]  # fmt: skip
     for value in contexts:
         context, host = parse_engine(value)
-        engines.append(ContextEngine(context, host, docker_bin))
-    pool = Pool(spec, folders, workspaces, lang, progress)
+        engines.append(ContextEngine(context, host, docker_bin, limits and spec.limits, workspaces))
+    pool = Pool(spec, folders, lang, progress)
     pool.kit_source = kit.source(grader)  # the kit's images, copied from there rather than built
     if pool.kit_source is not None and jobs:  # built there once when missing, rather than in every sandbox
         try:
@@ -580,6 +716,17 @@ def grade_all(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin:
     pool.grade(engines)
     run.close()
     return pool
+
+
+def _take_out(out: Path) -> Lease:
+    """The --out folder, the run's alone while it writes there (its workspaces, gradebook, feedback)."""
+    out.mkdir(parents=True, exist_ok=True)
+    folder = out.resolve()
+    name = "out-" + hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+    lease = leases.try_take(name, out=str(folder), pid=os.getpid(), what="grade")
+    if lease is None:
+        raise DockersimError(Phrase("out_in_use", out=out, pid=leases.holder(name).get("pid", "?")))
+    return lease
 
 
 def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
@@ -605,6 +752,10 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
         Sandbox(isolated=True, engine=sandbox_engine(grader)).check_can_run()
     elif not contexts:
         raise DockersimError("no engine to grade on: --jobs 0 needs at least one --engine")
-    pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)
-    write_all(spec, pool.grades, out, lang, [asdict(r) for r in pool.records])
+    lease = _take_out(out)  # no other grade run writes there meanwhile
+    try:
+        pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)
+        write_all(spec, pool.grades, out, lang, [asdict(r) for r in pool.records])
+    finally:
+        lease.release()
     return pool.grades

@@ -125,7 +125,7 @@ class _Chapters:
 
 def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Callable[[str], None]) -> list[Tracker]:
     """Practice these scenario files in the learner's shell; the trackers say how far they got."""
-    with engine(plan) as eng, ExitStack() as stack:
+    with engine(plan, say) as eng, ExitStack() as stack:
         docker = eng.docker
         leftovers = reap_dead()
         if leftovers:
@@ -135,6 +135,8 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
             raise DockersimError(Phrase("clash", items=", ".join(clashes)))
         remove_named(docker, clashes)
         ownership = Ownership(docker)
+        if eng.lease is not None:
+            ownership.hold(eng.lease)  # if the run dies, the slot stays taken until its reaper is done
         ownership.made_networks = True  # the learner may make networks: cleanup looks for labelled ones
         folder = Path(tempfile.mkdtemp(prefix="dockersim-practice-"))
         ownership.note_dir(str(folder))

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockersim import commandline, placeholders
+from dockersim.bounds import Limits
 from dockersim.checks import Check, ContainerCheck, bare
-from dockersim.driver import Completed, Docker, hold_signals, release_signals
+from dockersim.driver import KEEP_OUTPUT, Completed, Docker, hold_signals, release_signals
 from dockersim.errors import DockerError, DockersimError, EngineUnavailable, ParseError
 from dockersim.messages import Phrase, localise, mismatch_line, said, say
 from dockersim.ownership import LABEL_KEY, Inventory, Ownership, anonymous_volumes_of
@@ -60,6 +61,11 @@ class Placement:
     # An engine the run shares with others (grading on a context): each docker command as it may run there,
     # or NotHere saying why it may not.
     vet: Callable[[list[str]], list[str]] | None = None
+    # What one submission may use: the number of containers it makes is counted here; on an engine the run
+    # shares, each container it makes also carries these options (bounds.Limits.container_options).
+    limits: Limits | None = None
+    each_container: tuple[str, ...] = ()
+    keep: int = KEEP_OUTPUT  # bytes kept of what a step's command prints, of each stream (its end)
 
 
 @dataclass
@@ -316,6 +322,13 @@ class ScenarioRun:
         run on this engine), its bind sources made, and what it creates owned (owned_argv)."""
         if self.placement.vet is not None:
             words = self.placement.vet(words)
+        limits = self.placement.limits
+        if limits is not None and commandline.creates_container(words):
+            only = [] if self.placement.everything_owned else ["--filter", f"label={LABEL_KEY}={self.ownership.run_id}"]
+            if len(self.docker.call(["ps", "-a", "-q", *only]).stdout.split()) >= limits.containers:
+                raise NotHere(Phrase("r_containers_limit", n=limits.containers))
+            if self.placement.each_container:
+                words = commandline.with_container_options(words, self.placement.each_container)
         self._make_bind_sources(words)
         return self.owned_argv(words)
 
@@ -362,7 +375,7 @@ class ScenarioRun:
                 argv = self.docker.shell_argv(self.resolve(step.shell), self.ownership.labels)
             else:
                 argv = self._argv(step, deadline)
-            done: Completed = self.docker.run_argv(argv, timeout=step.timeout)
+            done: Completed = self.docker.run_argv(argv, timeout=step.timeout, keep=self.placement.keep)
             status, stdout, stderr = done.status, done.stdout, done.stderr
             result.screen = _screen(stdout + stderr)
             if done.timed_out:
@@ -395,6 +408,13 @@ class ScenarioRun:
 
     def _session(self, step: Step, deadline: float, result: Attempt) -> tuple[int, str, str]:
         argv = self._argv(step, deadline, tty=True)
+        witness = self.docker.witness
+        if witness is None:
+            return self._session_of(argv, step, deadline, result)
+        with witness.acting(argv):  # what the engine reports while the session is open may be its doing
+            return self._session_of(argv, step, deadline, result)
+
+    def _session_of(self, argv: list[str], step: Step, deadline: float, result: Attempt) -> tuple[int, str, str]:
         held = hold_signals()
         try:
             session: Session = self.docker.spawn(argv)

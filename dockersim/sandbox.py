@@ -18,20 +18,28 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from dockersim import leases
+from dockersim.bounds import KIT_ROOM, Cgroup, Disk, Limits
 from dockersim.errors import DockersimError
+from dockersim.leases import RUN_ROOT, Lease
+from dockersim.messages import Phrase
 
 STATE_ROOT = Path(os.environ.get("DOCKERSIM_STATE", "/var/lib/dockersim"))
-# Not DOCKERSIM_RUN: that is the mark every process of a run carries (ownership.RUN_ENV).
-RUN_ROOT = Path(os.environ.get("DOCKERSIM_RUN_ROOT", "/run/dockersim"))
+RUN_SLOTS = range(0, 10)  # `run --sandbox` and `practice --sandbox`: slot 0 is `default`, the one engine up starts
+GRADE_SLOTS = range(10, 250)  # grading sandboxes; 10.213.255.0 is the kit registry's (registry.SANDBOX_ADDRESS)
+OPEN_FILES = 65536  # a grading container's open files, at most (docker's own default is 1048576)
 SUBNET = "10.213"  # 10.213.<slot>.0/30 links each sandbox's namespace to the host
 # An isolated sandbox's containers run as host uids/gids from here, 65536 per slot: above the ranges useradd
 # gives users for their own rootless containers (/etc/subuid: 100000 to 600100000 by login.defs' default),
@@ -178,6 +186,13 @@ def _alive(pid: int) -> bool:
 _HOLDERS = ("nsenter", "unshare", "tini")  # a podman sandbox's init, and what starts it
 
 
+def _open_files() -> int:
+    """A grading container's bound on open files: OPEN_FILES, or less where the machine allows less (a
+    container may not be given more than its engine has)."""
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    return OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+
+
 def _write_script(path: Path, text: str) -> None:
     """An executable script, written whole beside its place and moved there: never run half written."""
     part = path.with_name(f".{path.name}.new")
@@ -265,6 +280,7 @@ class Sandbox:
     shared: tuple[Path, ...] = ()  # host folders an isolated sandbox's containers may bind, at the same paths
     stage: Path | None = None  # an isolated dockerd's: a host folder it sees empty but for the one `show` gives
     engine: str = "dockerd"  # or "podman" (isolated only): what runs its containers
+    limits: Limits | None = None  # bounds on what its containers use together (grading); None: unbounded
 
     @property
     def netns(self) -> str:
@@ -273,6 +289,20 @@ class Sandbox:
     @property
     def data_root(self) -> Path:
         return STATE_ROOT / "engines" / self.name
+
+    @property
+    def disk(self) -> Disk:
+        """Its own filesystem, mounted at its data root when it has a disk bound."""
+        return Disk(STATE_ROOT / "engines" / f"{self.name}.img", self.data_root)
+
+    @property
+    def workspaces(self) -> Path:
+        """Where an isolated dockerd's submissions' workspaces are (its stage), on its own disk when bounded."""
+        return self.data_root / "workspaces"
+
+    @property
+    def cgroup(self) -> Cgroup:
+        return Cgroup(f"dockersim-{self.name}")
 
     @property
     def run_dir(self) -> Path:
@@ -335,6 +365,12 @@ class Sandbox:
             return None
         return pid if _alive(pid) and self._names_me(argv) else None
 
+    def left_over(self) -> bool:
+        """Whether anything of this sandbox is still there: its engine, its namespace, a process in its
+        cgroup, its disk mounted."""
+        return (self.pid() is not None or Path(f"/run/netns/{self.netns}").exists() or self.disk.mounted()
+                or bool(_in_cgroup(self.cgroup.name)))  # fmt: skip
+
     def _names_me(self, cmdline: bytes) -> bool:
         """Whether a process's argv (/proc/PID/cmdline) names this sandbox's run dir, or a path in it: the
         mark of its dockerd (--pidfile …), its containerd and shims, and a podman sandbox's init."""
@@ -395,20 +431,33 @@ class Sandbox:
             raise
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.data_root.mkdir(parents=True, exist_ok=True)
+        try:
+            self._bound()
+        except DockersimError:
+            self.down()
+            raise
         if self.engine == "podman":
             self._hold(timeout)
             return True
         log = open(self.run_dir / "dockerd.log", "ab")  # noqa: SIM115 - dockerd writes to it while it runs
+        config = self.run_dir / "daemon.json"  # not the machine's /etc/docker/daemon.json: its hosts, its root
+        config.write_text("{}\n")
         dockerd = [
             "dockerd",
+            "--config-file", str(config),
             "--data-root", str(self.data_root / "data"),
             "--exec-root", str(self.run_dir / "exec"),
             "--pidfile", str(self.pidfile),
             "--host", self.docker_host,
-            "--cgroup-parent", f"/dockersim-{self.name}",
-            "--insecure-registry", f"{SUBNET}.0.0/16",  # the kit registry, served on host_ip
+            "--exec-opt", "native.cgroupdriver=cgroupfs",  # --cgroup-parent is a cgroup's path, as written
+            "--cgroup-parent", f"/{self.cgroup.name}",
+            "--insecure-registry", f"{SUBNET}.0.0/16",  # the kit registry (registry.SANDBOX_ADDRESS)
             "--log-level", "warn",
         ]  # fmt: skip
+        if self.limits is not None:  # each container's log, kept by the engine: a flood is cut, not stored
+            dockerd += ["--log-driver", "json-file", "--log-opt", f"max-size={self.limits.log}",
+                        "--log-opt", "max-file=1", "--default-ulimit", f"nofile={_open_files()}:{_open_files()}",
+                        ]  # fmt: skip
         if self.isolated:
             dockerd = self._isolate([*dockerd, "--userns-remap", "dockremap"])
         # Only the network namespace: `ip netns exec` would hide cgroups.
@@ -427,6 +476,14 @@ class Sandbox:
         if self.isolated:
             self._mntns_file.write_text(os.readlink(f"/proc/{proc.pid}/ns/mnt") + "\n")
         return True
+
+    def _bound(self) -> None:
+        """With limits: its own filesystem at its data root (the engine's data and its workspaces), and its
+        cgroup made with the memory, process and CPU bounds before any container is under it."""
+        if self.limits is None:
+            return
+        self.disk.up(self.limits.disk + KIT_ROOM)
+        self.cgroup.bound(self.limits)
 
     def _hold(self, timeout: float) -> None:
         """A podman sandbox's namespaces, held by tini as the init of a PID namespace of their own, and the
@@ -470,7 +527,9 @@ class Sandbox:
         It enters nothing once the sandbox's init is gone (its number may be another process's by then), and
         podman ends with it when it is killed (a deadline): nsenter, which forks it, passes on no signal."""
         first, count = self.remap_root, REMAP_COUNT
-        parent = f"--cgroup-parent /dockersim-{self.name}"
+        parent = f"--cgroup-parent /{self.cgroup.name}"
+        if self.limits is not None:
+            parent += f" --log-opt max-size={self.limits.log}"
         mapped = f"--uidmap 0:{first}:{count} --gidmap 0:{first}:{count} {parent}"
         built = f"--userns-uid-map 0:{first}:{count} --userns-gid-map 0:{first}:{count} {parent}"
         tmp = self.data_root / "tmp"
@@ -525,7 +584,11 @@ class Sandbox:
         for folder in self.shared:
             folder.mkdir(parents=True, exist_ok=True)
         binds: list[str] = []
-        for folder in (self.run_dir, self.data_root, *self.shared):
+        # The engine's storage alone of its data root: its stage (workspaces) is beside it, seen only as shown.
+        own = ("data",) if self.engine == "dockerd" else ("storage", "tmp")
+        for name in own:
+            (self.data_root / name).mkdir(parents=True, exist_ok=True)
+        for folder in (self.run_dir, *(self.data_root / name for name in own), *self.shared):
             # As given and as resolved: a symlink on the way (/var/run) is not in the new root.
             for path in (os.path.abspath(folder), str(folder.resolve())):
                 if path not in binds:
@@ -559,9 +622,10 @@ class Sandbox:
             why = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
             raise SandboxError(f"could not show {folder} to the sandbox {self.name}: {why}")
 
-    def down(self, purge: bool = False, timeout: float = 60.0) -> None:
+    def down(self, purge: bool = False, timeout: float = 60.0, keep_disk: bool = False) -> None:
         """Stop its engine (dockerd stops its containers; a podman sandbox's init ends every process in it),
-        remove the namespace and the rules; purge: the data too. Safe to call again, and on one that is down."""
+        remove the namespace and the rules, unmount its disk (unless keep_disk: it starts again at once);
+        purge: the data too. Safe to call again, and on one that is down."""
         pid = self.pid()
         mntns = self._mntns()
         if pid is not None and _program(pid) not in _HOLDERS:
@@ -583,11 +647,15 @@ class Sandbox:
         # client, and podman's state of running containers, thrown away: the next start begins with none.
         self.pidfile.unlink(missing_ok=True)
         self.client.unlink(missing_ok=True)
-        for folder in (self.run_dir / "s", self.run_dir / "runtime"):
+        # dockerd's exec root too: a containerd it left (killed with it) must not stand in the next one's way.
+        for folder in (self.run_dir / "s", self.run_dir / "runtime", self.run_dir / "exec"):
             shutil.rmtree(folder, ignore_errors=True)
-        _remove_cgroups(f"dockersim-{self.name}")
-        if purge and self.data_root.exists():
-            shutil.rmtree(self.data_root)
+        _remove_cgroups(self.cgroup.name)
+        if not keep_disk:
+            self.disk.down()
+        if purge:
+            shutil.rmtree(self.data_root, ignore_errors=True)
+            self.disk.image.unlink(missing_ok=True)
 
     def _holders(self) -> set[int]:
         """The live processes of a podman sandbox's holder (nsenter, unshare, tini) whose argv names its run
@@ -640,11 +708,17 @@ class Sandbox:
         """Each inserted first, in this order: the last is the first the kernel reads. A sandbox reaches the
         world through the host, but never another sandbox (a submission graded beside it)."""
         host_if, _ = self._veth
+        registry = ["-d", f"{SUBNET}.255.1", "-p", "tcp", "--dport", os.environ.get("DOCKERSIM_REGISTRY_PORT", "5959")]
         return [
             ["nat", "POSTROUTING", "-s", f"{SUBNET}.{self.slot}.0/30", "!", "-o", host_if, "-j", "MASQUERADE"],
             ["filter", "FORWARD", "-i", host_if, "-j", "ACCEPT"],
             ["filter", "FORWARD", "-o", host_if, "-j", "ACCEPT"],
             ["filter", "FORWARD", "-i", host_if, "-d", f"{SUBNET}.0.0/16", "-j", "DROP"],
+            # Of the host itself, a sandbox reaches the kit registry and the answers to what the host asked
+            # it (a test reaching a published port); no service of the machine's, whatever it listens on.
+            ["filter", "INPUT", "-i", host_if, "-j", "DROP"],
+            ["filter", "INPUT", "-i", host_if, *registry, "-j", "ACCEPT"],
+            ["filter", "INPUT", "-i", host_if, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"],
         ]
 
     def _network_up(self) -> None:
@@ -654,6 +728,9 @@ class Sandbox:
         inside = ["ip", "-n", self.netns]
         if _run(["ip", "link", "show", host_if], check=False).returncode != 0:
             _run(["ip", "link", "add", host_if, "type", "veth", "peer", "name", ns_if])
+            # IPv4 alone: no link-local IPv6 address for the sandbox to reach the host's services on.
+            with contextlib.suppress(OSError):
+                Path(f"/proc/sys/net/ipv6/conf/{host_if}/disable_ipv6").write_text("1\n")
             _run(["ip", "link", "set", ns_if, "netns", self.netns])
             _run(["ip", "addr", "add", f"{self.host_ip}/30", "dev", host_if])
             _run([*inside, "addr", "add", f"{self.engine_host}/30", "dev", ns_if])
@@ -674,6 +751,63 @@ class Sandbox:
         host_if, _ = self._veth
         _run(["ip", "link", "del", host_if], check=False)  # removes its peer too
         _run(["ip", "netns", "del", self.netns], check=False)
+
+
+@dataclass
+class Claim:
+    """A sandbox slot this process holds (leases.py) and the sandbox of that slot."""
+
+    box: Sandbox
+    lease: Lease
+
+
+def slot_name(slot: int) -> str:
+    """The sandbox a slot is: `default` (what `engine up` starts), `default-N` for other runs, `grade-N`."""
+    if slot in RUN_SLOTS:
+        return "default" if slot == 0 else f"default-{slot}"
+    return f"grade-{slot}"
+
+
+def claim(purpose: str, say: Callable[[str], None], wait: float = 0.0, **box: Any) -> Claim:
+    """A sandbox slot no other run on this machine holds, for a run (purpose "run": the `default` sandboxes,
+    whose data and images outlive a run) or for grading ("grade"). A slot whose lease is held by a dead run's
+    reaper, still stopping its engine, is passed over, and said; a grading slot left running by a run whose
+    reaper died too is stopped first. With `wait`, up to that many seconds are waited for a slot."""
+    slots = RUN_SLOTS if purpose == "run" else GRADE_SLOTS
+    deadline = time.monotonic() + wait
+    told: set[str] = set()
+    while True:
+        for slot in slots:
+            name = slot_name(slot)
+            lease = leases.try_take(f"slot-{slot}", sandbox=name, what=purpose, pid=os.getpid())
+            if lease is None:
+                if leases.holder(f"slot-{slot}").get("stopping") and name not in told:
+                    told.add(name)
+                    say(Phrase("slot_stopping", name=name))
+                continue
+            found = Sandbox(name, slot, **box)
+            if purpose != "run" and found.left_over():
+                say(Phrase("slot_left_over", name=name))
+                try:
+                    found.down()
+                except DockersimError:
+                    lease.release()
+                    continue
+            return Claim(found, lease)
+        if time.monotonic() >= deadline:
+            raise SandboxError(Phrase("no_slot", what=purpose, n=len(slots)))
+        time.sleep(0.2)  # poll: a slot given back by a run that ends, bounded by the deadline
+
+
+@contextlib.contextmanager
+def private(name: str, **box: Any) -> Iterator[Sandbox]:
+    """A sandbox named as the caller likes, on a grading slot claimed from the machine for as long as it is
+    used (a test's or a benchmark's engine of its own, beside any run); the caller starts and stops it."""
+    claimed = claim("grade", lambda _line: None, wait=300)
+    try:
+        yield Sandbox(name, claimed.box.slot, **box)
+    finally:
+        claimed.lease.release()
 
 
 def running() -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
+from dockersim import leases
 from dockersim.driver import Docker
 from dockersim.errors import DockersimError
 from dockersim.sandbox import Sandbox, running
@@ -29,4 +30,15 @@ def status_lines(docker_bin: str, context: str | None) -> list[str]:
         lines.append("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")
     grading = [name for name in running() if name != box.name]
     lines.append(f"grading engines running: {', '.join(grading)}" if grading else "no grading engine runs")
+    held = list(leases.all_held())
+    lines += [f"{name}: {held_by(who)}" for name, who in held] or ["no run holds a sandbox or the kit registry"]
     return lines
+
+
+def held_by(who: dict[str, object]) -> str:
+    """Who holds a lease, as its holder said (leases.Lease.note)."""
+    what = str(who.get("what", "a run"))
+    thing = f" ({who['sandbox']})" if "sandbox" in who else (f" ({who['out']})" if "out" in who else "")
+    if who.get("stopping"):
+        return f"being stopped by the reaper (pid {who.get('reaper', '?')}) of run {who.get('run', '?')}, which died"
+    return f"{what}{thing}, pid {who.get('pid', '?')}"

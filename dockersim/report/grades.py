@@ -62,6 +62,9 @@ def write_data(book: Book, grades: list[Grade], out: Path, engines: list[dict[st
         writer.writerow(["student", "score", "max", *(name for _, name in book.columns)])
         for g in grades:
             earned = {c.index: c.earned for c in g.checks}
+            if not g.graded:  # no score to give: blank, never a 0 someone could take for one
+                writer.writerow([g.student, "", g.max, *("" for _ in book.columns)])
+                continue
             writer.writerow([g.student, g.score, g.max, *(earned.get(i, 0) for i, _ in book.columns)])
     results = {"spec": book.path, "title": book.title, "max": book.max,
                "checks": [{"index": i, "name": name} for i, name in book.columns],
@@ -144,7 +147,7 @@ def _grade(data: dict[str, Any]) -> Grade:
     session = [StepResult(**{**s, "outcome": Outcome(s["outcome"])}) for s in data.get("session", [])]
     return Grade(data["student"], data["score"], data["max"], checks=[CheckOutcome(**c) for c in data["checks"]],
                  lines=[LineResult(**line) for line in data["lines"]], session=session, notes=data["notes"],
-                 seconds=data["seconds"], engine=data.get("engine", ""))  # fmt: skip
+                 seconds=data["seconds"], engine=data.get("engine", ""), graded=data.get("graded", True))  # fmt: skip
 
 
 def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
@@ -157,6 +160,9 @@ def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
         tests.append({"name": c.name, "number": str(c.index), "score": c.earned, "max_score": c.points,
                       "status": "passed" if c.outcome == "passed" else "failed", "output": "\n".join(output),
                       "visibility": _visibility(c)})  # fmt: skip
+    if not g.graded:  # no tests and no score: Gradescope shows the output, and the course grades it again
+        notes = [say("f_not_graded", lang), *(localise(n, lang) for n in g.notes)]
+        return {"output": "\n".join(notes), "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
     refused = [f"{say('f_line', lang, n=line.number)}: {line.text} — {localise(line.refused, lang)}"
                for line in g.refused]  # fmt: skip
     return {"score": g.score, "output": "\n".join([say("f_refused_label", lang), *refused] if refused else []),
@@ -189,6 +195,9 @@ def _junit(book: Book, g: Grade) -> bytes:
 def feedback(spec: Spec | Book, g: Grade, lang: str = "en") -> str:
     """The student's own report, in lang: each check passed, or expected vs found; refused lines; hidden
     checks counted without their names or reasons."""
+    if not g.graded:
+        return "\n".join([f"# {spec.title}: {g.student}", "", f"**{say('f_not_graded', lang)}**", "",
+                          *(f"- {localise(n, lang)}" for n in g.notes)]) + "\n"  # fmt: skip
     out = [f"# {spec.title}: {g.student}", "", f"**{say('f_score', lang, score=g.score, max=g.max)}**", "",
            f"## {say('f_checks', lang)}", ""]  # fmt: skip
     for c in g.checks:
@@ -235,6 +244,7 @@ def self_check_text(outcomes: list[CheckOutcome], lang: str = "en") -> str:
 
 def summary_text(grades: list[Grade], out: Path, lang: str = "en") -> str:
     """What `dockersim grade` prints at its end."""
-    rows = [[g.student, f"{g.score}/{g.max}", len(g.refused), f"{g.seconds:.0f}s"] for g in grades]
+    rows = [[g.student, f"{g.score}/{g.max}" if g.graded else say("f_not_graded", lang), len(g.refused),
+             f"{g.seconds:.0f}s"] for g in grades]  # fmt: skip
     table = tabulate(rows, headers=say("f_summary_headers", lang).split("|"), disable_numparse=True)
     return f"{table}\n\n{say('f_written', lang, out=out)}"

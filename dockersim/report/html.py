@@ -119,7 +119,7 @@ def grade_page(data: dict[str, Any], recordings: Path, lang: str = "en") -> str:
     columns = [(c["index"], c["name"]) for c in data["checks"]]
     students = data["students"]
     page = Page(data["title"], lang)
-    scores = [s["score"] for s in students]
+    scores = [s["score"] for s in students if s.get("graded", True)]  # the not graded have no score to count
     mean = sum(scores) / len(scores) if scores else 0
     summary = say("h_grade_summary", lang, n=len(students), mean=f"{mean:.1f}", max=data["max"])
     page.add(f"<h1>{_e(data['title'])}</h1>", f'<p class="muted">{_e(summary)}</p>',
@@ -140,8 +140,9 @@ def grade_page(data: dict[str, Any], recordings: Path, lang: str = "en") -> str:
             why = "; ".join(localise(d, lang) for d in c["details"])
             cells.append(f'<td class="{_e(c["outcome"])} num" title="{_e(why)}">{c["earned"]}/{c["points"]}</td>')
         anchor = f"s-{slug(s['student'])}"
+        total = f"{s['score']}/{s['max']}" if s.get("graded", True) else _e(say("f_not_graded", lang))
         rows.append(f'<tr><th class="plain"><a href="#{anchor}">{_e(s["student"])}</a></th>'
-                    f'<td class="num">{s["score"]}/{s["max"]}</td>{"".join(cells)}</tr>')  # fmt: skip
+                    f'<td class="num">{total}</td>{"".join(cells)}</tr>')  # fmt: skip
     rates = "".join(f'<td class="num">{100 * passed[i] / len(students):.0f}%</td>' if students else "<td></td>"
                     for i, _ in columns)  # fmt: skip
     student, score, rate = (_e(say(key, lang)) for key in ("h_student", "h_score", "h_pass_rate"))
@@ -165,12 +166,15 @@ def _engine(e: dict[str, Any], lang: str) -> str:
     line = f"<li><b>{_e(e['name'])}</b> {_e(e.get('endpoint', ''))}: {_e(did)}"
     if e.get("set_aside"):
         line += f" · <b>{_e(say('h_set_aside', lang))}</b> {_e(localise(e['set_aside'], lang))}"
+    for what in e.get("disturbed", []):
+        line += f" · <b>{_e(say('h_disturbed', lang))}</b> {_e(what)}"
     return line + "</li>"
 
 
 def _student(page: Page, s: dict[str, Any], recordings: Path, lang: str) -> None:
     engine = f" · {_e(s['engine'])}" if s.get("engine") else ""
-    page.add(f'<section id="s-{slug(s["student"])}"><h2>{_e(s["student"])} — {s["score"]}/{s["max"]}</h2>',
+    total = f"{s['score']}/{s['max']}" if s.get("graded", True) else _e(say("f_not_graded", lang))
+    page.add(f'<section id="s-{slug(s["student"])}"><h2>{_e(s["student"])} — {total}</h2>',
              f'<p class="muted">{s["seconds"]:.0f}s{engine}</p><ul class="checks">')  # fmt: skip
     for c in s["checks"]:
         hidden = f" <span class=muted>({_e(say('h_hidden', lang))})</span>" if c.get("hidden") else ""

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from dockersim.driver import Completed, Docker
-from dockersim.sandbox import REMAP_COUNT, Sandbox
+from dockersim.sandbox import REMAP_COUNT, Sandbox, private
 
 pytestmark = pytest.mark.engine
 
@@ -82,10 +82,18 @@ def _assert_nothing_left(box: Sandbox, mntns: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def isolation_slot() -> Iterator[int]:
+    """A slot claimed from the machine for the module's sandbox: no grading run at once gets it."""
+    with private("isotest") as box:
+        yield box.slot
+
+
+@pytest.fixture(scope="module")
 def isolated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Isolated]:
     shared = tmp_path_factory.mktemp("isolation-shared")
     stage = tmp_path_factory.mktemp("isolation-stage")
-    box = Sandbox("isotest", 19, isolated=True, shared=(shared,), stage=stage)
+    slot = request.getfixturevalue("isolation_slot")
+    box = Sandbox("isotest", slot, isolated=True, shared=(shared,), stage=stage)
     namespaces: list[str] = []
 
     def down() -> None:
@@ -198,7 +206,11 @@ def test_root_in_a_container_is_an_unprivileged_host_uid(isolated: Isolated) -> 
 def test_one_sandbox_reaches_no_other_s_published_ports(isolated: Isolated, tmp_path: Path) -> None:
     """Two submissions graded side by side: one's containers cannot reach the other's published ports (its
     database, with the homework's password), though the host can."""
-    peer = Sandbox("netpeer", 18)
+    with private("netpeer") as peer:
+        _peer_unreached(isolated, peer, tmp_path)
+
+
+def _peer_unreached(isolated: Isolated, peer: Sandbox, tmp_path: Path) -> None:
     peer.up()
     try:
         docker = Docker("docker", env={"DOCKER_HOST": peer.docker_host, "DOCKER_CONTEXT": ""})

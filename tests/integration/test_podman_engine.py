@@ -22,9 +22,9 @@ from pathlib import Path
 
 from dockersim import kit
 from dockersim.driver import Docker
+from dockersim.leases import RUN_ROOT
 from dockersim.ownership import Inventory
-from dockersim.pool import FIRST_SLOT
-from dockersim.sandbox import REMAP_FIRST, RUN_ROOT, STATE_ROOT, Sandbox
+from dockersim.sandbox import STATE_ROOT, Sandbox, private
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import expected_scores
 
@@ -73,12 +73,17 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     for hostile in ("eve", "mallory"):  # every spelling of an escape, on podman too
         shutil.copytree(ROOT / "examples" / "hw-wordpress" / "submissions" / hostile, submissions / hostile)
     folders = sorted(str(p) for p in submissions.iterdir())
+    # The spec, and a check of no points: eve's escape to /root ran, and wrote into her own workspace.
+    spec = tmp_path / "spec.yaml"
+    text = (HW / "spec.yaml").read_text().replace("reference: submissions/ann", f"reference: {submissions}/ann")
+    spec.write_text(text + "  - name: a mark in the workspace's /root\n    points: 0\n"
+                    "    probe: {host_file: /root/eve-was-here, exists: true}\n")  # fmt: skip
     before = (Inventory.read(engine), _podman_inventory())
     watched = [p for p in ("/etc", "/tmp", "/root", "/var/lib/containers") if os.path.isdir(p)]
     host_files = {p: sorted(os.listdir(p)) for p in watched}
 
     out = tmp_path / "podman"
-    done = dockersim("grade", "--docker", "podman", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders,
+    done = dockersim("grade", "--docker", "podman", "--jobs", "2", "--out", str(out), str(spec), *folders,
                      timeout=1800)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     with (out / "gradebook.csv").open() as f:
@@ -93,11 +98,11 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
         assert f"- line {number}: `" in mallory, number
 
     # Nothing of the machine's: its engine, its podman, its files. Eve's escapes that ran wrote into her own
-    # workspace, as the remapped root of her engine's containers, not as the host's.
+    # workspace (on her sandbox's own disk, gone with it), not the host's.
     assert (Inventory.read(engine), _podman_inventory()) == before
     assert {p: sorted(os.listdir(p)) for p in host_files} == host_files
-    mark = out / "workspaces" / "eve" / "root" / "eve-was-here"
-    assert mark.exists() and mark.stat().st_uid >= REMAP_FIRST
+    [eve] = [s for s in results["students"] if s["student"] == "eve"]
+    assert eve["checks"][-1]["outcome"] == "passed", eve["checks"][-1]
     # The sandboxes are gone whole: no process in them, no namespace, no mount of their storage.
     left = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _names_a_sandbox(p)]
     assert not left, [(p.name, (p / "cmdline").read_bytes()) for p in left]
@@ -107,7 +112,7 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
 
     # The same submissions on docker's sandboxes: the same gradebook, byte for byte.
     on_docker = tmp_path / "docker"
-    done = dockersim("grade", "--jobs", "2", "--out", str(on_docker), str(HW / "spec.yaml"), *folders, timeout=1800)
+    done = dockersim("grade", "--jobs", "2", "--out", str(on_docker), str(spec), *folders, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert (on_docker / "gradebook.csv").read_text() == (out / "gradebook.csv").read_text()
 
@@ -126,7 +131,11 @@ def test_a_podman_sandbox_command_past_its_deadline_ends_and_a_gone_sandbox_is_n
     """A submission's `docker run IMAGE sleep …` outlives its time: the client is killed at the deadline and
     podman with it (nsenter, which forks podman, passes no signal on). Once the sandbox's init is gone, its
     client enters nothing: the number may be another process's by then."""
-    box = Sandbox("podman-test", FIRST_SLOT + 24, isolated=True, shared=(tmp_path,), engine="podman")
+    with private("podman-test", isolated=True, shared=(tmp_path,), engine="podman") as box:
+        _deadline_and_gone(engine, box)
+
+
+def _deadline_and_gone(engine: Docker, box: Sandbox) -> None:
     box.up()
     try:
         podman = Docker(str(box.client))

@@ -23,12 +23,9 @@ import pytest
 from dockersim import kit
 from dockersim.driver import Docker
 from dockersim.ownership import state_home
-from dockersim.pool import FIRST_SLOT
-from dockersim.sandbox import Sandbox
+from dockersim.sandbox import Sandbox, private
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import HW
-
-SLOTS = (FIRST_SLOT + 20, FIRST_SLOT + 21, FIRST_SLOT + 22)  # clear of the grading run's own sandboxes
 
 
 class Forwarder:
@@ -72,12 +69,20 @@ class Forwarder:
                 s.close()
 
 
+Engines = tuple[dict[str, str], Forwarder, list[str]]  # the contexts' config, the cuttable one, where ports answer
+
+
 @pytest.fixture
-def engines(engine: Docker, images: dict[str, str], tmp_path: Path) -> Iterator[tuple[dict[str, str], Forwarder]]:
+def engines(engine: Docker, images: dict[str, str], tmp_path: Path) -> Iterator[Engines]:
     """Three private engines sharing the grade run's workspaces folder, as contexts in a config of the test's.
     The third is warmed with the kit's images, so it is first to ask for a submission (the one to fail)."""
     workspaces = tmp_path / "out" / "workspaces"
-    boxes = [Sandbox(f"pool-test-{i}", slot, isolated=True, shared=(workspaces,)) for i, slot in enumerate(SLOTS)]
+    with contextlib.ExitStack() as slots:  # each on a slot of the machine's: clear of any grading run's
+        boxes = [slots.enter_context(private(f"pool-test-{i}", isolated=True, shared=(workspaces,))) for i in range(3)]
+        yield from _engines(engine, boxes, tmp_path)
+
+
+def _engines(engine: Docker, boxes: list[Sandbox], tmp_path: Path) -> Iterator[Engines]:
     for box in boxes:
         box.down(purge=True)  # fresh: the pool copies the kit into each
         box.up()
@@ -91,7 +96,7 @@ def engines(engine: Docker, images: dict[str, str], tmp_path: Path) -> Iterator[
     for i, endpoint in enumerate(endpoints):
         subprocess.run(["docker", "context", "create", f"lab{i}", "--docker", f"host={endpoint}"], env=env,
                        check=True, capture_output=True)  # fmt: skip
-    yield env, forwarder
+    yield env, forwarder, [box.engine_host for box in boxes]
     forwarder.close()
     for box in boxes:
         box.down(purge=True)
@@ -109,9 +114,9 @@ def alone(engine: Docker, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_graded_over_three_contexts_one_failing(engine: Docker, engines: tuple[dict[str, str], Forwarder],
-                                                alone: Path, tmp_path: Path) -> None:  # fmt: skip
-    env, forwarder = engines
+def test_graded_over_three_contexts_one_failing(engine: Docker, engines: Engines, alone: Path,
+                                                tmp_path: Path) -> None:  # fmt: skip
+    env, forwarder, engine_hosts = engines
     folders = FOLDERS
 
     # The engine's own objects, which a run must never touch.
@@ -122,7 +127,7 @@ def test_graded_over_three_contexts_one_failing(engine: Docker, engines: tuple[d
     lab0.call(["create", "--name", "instructors-own", "instructors/own:1", "true"])
 
     out = tmp_path / "out"
-    hosts = [f"lab{i}={Sandbox(f'pool-test-{i}', slot).engine_host}" for i, slot in enumerate(SLOTS)]
+    hosts = [f"lab{i}={host}" for i, host in enumerate(engine_hosts)]
     argv = [sys.executable, "-m", "dockersim", "grade", "--out", str(out), *(a for h in hosts for a in ("--engine", h)),
             str(HW / "spec.yaml"), *folders]  # fmt: skip
     proc = subprocess.Popen(argv, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
@@ -161,7 +166,11 @@ def ssh_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str],
     """A private engine behind an sshd of the test's on 127.0.0.1 (its `docker system dial-stdio` reaches
     that engine), as the context `labssh` in a config of the test's; an ssh_config for it, and sshd's log."""
     workspaces = tmp_path / "out" / "workspaces"
-    box = Sandbox("pool-test-ssh", FIRST_SLOT + 23, isolated=True, shared=(workspaces,))
+    with private("pool-test-ssh", isolated=True, shared=(workspaces,)) as box:
+        yield from _ssh_engine(box, tmp_path)
+
+
+def _ssh_engine(box: Sandbox, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, str]]:
     box.down(purge=True)
     box.up()
     for name in ("host", "client"):
@@ -252,7 +261,11 @@ def test_no_engine_left_is_said_and_fails(engine: Docker, tmp_path: Path) -> Non
 def shared_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str], Docker, str]]:
     """A private engine holding objects of its owner's, as the context `shared` in a config of the test's;
     its address, with where its published ports answer, as --engine takes it."""
-    box = Sandbox("pool-test-shared", FIRST_SLOT + 25, isolated=True, shared=(tmp_path / "out" / "workspaces",))
+    with private("pool-test-shared", isolated=True, shared=(tmp_path / "out" / "workspaces",)) as box:
+        yield from _shared_engine(engine, box, tmp_path)
+
+
+def _shared_engine(engine: Docker, box: Sandbox, tmp_path: Path) -> Iterator[tuple[dict[str, str], Docker, str]]:
     box.down(purge=True)
     box.up()
     env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config")}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from dockersim.driver import Docker
 from dockersim.ownership import Inventory
+from dockersim.sandbox import Sandbox
 from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.english import english_sentences
 from tests.test_coverage import coverage_rows
@@ -206,9 +207,13 @@ steps:
 
 
 def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
-    from dockersim.sandbox import Sandbox
+    from dockersim.sandbox import private
 
-    box = Sandbox("gone", 7)
+    with private("gone") as box:
+        _engine_goes_away(box, images, tmp_path)
+
+
+def _engine_goes_away(box: Sandbox, images: dict[str, str], tmp_path: Path) -> None:
     box.up()
     try:
         docker = Docker(env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""})
