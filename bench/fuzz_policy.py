@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.submission import read_commands  # noqa: E402
+from dockersim.grading.submission import read_commands  # noqa: E402
 from tests.unit.test_policy import assert_contained, hostile_lines  # noqa: E402
 
 

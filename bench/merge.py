@@ -17,11 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.grading import CheckOutcome, Grade, LineResult  # noqa: E402
-from dockersim.homework import load_spec  # noqa: E402
-from dockersim.messages import Phrase  # noqa: E402
+from dockersim.grading.grade import CheckOutcome, Grade, LineResult  # noqa: E402
+from dockersim.grading.spec import load_spec  # noqa: E402
+from dockersim.i18n.phrase import Phrase  # noqa: E402
 from dockersim.report.grades import merge, write_all  # noqa: E402
-from dockersim.results import Outcome, StepResult  # noqa: E402
+from dockersim.run.results import Outcome, StepResult  # noqa: E402
 
 
 def synthetic(student: int, spec_points: list[tuple[int, str, int]]) -> Grade:

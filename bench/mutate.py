@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.batch import Plan, run_scenarios  # noqa: E402
-from dockersim.results import Outcome, StepResult  # noqa: E402
-from dockersim.runner import RunOptions  # noqa: E402
-from dockersim.scenario import Scenario, Step, load_scenario, parse_scenario, pick  # noqa: E402
+from dockersim.run.batch import Plan, run_scenarios  # noqa: E402
+from dockersim.run.results import Outcome, StepResult  # noqa: E402
+from dockersim.run.runner import RunOptions  # noqa: E402
+from dockersim.spec.scenario import Scenario, Step, load_scenario, parse_scenario, pick  # noqa: E402
 
 HARMLESS = ["docker", "version"]
 

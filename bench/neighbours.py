@@ -22,8 +22,8 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.bounds import Limits, human  # noqa: E402
-from dockersim.pool import UNBOUNDED_ENV  # noqa: E402
+from dockersim.grading.pool import UNBOUNDED_ENV  # noqa: E402
+from dockersim.host.limits import Limits, human  # noqa: E402
 
 SPEC = """\
 schema_version: 1

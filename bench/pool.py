@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim import kit  # noqa: E402
-from dockersim.driver import Docker  # noqa: E402
+from dockersim.engine.client import Docker  # noqa: E402
+from dockersim.kit import stand_ins as kit  # noqa: E402
 
 WAIT = 3  # seconds each submission's foreground container sleeps
 SPEC = """schema_version: 1

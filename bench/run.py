@@ -27,14 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baseline import run_plain  # noqa: E402
-from dockersim import kit  # noqa: E402
-from dockersim.checks import ContainerCheck, PlainContext  # noqa: E402
-from dockersim.driver import Docker  # noqa: E402
-from dockersim.sandbox import Sandbox  # noqa: E402
-from dockersim.scenario import load_scenario  # noqa: E402
-from dockersim.session import Session  # noqa: E402
-from dockersim.snapshot import Snapshot  # noqa: E402
-from dockersim.yamlsource import load_yaml  # noqa: E402
+from dockersim.checks.kinds import ContainerCheck, PlainContext  # noqa: E402
+from dockersim.engine.client import Docker  # noqa: E402
+from dockersim.engine.sandbox.sandbox import Sandbox  # noqa: E402
+from dockersim.engine.session import Session  # noqa: E402
+from dockersim.engine.snapshot import Snapshot  # noqa: E402
+from dockersim.kit import stand_ins as kit  # noqa: E402
+from dockersim.spec.scenario import load_scenario  # noqa: E402
+from dockersim.yamlfile.source import load_yaml  # noqa: E402
 
 SCENARIOS = ["2.2.1-creating-containers.yaml", "2.2.2-listing-containers.yaml", "2.2.3-removing-containers.yaml"]
 BUSYBOX = "dockersim/busybox:latest"
@@ -251,7 +251,7 @@ def grading_batch(size: int) -> list[list[str]]:
     import json
     import shutil
 
-    from dockersim.sandbox import private
+    from dockersim.engine.sandbox.slots import private
 
     hw = ROOT / "examples" / "hw-wordpress"
     batch = Path(tempfile.mkdtemp(prefix="bench-batch-"))
@@ -277,8 +277,9 @@ def grading_batch(size: int) -> list[list[str]]:
 
 def _floor(box: Sandbox, batch: Path, folders: list[Path], seconds: dict[int, float], per: dict[str, float],
            size: int) -> list[list[str]]:  # fmt: skip
-    from dockersim import ownership, submission
-    from dockersim.grading import prepare
+    from dockersim.grading import submission
+    from dockersim.grading.grade import prepare
+    from dockersim.ownership import inventory
 
     box.up()
     workspace = batch / "ws"
@@ -296,7 +297,7 @@ def _floor(box: Sandbox, batch: Path, folders: list[Path], seconds: dict[int, fl
                         docker.call(line.argv[1:], check=False, timeout=120)
                 docker.call(["ps", "-a", "-q"])
                 _ = Snapshot(docker).containers
-                ownership.empty(docker)
+                inventory.empty(docker)
 
         plain = timed(floor)
     finally:

@@ -1,3 +1,3 @@
-from dockersim.cli import entry_point
+from dockersim.cli.main import entry_point
 
 entry_point()

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import kit
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.errors import DockersimError
-from dockersim.ownership import Inventory
-from dockersim.results import StepResult
-from dockersim.runner import RunOptions, ScenarioRun
-from dockersim.sandbox import Sandbox
-from dockersim.scenario import parse_scenario
+from dockersim.kit import stand_ins as kit
+from dockersim.ownership.inventory import Inventory
+from dockersim.run.results import StepResult
+from dockersim.run.runner import RunOptions, ScenarioRun
+from dockersim.spec.scenario import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
 IMAGES = {

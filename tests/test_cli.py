@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from dockersim import __version__
-from dockersim.cli import main
+from dockersim.cli.main import main
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -122,8 +122,8 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
 
 def test_gradebook_merge_json(tmp_path: Path) -> None:
     """`gradebook merge --json` prints the merged results.json, as written to --out; without it, a summary."""
-    from dockersim.grading import CheckOutcome, Grade
-    from dockersim.homework import load_spec
+    from dockersim.grading.grade import CheckOutcome, Grade
+    from dockersim.grading.spec import load_spec
     from dockersim.report.grades import write_all
 
     spec = load_spec(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")

@@ -38,7 +38,7 @@ def test_the_indexed_job_follows_kubernetes_schemas() -> None:
 def test_the_examples_use_commands_that_exist() -> None:
     from click.testing import CliRunner
 
-    from dockersim.cli import main
+    from dockersim.cli.main import main
 
     for args in (["grade", "--help"], ["gradebook", "merge", "--help"]):
         assert CliRunner().invoke(main, args).exit_code == 0

@@ -12,7 +12,7 @@ from dockersim.report.files import write_junit, write_recordings_of
 from dockersim.report.html import write_run_report
 from dockersim.report.jsonout import JsonReporter
 from dockersim.report.text import TextReporter
-from dockersim.results import RunReport, StepResult
+from dockersim.run.results import RunReport, StepResult
 
 
 class Reporter(Protocol):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 
-from dockersim import leases
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.engine.sandbox.slots import running
 from dockersim.errors import DockersimError
-from dockersim.sandbox import Sandbox, running
+from dockersim.host import leases
 
 
 def status_lines(docker_bin: str, context: str | None) -> list[str]:

@@ -8,8 +8,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from dockersim.results import Outcome, RunReport, StepResult
-from dockersim.terminal import COLUMNS, ROWS
+from dockersim.engine.terminal import COLUMNS, ROWS
+from dockersim.run.results import Outcome, RunReport, StepResult
 
 
 def slug(text: str) -> str:

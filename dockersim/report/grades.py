@@ -14,12 +14,12 @@ from typing import Any
 from tabulate import tabulate
 
 from dockersim.errors import DockersimError
-from dockersim.grading import CheckOutcome, Grade, LineResult
-from dockersim.homework import Spec
-from dockersim.messages import localise, say
+from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+from dockersim.grading.spec import Spec
+from dockersim.i18n.phrase import localise, say
 from dockersim.report.files import junit_case, junit_document, write_recordings
 from dockersim.report.html import write_grade_report
-from dockersim.results import Outcome, StepResult
+from dockersim.run.results import Outcome, StepResult
 
 MARK = {"passed": "✓", "failed": "✗", "error": "!"}
 

@@ -14,9 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from dockersim.messages import localise, say
+from dockersim.i18n.phrase import localise, say
 from dockersim.report.files import cast_text, recording_name, slug
-from dockersim.results import RunReport
+from dockersim.run.results import RunReport
 
 _CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1em 1.5em;color:#1d2125}

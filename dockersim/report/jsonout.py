@@ -6,7 +6,7 @@ import json
 
 import click
 
-from dockersim.results import RunReport, StepResult
+from dockersim.run.results import RunReport, StepResult
 
 
 class JsonReporter:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from tabulate import tabulate
 
-from dockersim.state import ContainerState, Mount, PortBinding, VolumeState
+from dockersim.engine.state import ContainerState, Mount, PortBinding, VolumeState
 
 _ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 

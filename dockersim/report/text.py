@@ -8,8 +8,8 @@ import sys
 import click
 from tabulate import tabulate
 
-from dockersim.messages import localise, say
-from dockersim.results import Outcome, RunReport, StepResult
+from dockersim.i18n.phrase import localise, say
+from dockersim.run.results import Outcome, RunReport, StepResult
 
 _LABEL = {Outcome.PASSED: "ok", Outcome.FAILED: "FAIL", Outcome.ERROR: "ERROR", Outcome.SKIPPED: "skip"}
 _COLOUR = {Outcome.PASSED: "green", Outcome.FAILED: "red", Outcome.ERROR: "magenta", Outcome.SKIPPED: "yellow"}

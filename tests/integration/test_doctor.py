@@ -9,9 +9,9 @@ import subprocess
 import sys
 from typing import Any
 
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
-from dockersim.sandbox import Sandbox
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import ROOT, Learner, dockersim
 
 

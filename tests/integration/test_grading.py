@@ -11,8 +11,8 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
+from dockersim.engine.client import Docker
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import ROOT, dockersim
 
 HW = ROOT / "examples" / "hw-wordpress"

@@ -9,7 +9,7 @@ import json
 import os
 from pathlib import Path
 
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
 from tests.conftest import dockersim
 
 SPEC = """\

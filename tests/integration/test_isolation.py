@@ -17,8 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.driver import Completed, Docker
-from dockersim.sandbox import REMAP_COUNT, Sandbox, private
+from dockersim.engine.client import Docker
+from dockersim.engine.process import Completed
+from dockersim.engine.sandbox.box import REMAP_COUNT
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.engine.sandbox.slots import private
 
 pytestmark = pytest.mark.engine
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
+from dockersim.engine.client import Docker
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import ROOT, Learner
 
 
@@ -27,7 +27,8 @@ def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[
 def test_the_kit_s_base_image_builds_without_root(engine: Docker, learner: Learner) -> None:
     tag = "dockersim-test/base:learner"
     try:
-        done = learner.run(f"python -c 'from dockersim import kit; from dockersim.driver import Docker; "
+        done = learner.run("python -c 'from dockersim.kit import stand_ins as kit; "
+                           "from dockersim.engine.client import Docker; "
                            f'kit.build_base(Docker(), "{tag}", print)\'', timeout=900)  # fmt: skip
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         assert "mmdebstrap --mode=unshare" in done.stdout  # it says which way it built

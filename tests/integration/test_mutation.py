@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from bench.mutate import VARIANTS, passing_variants, survivors
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
 from tests.conftest import ROOT
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from bench.neighbours import Peaks, in_use
-from dockersim import leases
-from dockersim.bounds import human
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
+from dockersim.host import leases
+from dockersim.host.limits import human
 from tests.conftest import ROOT, dockersim
 
 SPEC = """\

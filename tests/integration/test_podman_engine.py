@@ -20,11 +20,13 @@ import sys
 import time
 from pathlib import Path
 
-from dockersim import kit
-from dockersim.driver import Docker
-from dockersim.leases import RUN_ROOT
-from dockersim.ownership import Inventory
-from dockersim.sandbox import STATE_ROOT, Sandbox, private
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.box import STATE_ROOT
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.engine.sandbox.slots import private
+from dockersim.host.leases import RUN_ROOT
+from dockersim.kit import stand_ins as kit
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import expected_scores
 

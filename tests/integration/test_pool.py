@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import kit
-from dockersim.driver import Docker
-from dockersim.ownership import state_home
-from dockersim.sandbox import Sandbox, private
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.engine.sandbox.slots import private
+from dockersim.kit import stand_ins as kit
+from dockersim.ownership.labels import state_home
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import HW
 

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import commandline, placeholders
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
-from dockersim.scenario import Step, for_engine, load_scenario
+from dockersim.dockercli import commandline
+from dockersim.engine.client import Docker
+from dockersim.ownership.inventory import Inventory
+from dockersim.spec import placeholders
+from dockersim.spec.scenario import Step, for_engine, load_scenario
 from tests.conftest import ROOT
 
 CHAPTER = ROOT / "scenarios" / "2.2.1-creating-containers.yaml"

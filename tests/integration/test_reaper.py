@@ -4,7 +4,6 @@ engines stopped), and dead runs' leftovers found at the next start — never a l
 
 from __future__ import annotations
 
-import json
 import signal
 import socket
 import subprocess
@@ -15,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import ownership
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
-from dockersim.sandbox import running
-from dockersim.scenario import load_scenario
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.slots import running
+from dockersim.ownership import journal as journals
+from dockersim.ownership import labels as ownership
+from dockersim.ownership.inventory import Inventory
+from dockersim.ownership.journal import Dir, Header, Tag, Volumes
+from dockersim.spec.scenario import load_scenario
 from tests.conftest import IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.integration.test_safety import INTERRUPTED, _lines_until
 
@@ -109,8 +110,8 @@ def test_a_dead_run_s_leftovers_are_removed_at_the_next_start(engine: Docker, im
     engine.call(["volume", "create", "reaped_named"])  # made by `-v NAME:/path`: named in the journal only
     journal = ownership.state_dir() / f"{run_id}.jsonl"
     journal.parent.mkdir(parents=True, exist_ok=True)
-    entries = [{"run": run_id, "owner": dead, **ownership.engine_of(engine)}, {"volumes": ["reaped_named"]}]
-    journal.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    entries: list[journals.Entry] = [Header.of(run_id, dead, engine), Volumes(("reaped_named",))]
+    journal.write_text("".join(map(journals.line, entries)))
     # An orphan of another dead run whose journal is lost: found by its owner label alone.
     orphan = [f"--label={ownership.LABEL_KEY}=deadbeef0002", f"--label={ownership.OWNER_KEY}={dead}"]
     engine.call(["volume", "create", *orphan, "reaped_orphan"])
@@ -138,12 +139,18 @@ def test_a_dead_grade_gives_a_shared_engine_s_image_names_back(engine: Docker, i
     keys = tmp_path / "dockersim-context-x"
     keys.mkdir()
     run_id, dead = "deadbeef0003", f"{socket.gethostname()}/a-boot-before/4243/1"
-    entries = [{"run": run_id, "owner": dead, **ownership.engine_of(engine)}, {"dir": str(keys)},
-               {"tag": theirs, "was": busybox}, {"tag": added, "was": ""}, {"tag": theirs, "was": other}]  # fmt: skip
+    entries: list[journals.Entry] = [
+        Header.of(run_id, dead, engine),
+        Dir(str(keys)),
+        Tag(theirs, busybox),
+        Tag(added, ""),
+        Tag(theirs, other),
+    ]
+
     engine.call(["tag", images["ubuntu:14.04"], theirs])  # what the run did before it died
     engine.call(["tag", images["ubuntu:14.04"], added])
     journal = ownership.state_dir() / f"{run_id}.jsonl"
-    journal.write_text("".join(json.dumps(e) + "\n" for e in entries))
+    journal.write_text("".join(map(journals.line, entries)))
     try:
         clean = dockersim("clean")
         assert clean.returncode == 0, clean.stdout + clean.stderr

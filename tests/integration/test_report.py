@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.driver import Docker
+from dockersim.engine.client import Docker
 from tests.browser import Browser
 from tests.conftest import IMAGE_MAP, dockersim
 from tests.integration.test_grading import HW

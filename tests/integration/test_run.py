@@ -9,9 +9,9 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
-from dockersim.sandbox import Sandbox
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.english import english_sentences
 from tests.test_coverage import coverage_rows
@@ -207,7 +207,7 @@ steps:
 
 
 def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
-    from dockersim.sandbox import private
+    from dockersim.engine.sandbox.slots import private
 
     with private("gone") as box:
         _engine_goes_away(box, images, tmp_path)

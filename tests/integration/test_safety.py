@@ -10,9 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from dockersim.driver import Docker
-from dockersim.ownership import Inventory
-from dockersim.sandbox import Sandbox
+from dockersim.engine.client import Docker
+from dockersim.engine.sandbox.sandbox import Sandbox
+from dockersim.ownership.inventory import Inventory
 from tests.conftest import IMAGE_MAP, dockersim, start_dockersim
 from tests.test_coverage import coverage_rows
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dockersim.driver import Docker
-from dockersim.results import Outcome
+from dockersim.engine.client import Docker
+from dockersim.run.results import Outcome
 from tests.conftest import describe
 
 HEAD = """\

@@ -3,8 +3,8 @@ and on podman."""
 
 from __future__ import annotations
 
-from dockersim.driver import Docker
-from dockersim.snapshot import Snapshot
+from dockersim.engine.client import Docker
+from dockersim.engine.snapshot import Snapshot
 
 
 def test_calls_do_not_grow_with_containers(any_engine: Docker, images: dict[str, str]) -> None:
@@ -49,8 +49,8 @@ def test_ps_and_inspect_agree_on_states(any_engine: Docker, images: dict[str, st
 
 def test_checks_on_many_containers_cost_two_calls(any_engine: Docker, images: dict[str, str]) -> None:
     engine = any_engine
-    from dockersim.checks import ContainerCheck, PlainContext
-    from dockersim.yamlsource import load_yaml
+    from dockersim.checks.kinds import ContainerCheck, PlainContext
+    from dockersim.yamlfile.source import load_yaml
 
     made = [engine.call(["create", "--label", "dockersim.test=calls", images["busybox"]]).stdout.strip()
             for _ in range(6)]  # fmt: skip

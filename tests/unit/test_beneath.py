@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import beneath
-from dockersim.checks import HOST_FILE_CAP, read_host_file
-from dockersim.driver import Docker
-from dockersim.messages import Phrase, localise
-from dockersim.submission import COMMANDS_CAP, FILE_CAP, LINE_CAP, Refused, read_commands, read_file
+from dockersim.checks.kinds import HOST_FILE_CAP, read_host_file
+from dockersim.engine.client import Docker
+from dockersim.grading.submission import COMMANDS_CAP, FILE_CAP, LINE_CAP, Refused, read_commands, read_file
+from dockersim.host import beneath
+from dockersim.i18n.phrase import Phrase, localise
 
 SECRET = "root:$6$not-for-students:19000:0:99999:7:::"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from dockersim import commandline
-from dockersim.bounds import Limits, human, parse_size
+from dockersim.dockercli import commandline
 from dockersim.errors import ScenarioError
-from dockersim.homework import parse_spec
+from dockersim.grading.spec import parse_spec
+from dockersim.host.limits import Limits, human, parse_size
 
 SPEC = "schema_version: 1\ntitle: t\n{limits}checks:\n  - check: {{volume: data}}\n"
 

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from dockersim.checks import parse_check
-from dockersim.parse.inspect import parse_containers
-from dockersim.snapshot import AmbiguousReference, Snapshot
-from dockersim.state import ContainerState, ImageState, VolumeState
-from dockersim.yamlsource import load_yaml
+from dockersim.checks.kinds import parse_check
+from dockersim.engine.parse.inspect import parse_containers
+from dockersim.engine.snapshot import AmbiguousReference, Snapshot
+from dockersim.engine.state import ContainerState, ImageState, VolumeState
+from dockersim.yamlfile.source import load_yaml
 from tests.unit.conftest import fixture
 
 

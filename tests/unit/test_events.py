@@ -9,8 +9,8 @@ from datetime import datetime
 
 import pytest
 
-from dockersim.parse.events import parse_event, parse_events
-from dockersim.state import EngineEvent
+from dockersim.engine.parse.events import parse_event, parse_events
+from dockersim.engine.state import EngineEvent
 from tests.unit.conftest import CLIENTS, fixture
 
 PODMAN = "podman43"

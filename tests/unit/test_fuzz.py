@@ -13,13 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dockersim.engine.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
+from dockersim.engine.parse.listing import parse_images_table, parse_volume_ls_table
+from dockersim.engine.parse.ports import parse_port_output, parse_ports_column
+from dockersim.engine.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
+from dockersim.engine.parse.status import parse_status
 from dockersim.errors import ParseError, ScenarioError
-from dockersim.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
-from dockersim.parse.listing import parse_images_table, parse_volume_ls_table
-from dockersim.parse.ports import parse_port_output, parse_ports_column
-from dockersim.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
-from dockersim.parse.status import parse_status
-from dockersim.scenario import parse_scenario
+from dockersim.spec.scenario import parse_scenario
 from tests.unit.conftest import fixture
 
 BUDGET = settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from dockersim import commandline, grammar
-from dockersim.commandline import CommandLineError, parse
+from dockersim.dockercli import commandline, grammar
+from dockersim.dockercli.commandline import CommandLineError, parse
 from tests.conftest import CLIENTS
 
 
@@ -21,7 +21,7 @@ def test_the_checked_in_grammar_is_what_the_client_says(version: str) -> None:
         pytest.skip(f"{binary} is not installed here")
     document = grammar.read_client(binary)
     stored = json.loads(grammar.grammar_file(document).read_text())
-    assert document == stored, f"regenerate with: python -m dockersim.grammar {binary}"
+    assert document == stored, f"regenerate with: python -m dockersim.dockercli.grammar {binary}"
 
 
 def test_the_merged_grammar_knows_management_forms_and_aliases() -> None:

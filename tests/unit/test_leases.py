@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import leases
+from dockersim.host import leases
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +70,7 @@ def test_the_reaper_holds_what_the_run_handed_it_until_the_run_ends(tmp_path: Pa
     import socket
     import threading
 
-    from dockersim.reaper import _hold_until_the_run_ends
+    from dockersim.ownership.reaper import _hold_until_the_run_ends
 
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     held: dict[str, leases.Lease] = {}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.checks import ContainerCheck, CountCheck, ImageCheck, VolumeCheck
+from dockersim.checks.kinds import ContainerCheck, CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
-from dockersim.scenario import load_scenario, parse_scenario
+from dockersim.spec.scenario import load_scenario, parse_scenario
 
 GOOD = """\
 schema_version: 1

@@ -9,8 +9,8 @@ import re
 import time
 import tracemalloc
 
-from dockersim.driver import Docker
-from dockersim.session import RECORDED, TEXT_KEPT, Session
+from dockersim.engine.client import Docker
+from dockersim.engine.session import RECORDED, TEXT_KEPT, Session
 
 
 def test_run_argv_keeps_the_tail_of_what_a_command_prints() -> None:

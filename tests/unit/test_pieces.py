@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import commandline, keystrokes, placeholders
-from dockersim.driver import Docker
-from dockersim.session import clean, key_bytes
+from dockersim.dockercli import commandline
+from dockersim.engine import keystrokes
+from dockersim.engine.client import Docker
+from dockersim.engine.session import clean, key_bytes
+from dockersim.spec import placeholders
 
 
 def test_placeholders_found_and_substituted() -> None:
@@ -107,7 +109,7 @@ def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
 
 
 def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a_symlink(tmp_path: Path) -> None:
-    from dockersim.pool import make_beneath
+    from dockersim.grading.pool import make_beneath
 
     workspace, outside = tmp_path / "ws", tmp_path / "outside"
     workspace.mkdir()
@@ -122,7 +124,7 @@ def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a
 
 
 def test_a_client_configured_to_detach_on_other_keys_is_given_the_tutorial_s(tmp_path: Path) -> None:
-    from dockersim.driver import _docker_detach_keys, _podman_detach_keys
+    from dockersim.engine.flavour import _docker_detach_keys, _podman_detach_keys
 
     (tmp_path / "config.json").write_text('{"detachKeys": "ctrl-x,x", "auths": {}}')
     assert _docker_detach_keys({"DOCKER_CONFIG": str(tmp_path)}) == "ctrl-x,x"
@@ -142,7 +144,8 @@ def test_a_client_configured_to_detach_on_other_keys_is_given_the_tutorial_s(tmp
 
 def test_a_sandbox_s_uids_are_no_user_s_subordinate_ids(tmp_path: Path) -> None:
     """Grading's remapped roots stay clear of the ranges /etc/subuid gives users for rootless containers."""
-    from dockersim.sandbox import REMAP_COUNT, REMAP_FIRST, Sandbox, _subordinate_owner
+    from dockersim.engine.sandbox.box import REMAP_COUNT, REMAP_FIRST, _subordinate_owner
+    from dockersim.engine.sandbox.sandbox import Sandbox
 
     table = tmp_path / "subuid"
     table.write_text("alice:100000:65536\nbob:165536:65536\n# not a range\n")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from dockersim.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
-from dockersim.parse.listing import parse_images_table, parse_volume_ls_table
-from dockersim.parse.ports import parse_port_output, parse_ports_column
-from dockersim.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
-from dockersim.parse.status import parse_status
-from dockersim.state import PortBinding
+from dockersim.engine.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
+from dockersim.engine.parse.listing import parse_images_table, parse_volume_ls_table
+from dockersim.engine.parse.ports import parse_port_output, parse_ports_column
+from dockersim.engine.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
+from dockersim.engine.parse.status import parse_status
+from dockersim.engine.state import PortBinding
 from tests.unit.conftest import fixture
 
 PODMAN = "podman43"
@@ -83,7 +83,7 @@ def test_listings_and_port() -> None:
 )
 def test_podman_s_missing_objects_are_told_from_other_failures(stderr: str) -> None:
     """What podman 4.3 prints for `inspect --type KIND` of a name it does not have (captured here)."""
-    from dockersim.parse.errors import only_missing
+    from dockersim.engine.parse.errors import only_missing
 
     assert only_missing(stderr)
     assert not only_missing("Error: cannot connect to Podman: permission denied")

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockersim import commandline
+from dockersim.dockercli import commandline
 from dockersim.errors import ScenarioError
-from dockersim.homework import parse_spec
-from dockersim.policy import ALLOWED, Policy
-from dockersim.submission import Line, read_commands
+from dockersim.grading.policy import ALLOWED, Policy
+from dockersim.grading.spec import parse_spec
+from dockersim.grading.submission import Line, read_commands
 
 ROOT = Path(__file__).parents[2]
 EVE = ROOT / "examples/hw-wordpress/submissions/eve/commands.sh"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from dockersim.errors import DockersimError
-from dockersim.practice import Progress, Tracker, attempts
-from dockersim.results import Outcome, StepResult
-from dockersim.scenario import Scenario, Step, load_scenario
-from dockersim.shim import Refused, rewrite
-from dockersim.watch import Screen, Watch
+from dockersim.practice.shim import Refused, rewrite
+from dockersim.practice.tracker import Progress, Tracker, attempts
+from dockersim.practice.watch import Screen, Watch
+from dockersim.run.results import Outcome, StepResult
+from dockersim.spec.scenario import Scenario, Step, load_scenario
 
 SCENARIO = """\
 schema_version: 1

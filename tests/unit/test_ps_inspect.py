@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from dockersim.engine.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
+from dockersim.engine.parse.listing import parse_images_table, parse_volume_ls_table
+from dockersim.engine.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
+from dockersim.engine.state import Mount, PortBinding
 from dockersim.errors import ParseError
-from dockersim.parse.inspect import parse_containers, parse_images, parse_networks, parse_volumes
-from dockersim.parse.listing import parse_images_table, parse_volume_ls_table
-from dockersim.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
-from dockersim.state import Mount, PortBinding
 from tests.unit.conftest import CLIENTS, fixture
 
 

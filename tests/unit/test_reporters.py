@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dockersim.report import FILE_REPORTS, reporter
-from dockersim.results import Outcome, RunReport, ScenarioResult, StepResult
+from dockersim.run.results import Outcome, RunReport, ScenarioResult, StepResult
 
 GOLDEN = Path(__file__).parents[1] / "golden"
 
@@ -76,12 +76,12 @@ def test_an_unknown_reporter_is_one_sentence() -> None:
 def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     """A student's feedback and Gradescope output in Korean: refusals, mismatches, failed lines, notes and
     headings from the catalogue; the data files stay in English."""
-    from dockersim.checks import Mismatch
-    from dockersim.grading import CheckOutcome, Grade, LineResult
-    from dockersim.homework import load_spec
-    from dockersim.messages import Phrase, localise
+    from dockersim.checks.kinds import Mismatch
+    from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+    from dockersim.grading.spec import load_spec
+    from dockersim.grading.submission import read_commands
+    from dockersim.i18n.phrase import Phrase, localise
     from dockersim.report.grades import feedback, gradescope, summary_text, write_all
-    from dockersim.submission import read_commands
     from tests.english import english_sentences
 
     # The instructor's own words (the title, the checks' names) are theirs to write in Korean.
@@ -114,9 +114,9 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     """Per-submission results merged give the gradebook, results and JUnit one run over all would, and
     each student's own files as they were written; a second spec or a student twice is one sentence."""
     from dockersim.errors import DockersimError
-    from dockersim.grading import CheckOutcome, Grade, LineResult
-    from dockersim.homework import GradedCheck, load_spec
-    from dockersim.messages import Phrase
+    from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+    from dockersim.grading.spec import GradedCheck, load_spec
+    from dockersim.i18n.phrase import Phrase
     from dockersim.report.grades import merge, write_all
 
     spec = load_spec(Path(__file__).parents[2] / "examples" / "hw-wordpress" / "spec.yaml")

@@ -7,11 +7,12 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 
-from dockersim.driver import Completed, Docker
-from dockersim.ownership import LABEL_KEY, OWNER_KEY
-from dockersim.results import Outcome, StepResult
-from dockersim.runner import RunOptions, ScenarioRun
-from dockersim.scenario import parse_scenario
+from dockersim.engine.client import Docker
+from dockersim.engine.process import Completed
+from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY
+from dockersim.run.results import Outcome, StepResult
+from dockersim.run.runner import RunOptions, ScenarioRun
+from dockersim.spec.scenario import parse_scenario
 
 Answer = Callable[[list[str]], tuple[int, str, str]]
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from dockersim.session import Session, SessionError
+from dockersim.engine.session import Session, SessionError
 
 SHELL = ["/bin/sh", "-i"]
 ENV = {**os.environ, "PS1": "sh$ ", "ENV": "", "TERM": "xterm"}

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from dockersim.checks import Check, parse_check
-from dockersim.settling import Look, cpu_sample, may_change, started
-from dockersim.state import ContainerState, Mount
-from dockersim.yamlsource import load_yaml
+from dockersim.checks.kinds import Check, parse_check
+from dockersim.engine.state import ContainerState, Mount
+from dockersim.grading.settling import Look, cpu_sample, may_change, started
+from dockersim.yamlfile.source import load_yaml
 from tests.unit.conftest import fixture
 
 NOW = datetime(2026, 11, 29, 20, 0, 30, tzinfo=timezone.utc)
@@ -108,10 +108,10 @@ def test_a_container_made_with_other_mounts_keeps_them_whatever_its_state_does()
 def test_one_low_reading_is_not_yet_idle(monkeypatch: pytest.MonkeyPatch) -> None:
     """A service pauses between phases (an entrypoint waiting for its first server): a young container is
     idle only once its readings have stayed low for QUIET seconds, and busy while a high one is recent."""
-    from dockersim import settling
+    from dockersim.grading import settling
 
     clock = [100.0]
-    monkeypatch.setattr("dockersim.settling.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("dockersim.grading.settling.time.monotonic", lambda: clock[0])
     activity = settling.Activity(None)  # type: ignore[arg-type]  # no docker: readings are fed below
     activity._proc = object()  # type: ignore[assignment]  # as if its stats stream were started
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from dockersim.engine.parse.ports import parse_port_output, parse_ports_column
+from dockersim.engine.parse.ps import parse_ps_table
+from dockersim.engine.parse.status import parse_status
+from dockersim.engine.state import PortBinding, Status
 from dockersim.errors import ParseError
-from dockersim.parse.ports import parse_port_output, parse_ports_column
-from dockersim.parse.ps import parse_ps_table
-from dockersim.parse.status import parse_status
-from dockersim.state import PortBinding, Status
 from tests.unit.conftest import CLIENTS, fixture
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from dockersim.errors import ScenarioError
-from dockersim.homework import parse_spec
-from dockersim.submission import expand, read_commands, substitution_marks
+from dockersim.grading.spec import parse_spec
+from dockersim.grading.submission import expand, read_commands, substitution_marks
 
 ROOT = Path(__file__).parents[2]
 
@@ -149,7 +149,7 @@ def test_bad_specs(text: str, words: str) -> None:
 def test_hidden_checks_on_gradescope() -> None:
     """`hidden: true` is never shown there; `hidden: after_published`, once grades are published; both are
     hidden in the student's feedback."""
-    from dockersim.grading import CheckOutcome, Grade
+    from dockersim.grading.grade import CheckOutcome, Grade
     from dockersim.report.grades import feedback, gradescope
 
     spec = parse_spec("schema_version: 1\nchecks:\n  - {name: shown, check: {image: a}}\n"
@@ -166,7 +166,7 @@ def test_hidden_checks_on_gradescope() -> None:
 
 
 def test_a_session_is_vetted_whole_and_takes_no_placeholders(tmp_path: Path) -> None:
-    from dockersim.grading import read_session
+    from dockersim.grading.grade import read_session
 
     spec = parse_spec("schema_version: 1\ntime_limit: 30\nchecks: [{check: {image: a}}]\n", "spec.yaml")
     session = tmp_path / "session.yaml"
@@ -186,7 +186,7 @@ def test_a_session_runs_no_second_terminal_and_no_placeholders_in_its_keys(tmp_p
     """`aside:` would run a command the allow-list never saw; a placeholder in what is typed would carry
     the grader's values. Both steps are left out with the line and the reason; a step is named by what the
     student wrote, not by the vetted argv (with the grader's workspace in it)."""
-    from dockersim.grading import read_session
+    from dockersim.grading.grade import read_session
 
     spec = parse_spec("schema_version: 1\nchecks: [{check: {image: a}}]\n", "spec.yaml")
     session = tmp_path / "session.yaml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dockersim.parse.events import parse_events
-from dockersim.state import EngineEvent
-from dockersim.witness import _Window, judge, window_of
+from dockersim.engine.parse.events import parse_events
+from dockersim.engine.state import EngineEvent
+from dockersim.grading.witness import _Window, judge, window_of
 from tests.unit.conftest import fixture
 
 STREAMS = ["events-28.jsonl", "events-20.jsonl", "events-podman43.jsonl"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dockersim import yamlsource
 from dockersim.errors import ScenarioError
-from dockersim.homework import load_spec
-from dockersim.scenario import load_scenario
-from dockersim.submission import plain_yaml
-from dockersim.yamlsource import MAX_DEPTH, MAX_LINE, MAX_SOURCE, MAX_VALUES, load_yaml, read_source
+from dockersim.grading.spec import load_spec
+from dockersim.grading.submission import plain_yaml
+from dockersim.spec.scenario import load_scenario
+from dockersim.yamlfile import source as yamlsource
+from dockersim.yamlfile.source import MAX_DEPTH, MAX_LINE, MAX_SOURCE, MAX_VALUES, load_yaml, read_source
 
 ROOT = Path(__file__).parents[2]
 
@@ -116,8 +116,8 @@ def test_a_submission_s_yaml_takes_no_anchors_nor_aliases() -> None:
 
 
 def test_a_session_s_refusals_are_notes(tmp_path: Path) -> None:
-    from dockersim.grading import read_session
-    from dockersim.homework import parse_spec
+    from dockersim.grading.grade import read_session
+    from dockersim.grading.spec import parse_spec
 
     spec = parse_spec("schema_version: 1\nchecks: [{check: {image: a}}]\n", "spec.yaml")
     secret = tmp_path / "shadow"

@@ -1,0 +1,197 @@
+"""`dockersim practice`: the engine and its safety as in `run`, a docker shim first on the learner's PATH,
+their shell on a watched pty, and a Tracker per scenario file, one after another in the same shell."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockersim.engine.client import Docker
+from dockersim.errors import DockersimError
+from dockersim.i18n.phrase import Phrase
+from dockersim.ownership.inventory import remove_named
+from dockersim.ownership.reaping import reap_dead
+from dockersim.ownership.run import Ownership
+from dockersim.practice.shim import ENV as SHIM_ENV
+from dockersim.practice.tracker import Progress, Tracker
+from dockersim.practice.watch import Watch, bash_rc
+from dockersim.run.batch import Plan, engine, unpullable
+from dockersim.run.runner import ScenarioRun, existing_names
+from dockersim.spec.scenario import Scenario, for_engine
+
+
+@dataclass
+class Practice:
+    """Where to start and how the screen looks."""
+
+    start: int | None = None  # --from N: the step to begin at, in the first file
+    reset: bool = False
+    colour: bool = False
+    shell: str = ""  # the learner's shell ($SHELL); practice watches bash
+
+
+@dataclass
+class _Chapters:
+    """The Handler for Watch: the scenario files in turn, each with its run and tracker."""
+
+    docker: Docker
+    plan: Plan
+    ownership: Ownership
+    scenarios: list[Scenario]
+    practice: Practice
+    say: Callable[[str], None]
+    runs: list[ScenarioRun] = field(default_factory=list)
+    trackers: list[Tracker] = field(default_factory=list)
+
+    @property
+    def tracker(self) -> Tracker | None:
+        return self.trackers[-1] if self.trackers and not self.trackers[-1].finished else None
+
+    def next_chapter(self, watch: Watch | None) -> list[str]:
+        """Open the next scenario file with steps left; [] when none is."""
+        lines: list[str] = []
+        while len(self.trackers) < len(self.scenarios):
+            scenario = for_engine(self.scenarios[len(self.trackers)], self.docker.kind)
+            progress = Progress(scenario.path) if self.practice.reset else Progress.load(scenario.path)
+            first = not self.trackers
+            if self.practice.reset:
+                progress.save()
+            run = ScenarioRun(self.docker, scenario, self.plan.options, self.ownership)
+            tracker = Tracker(scenario, run, progress, self.plan.options.lang, self.plan.options.allow_destructive)
+            self.runs.append(run)
+            self.trackers.append(tracker)
+            lines += tracker.start(self.practice.start if first else None)
+            if not tracker.finished:
+                return lines
+        return lines
+
+    def banner(self, watch: Watch) -> None:
+        tracker = self.tracker
+        if tracker is not None:
+            watch.show(tracker.banner(), "cyan")
+
+    # -- Handler ---------------------------------------------------------------------------------
+
+    def finished(self, watch: Watch, number: int, command: str, status: int, transcript: str) -> None:
+        tracker = self.tracker
+        if tracker is None:
+            return
+        lines = tracker.command(command, status, transcript)
+        watch.show(lines, "bold")
+        self._moved_on(watch, tracker, bool(lines))
+
+    def asked(self, watch: Watch, what: str) -> None:
+        tracker = self.tracker
+        if tracker is None:
+            watch.show(["dockersim: every step is done"], "dim")
+            return
+        if what == "hint":
+            watch.show(tracker.hint(), "bold")
+        elif what == "skip":
+            watch.show(tracker.skip(), "bold")
+            self._moved_on(watch, tracker, True)
+        elif what == "solve":
+            solution = tracker.solve()
+            if solution is None:
+                watch.show(tracker.skip(), "bold")
+                self._moved_on(watch, tracker, True)
+                return
+            run = self.runs[-1]
+            watch.type_at_prompt(solution.command, solution.actions, run.resolve_now)
+
+    def _moved_on(self, watch: Watch, tracker: Tracker, changed: bool) -> None:
+        if tracker.finished:
+            self._finish_chapter(watch)
+            watch.show(self.next_chapter(watch), "bold")
+            if self.tracker is None:
+                watch.stop()
+                return
+        if changed:
+            self.banner(watch)
+
+    def _finish_chapter(self, watch: Watch) -> None:
+        """What the finished file made is removed before the next one starts, as in `run`."""
+        self.ownership.reread()
+        try:
+            self.runs[-1].cleanup()
+        except DockersimError as e:
+            watch.show([f"dockersim: could not remove what {self.runs[-1].scenario.path} made: {e}"], "bold")
+
+
+def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Callable[[str], None]) -> list[Tracker]:
+    """Practice these scenario files in the learner's shell; the trackers say how far they got."""
+    with engine(plan, say) as eng, ExitStack() as stack:
+        docker = eng.docker
+        leftovers = reap_dead()
+        if leftovers:
+            say(Phrase("reaped", items=", ".join(leftovers)))
+        clashes = existing_names(docker, scenarios)
+        if clashes and not plan.replace:
+            raise DockersimError(Phrase("clash", items=", ".join(clashes)))
+        remove_named(docker, clashes)
+        ownership = Ownership(docker)
+        if eng.lease is not None:
+            ownership.hold(eng.lease)  # if the run dies, the slot stays taken until its reaper is done
+        ownership.made_networks = True  # the learner may make networks: cleanup looks for labelled ones
+        folder = Path(tempfile.mkdtemp(prefix="dockersim-practice-"))
+        ownership.note_dir(str(folder))
+        chapters = _Chapters(docker, plan, ownership, scenarios, practice, say)
+        try:
+            options = plan.options
+            refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
+            if not plan.offline:
+                refs = unpullable(docker, refs, say)
+            if refs:
+                from dockersim.kit import stand_ins as kit
+
+                stand_ins = stack.enter_context(kit.offline(docker, refs, say, eng.registry_host, ownership))
+                options.image_map = {**stand_ins, **options.image_map}
+            for line in chapters.next_chapter(None):
+                say(line)
+            if chapters.tracker is not None:
+                _watch(docker, ownership, folder, chapters, practice)
+            return chapters.trackers
+        finally:
+            ownership.reread()
+            for run in chapters.runs:
+                try:
+                    run.cleanup()
+                except DockersimError as e:
+                    say(f"could not remove what {run.scenario.path} made: {e}")
+            ownership.remove()
+            shutil.rmtree(folder, ignore_errors=True)
+            ownership.close()
+
+
+def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapters, practice: Practice) -> None:
+    shim = folder / "bin"
+    shim.mkdir()
+    # Not `python -m`: the learner's working folder must not come first on the shim's import path.
+    start = "import sys; del sys.path[0]; from dockersim.practice.shim import main; main()"
+    (shim / "docker").write_text(f'#!/bin/sh\nexec "{sys.executable}" -c \'{start}\' "$@"\n')
+    (shim / "docker").chmod(0o755)
+    real = shutil.which(docker.binary) or docker.binary
+    config = {"docker": real, "labels": ownership.labels, "images": chapters.plan.options.image_map,
+              "journal": str(ownership.journal), "destructive": chapters.plan.options.allow_destructive,
+              "lang": chapters.plan.options.lang}  # fmt: skip
+    env = {**os.environ, **docker.env, SHIM_ENV: json.dumps(config), "DOCKERSIM_PRACTICE": "1"}
+    for key in ("NO_COLOR", "PAGER", "LC_ALL"):  # the driver's own settings, not the learner's
+        if key in os.environ:
+            env[key] = os.environ[key]
+        else:
+            env.pop(key, None)
+    if docker.context:
+        env["DOCKER_CONTEXT"] = docker.context
+    bash = shutil.which("bash")
+    if bash is None:
+        raise DockersimError("practice needs bash (it watches your commands through bash's prompt hook)")
+    watch = Watch([bash, "--rcfile", str(bash_rc(folder, shim)), "-i"], env, chapters, practice.colour)
+    chapters.banner(watch)
+    watch.run()
