@@ -24,7 +24,9 @@ sys.path.insert(0, str(ROOT))
 from dockersim.run.batch import Plan, run_scenarios  # noqa: E402
 from dockersim.run.results import Outcome, StepResult  # noqa: E402
 from dockersim.run.runner import RunOptions  # noqa: E402
-from dockersim.spec.scenario import Scenario, Step, load_scenario, parse_scenario, pick  # noqa: E402
+from dockersim.spec.loader import load_scenario, parse_scenario
+from dockersim.spec.model import Scenario, Step
+from dockersim.yamlfile.texts import pick  # noqa: E402
 
 HARMLESS = ["docker", "version"]
 

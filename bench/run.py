@@ -27,13 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baseline import run_plain  # noqa: E402
-from dockersim.checks.kinds import ContainerCheck, PlainContext  # noqa: E402
+from dockersim.checks.base import PlainContext
+from dockersim.checks.container import ContainerCheck  # noqa: E402
 from dockersim.engine.client import Docker  # noqa: E402
 from dockersim.engine.sandbox.sandbox import Sandbox  # noqa: E402
 from dockersim.engine.session import Session  # noqa: E402
 from dockersim.engine.snapshot import Snapshot  # noqa: E402
 from dockersim.kit import stand_ins as kit  # noqa: E402
-from dockersim.spec.scenario import load_scenario  # noqa: E402
+from dockersim.spec.loader import load_scenario  # noqa: E402
 from dockersim.yamlfile.source import load_yaml  # noqa: E402
 
 SCENARIOS = ["2.2.1-creating-containers.yaml", "2.2.2-listing-containers.yaml", "2.2.3-removing-containers.yaml"]

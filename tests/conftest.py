@@ -22,7 +22,7 @@ from dockersim.kit import stand_ins as kit
 from dockersim.ownership.inventory import Inventory
 from dockersim.run.results import StepResult
 from dockersim.run.runner import RunOptions, ScenarioRun
-from dockersim.spec.scenario import parse_scenario
+from dockersim.spec.loader import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
 IMAGES = {

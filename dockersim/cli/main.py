@@ -120,7 +120,7 @@ def validate(paths: tuple[str, ...]) -> None:
       dockersim validate scenarios/
       dockersim validate my-scenario.yaml
     """
-    from dockersim.spec.scenario import load_scenario, scenario_files
+    from dockersim.spec.loader import load_scenario, scenario_files
 
     for path in scenario_files(list(paths)):
         click.echo(f"{path}: ok ({len(load_scenario(path).steps)} steps)")
@@ -165,7 +165,7 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
     from dockersim.report import FILE_REPORTS, reporter
     from dockersim.run.batch import Plan, run_scenarios
     from dockersim.run.runner import RunOptions
-    from dockersim.spec.scenario import load_scenario, scenario_files
+    from dockersim.spec.loader import load_scenario, scenario_files
 
     scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
     options = RunOptions(image_map=_image_map(image_maps), lang=lang or default_lang(), fail_fast=fail_fast,

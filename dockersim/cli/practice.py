@@ -46,7 +46,7 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
     from dockersim.report.text import colour_wanted
     from dockersim.run.batch import Plan
     from dockersim.run.runner import RunOptions
-    from dockersim.spec.scenario import load_scenario, scenario_files
+    from dockersim.spec.loader import load_scenario, scenario_files
 
     if os.environ.get("DOCKERSIM_PRACTICE"):
         raise DockersimError("this shell is already a practice shell: leave it (exit) before starting another")

@@ -142,8 +142,6 @@ class Completed:
     timed_out: bool = False
 
 
-
-
 def run(argv: Sequence[str], env: dict[str, str], timeout: float = DEFAULT_TIMEOUT,
         stdin: str | IO[bytes] | None = None, keep: int = KEEP_OUTPUT) -> Completed:  # fmt: skip
     """Any argv to completion or its deadline; a timed-out process is killed, never left behind. Of each

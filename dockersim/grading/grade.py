@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dockersim.checks.kinds import HELPER_IMAGE
+from dockersim.checks.probes import HELPER_IMAGE
 from dockersim.dockercli import commandline
 from dockersim.engine.client import Docker
 from dockersim.engine.parse.listing import parse_pairs
@@ -31,7 +31,9 @@ from dockersim.ownership.run import Ownership
 from dockersim.run.results import StepResult
 from dockersim.run.runner import NotHere, Placement, RunOptions, ScenarioRun
 from dockersim.spec import placeholders
-from dockersim.spec.scenario import Scenario, Step, parse_scenario, pick
+from dockersim.spec.loader import parse_scenario
+from dockersim.spec.model import Scenario, Step
+from dockersim.yamlfile.texts import pick
 
 if TYPE_CHECKING:
     from dockersim.grading.pool import GradingEngine

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from dockersim.checks.kinds import HELPER_IMAGE, bare
+from dockersim.checks.probes import HELPER_IMAGE
+from dockersim.checks.vocabulary import bare
 from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.engine.sandbox.slots import claim

@@ -19,7 +19,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from dockersim.checks.kinds import Check, ContainerCheck, ExecCheck, HostFileCheck, HttpCheck, bare
+from dockersim.checks.container import ContainerCheck
+from dockersim.checks.probes import ExecCheck, HostFileCheck, HttpCheck
+from dockersim.checks.vocabulary import Check, bare
 from dockersim.engine.client import Docker
 from dockersim.engine.process import kill_group
 from dockersim.engine.state import ContainerState

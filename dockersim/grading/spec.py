@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dockersim.checks.kinds import Check, OnEngine, parse_check
+from dockersim.checks.vocabulary import Check, OnEngine, parse_check
 from dockersim.errors import ScenarioError
 from dockersim.grading.policy import DEFAULT, Policy, widened
 from dockersim.host.limits import Limits, human, parse_size
-from dockersim.spec.scenario import SCHEMA_VERSION, Step, Text, images_of, parse_steps, text_of
+from dockersim.spec.loader import images_of, parse_steps
+from dockersim.spec.model import SCHEMA_VERSION, Step
 from dockersim.yamlfile.source import LList, LMap, load_yaml, read_source
+from dockersim.yamlfile.texts import Text, text_of
 from dockersim.yamlfile.validation import closest
 
 TOP_KEYS = (

@@ -170,5 +170,3 @@ def _start_reaper(journal: Path) -> tuple[subprocess.Popen[bytes], socket.socket
     finally:
         theirs.close()
     return proc, ours
-
-

@@ -24,7 +24,7 @@ from dockersim.practice.tracker import Progress, Tracker
 from dockersim.practice.watch import Watch, bash_rc
 from dockersim.run.batch import Plan, engine, unpullable
 from dockersim.run.runner import ScenarioRun, existing_names
-from dockersim.spec.scenario import Scenario, for_engine
+from dockersim.spec.model import Scenario, for_engine
 
 
 @dataclass

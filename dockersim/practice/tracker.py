@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from dockersim.checks.kinds import bare
+from dockersim.checks.vocabulary import bare
 from dockersim.dockercli import commandline
 from dockersim.errors import DockersimError
 from dockersim.i18n.phrase import say
 from dockersim.ownership.labels import state_home
 from dockersim.run.results import Outcome, StepResult
 from dockersim.spec import placeholders
-from dockersim.spec.scenario import Scenario, Step, TtyAction, pick
+from dockersim.spec.model import Scenario, Step, TtyAction
+from dockersim.yamlfile.texts import pick
 
 DONE = ("passed", "solved", "skipped")  # a step's saved progress; "held": a destructive step not run
 KNOWN = (*DONE, "held")

@@ -33,7 +33,7 @@ from dockersim.engine.terminal import COLUMNS, ROWS, key_bytes, on_screen
 from dockersim.errors import DockersimError
 from dockersim.host import proc
 from dockersim.host.interrupts import Interrupted
-from dockersim.spec.scenario import TtyAction
+from dockersim.spec.model import TtyAction
 
 MARK = b"\x1b]777;dockersim;"
 END = b"\x07"

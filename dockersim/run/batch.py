@@ -23,7 +23,8 @@ from dockersim.ownership.reaping import reap_dead
 from dockersim.ownership.run import Ownership
 from dockersim.run.results import RunReport, ScenarioResult, StepResult
 from dockersim.run.runner import RunOptions, ScenarioRun, existing_names
-from dockersim.spec.scenario import Scenario, pick
+from dockersim.spec.model import Scenario
+from dockersim.yamlfile.texts import pick
 
 
 class Events(Protocol):

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dockersim.checks.kinds import Check, ContainerCheck, bare
+from dockersim.checks.container import ContainerCheck
+from dockersim.checks.requires import ENGINES
+from dockersim.checks.vocabulary import Check, bare
 from dockersim.dockercli import commandline
 from dockersim.engine.client import Docker
 from dockersim.engine.parse.inspect import parse_containers
@@ -35,7 +37,8 @@ from dockersim.ownership.labels import LABEL_KEY
 from dockersim.ownership.run import Ownership
 from dockersim.run.results import Outcome, StepResult
 from dockersim.spec import placeholders
-from dockersim.spec.scenario import ENGINES, Scenario, Step, TtyAction, pick
+from dockersim.spec.model import Scenario, Step, TtyAction
+from dockersim.yamlfile.texts import pick
 
 ASIDE_AGAIN = 1.0  # seconds an aside's `until` is waited for before the command runs again
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state

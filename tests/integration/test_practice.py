@@ -18,7 +18,8 @@ from dockersim.dockercli import commandline
 from dockersim.engine.client import Docker
 from dockersim.ownership.inventory import Inventory
 from dockersim.spec import placeholders
-from dockersim.spec.scenario import Step, for_engine, load_scenario
+from dockersim.spec.loader import load_scenario
+from dockersim.spec.model import Step, for_engine
 from tests.conftest import ROOT
 
 CHAPTER = ROOT / "scenarios" / "2.2.1-creating-containers.yaml"

@@ -49,7 +49,8 @@ def test_ps_and_inspect_agree_on_states(any_engine: Docker, images: dict[str, st
 
 def test_checks_on_many_containers_cost_two_calls(any_engine: Docker, images: dict[str, str]) -> None:
     engine = any_engine
-    from dockersim.checks.kinds import ContainerCheck, PlainContext
+    from dockersim.checks.base import PlainContext
+    from dockersim.checks.container import ContainerCheck
     from dockersim.yamlfile.source import load_yaml
 
     made = [engine.call(["create", "--label", "dockersim.test=calls", images["busybox"]]).stdout.strip()

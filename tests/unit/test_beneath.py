@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.checks.kinds import HOST_FILE_CAP, read_host_file
+from dockersim.checks.probes import HOST_FILE_CAP, read_host_file
 from dockersim.engine.client import Docker
 from dockersim.grading.submission import COMMANDS_CAP, FILE_CAP, LINE_CAP, Refused, read_commands, read_file
 from dockersim.host import beneath

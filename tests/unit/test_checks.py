@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from dockersim.checks.kinds import parse_check
+from dockersim.checks.vocabulary import parse_check
 from dockersim.engine.parse.inspect import parse_containers
 from dockersim.engine.snapshot import AmbiguousReference, Snapshot
 from dockersim.engine.state import ContainerState, ImageState, VolumeState

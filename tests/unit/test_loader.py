@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.checks.kinds import ContainerCheck, CountCheck, ImageCheck, VolumeCheck
+from dockersim.checks.container import ContainerCheck
+from dockersim.checks.objects import CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
-from dockersim.spec.scenario import load_scenario, parse_scenario
+from dockersim.spec.loader import load_scenario, parse_scenario
 
 GOOD = """\
 schema_version: 1

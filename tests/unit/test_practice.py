@@ -13,7 +13,8 @@ from dockersim.practice.shim import Refused, rewrite
 from dockersim.practice.tracker import Progress, Tracker, attempts
 from dockersim.practice.watch import Screen, Watch
 from dockersim.run.results import Outcome, StepResult
-from dockersim.spec.scenario import Scenario, Step, load_scenario
+from dockersim.spec.loader import load_scenario
+from dockersim.spec.model import Scenario, Step
 
 SCENARIO = """\
 schema_version: 1

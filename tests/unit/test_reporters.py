@@ -76,7 +76,7 @@ def test_an_unknown_reporter_is_one_sentence() -> None:
 def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     """A student's feedback and Gradescope output in Korean: refusals, mismatches, failed lines, notes and
     headings from the catalogue; the data files stay in English."""
-    from dockersim.checks.kinds import Mismatch
+    from dockersim.checks.base import Mismatch
     from dockersim.grading.grade import CheckOutcome, Grade, LineResult
     from dockersim.grading.spec import load_spec
     from dockersim.grading.submission import read_commands

@@ -12,7 +12,7 @@ from dockersim.engine.process import Completed
 from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY
 from dockersim.run.results import Outcome, StepResult
 from dockersim.run.runner import RunOptions, ScenarioRun
-from dockersim.spec.scenario import parse_scenario
+from dockersim.spec.loader import parse_scenario
 
 Answer = Callable[[list[str]], tuple[int, str, str]]
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from dockersim.checks.kinds import Check, parse_check
+from dockersim.checks.vocabulary import Check, parse_check
 from dockersim.engine.state import ContainerState, Mount
 from dockersim.grading.settling import Look, cpu_sample, may_change, started
 from dockersim.yamlfile.source import load_yaml

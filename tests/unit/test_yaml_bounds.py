@@ -12,7 +12,7 @@ import pytest
 from dockersim.errors import ScenarioError
 from dockersim.grading.spec import load_spec
 from dockersim.grading.submission import plain_yaml
-from dockersim.spec.scenario import load_scenario
+from dockersim.spec.loader import load_scenario
 from dockersim.yamlfile import source as yamlsource
 from dockersim.yamlfile.source import MAX_DEPTH, MAX_LINE, MAX_SOURCE, MAX_VALUES, load_yaml, read_source
 

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import shlex
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dockersim.checks.kinds import Check, parse_check
+from dockersim.checks.requires import requirement
+from dockersim.checks.vocabulary import parse_check
 from dockersim.dockercli import commandline
 from dockersim.engine.terminal import key_bytes
 from dockersim.errors import ScenarioError
 from dockersim.spec import placeholders
+from dockersim.spec.model import (
+    DEFAULT_EXPECT_TIMEOUT,
+    SCHEMA_VERSION,
+    STREAM_KEYS,
+    ExitSpec,
+    Scenario,
+    Step,
+    TtyAction,
+)
 from dockersim.yamlfile.source import LList, LMap, line_of, load_yaml, read_source
+from dockersim.yamlfile.texts import text_of
 from dockersim.yamlfile.validation import known_keys
 
-SCHEMA_VERSION = 1
-DEFAULT_STEP_TIMEOUT = 60.0
-DEFAULT_EXPECT_TIMEOUT = 10.0
-LANGS = ("en", "ko")
-
-Text = dict[str, str]  # language -> words; a plain string in the file is the same in every language
-ExitSpec = int | str  # a number, "nonzero" or "any"
-
-STREAM_KEYS = ("stdout", "stderr", "stdout_not", "stderr_not")
 STEP_KEYS = (
     "name",
     "run",
@@ -43,118 +43,9 @@ STEP_KEYS = (
     "auto",
     "requires",
 )
-# What an engine may lack, and the engines that have it: a step that `requires:` it is skipped elsewhere.
-FEATURES = {"links": ("docker",)}
-ENGINES = ("docker", "podman")
+
+
 TOP_KEYS = ("schema_version", "title", "description", "images", "steps")
-
-
-def for_engine(scenario: Scenario, engine: str) -> Scenario:
-    """The scenario as a learner practises it on this engine: the steps that are about another engine left
-    out, the others numbered 1, 2, … again. A run keeps them all, and says why each is skipped."""
-    kept = [s for s in scenario.steps if s.requires is None or s.requires.unmet(engine) is None]
-    if len(kept) == len(scenario.steps):
-        return scenario
-    return dataclasses.replace(scenario, steps=[dataclasses.replace(s, index=i) for i, s in enumerate(kept, 1)])
-
-
-def pick(text: Text, lang: str) -> str:
-    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
-
-
-@dataclass(frozen=True)
-class TtyAction:
-    """One thing done in a pty session: expect a regex (or eof), send a line, press keys, run a docker command
-    aside (as from a second terminal, again until `until` shows on the screen), or hang up the terminal."""
-
-    kind: str  # expect | eof | send | keys | aside | hangup
-    line: int
-    text: str = ""
-    keys: tuple[str, ...] = ()
-    timeout: float = DEFAULT_EXPECT_TIMEOUT
-    until: str | None = None
-
-
-@dataclass(frozen=True)
-class Requires:
-    """`requires: {engine: docker, features: [links]}`."""
-
-    engine: str | None = None
-    features: tuple[str, ...] = ()
-    why: Text | None = None  # what the other engine does instead, said with the skip
-
-    def unmet(self, engine: str) -> tuple[str, str] | None:
-        """(what is missing, the engine) when this engine cannot do the step, else None."""
-        if self.engine is not None and self.engine != engine:
-            return self.engine, engine
-        for feature in self.features:
-            if engine not in FEATURES[feature]:
-                return feature, engine
-        return None
-
-
-@dataclass
-class Step:
-    index: int
-    line: int
-    name: Text
-    run: list[str] | None = None  # argv templates, split like a shell would, never run by one
-    shell: str | None = None  # a trusted /bin/sh script
-    tty: list[TtyAction] | None = None
-    exit: ExitSpec = 0
-    stdout: str | None = None  # a regex that must be found
-    stderr: str | None = None
-    stdout_not: str | None = None  # a regex that must not be found
-    stderr_not: str | None = None
-    timeout: float = DEFAULT_STEP_TIMEOUT
-    capture: dict[str, str] = field(default_factory=dict)
-    hint: Text | None = None
-    retry: float | None = None
-    checks: list[Check] = field(default_factory=list)
-    destructive: bool = False
-    task: Text | None = None  # what a learner in practice is asked to do (the name when absent)
-    auto: bool | None = None  # in practice, run by dockersim rather than typed (see typed())
-    named: bool = True  # False: the name is the command's template, shown as the command ran
-    requires: Requires | None = None  # the engine or features the step needs; skipped, with why, elsewhere
-
-    @property
-    def command_text(self) -> str:
-        if self.run is not None:
-            return shlex.join(self.run)
-        return self.shell or ""
-
-    def typed(self) -> bool:
-        """Whether a learner in practice types this step: a docker command, unless the scenario says
-        `auto: true` or it is a one-shot `run`/`exec -t` that attaches a terminal (the learner's shell has
-        one: what happens without it shows only when dockersim runs it), or a session that ends by hanging
-        up (a learner's own terminal would be the one closed)."""
-        if self.auto is not None:
-            return not self.auto
-        if any(a.kind == "hangup" for a in self.tty or []):
-            return False
-        if not self.run or self.run[0] != "docker":
-            return False
-        cmd = commandline.parse(self.run)
-        attaches = cmd is not None and cmd.path in ("container run", "container exec") and not cmd.flag("--detach")
-        return self.tty is not None or not (attaches and cmd is not None and cmd.flag("--tty"))
-
-    def ends_with_detach(self) -> bool:
-        keys = [a for a in self.tty or [] if a.kind == "keys"]
-        pressed: tuple[str, ...] = keys[-1].keys if keys else ()
-        sequence = commandline.detach_keys(self.run or [])
-        return bool(pressed) and pressed[-len(sequence) :] == sequence
-
-
-@dataclass
-class Scenario:
-    path: str
-    title: Text
-    images: dict[str, str]
-    steps: list[Step]
-    description: Text | None = None
-
-
-# -- loading ---------------------------------------------------------------------------------------
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -192,7 +83,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
             path,
             doc.lines["schema_version"],
         )
-    title = _text(doc.get("title", Path(path).stem), path, doc.lines.get("title", 1), "title")
+    title = text_of(doc.get("title", Path(path).stem), path, doc.lines.get("title", 1), "title")
     images = _images(doc.get("images", LMap()), path, doc.lines.get("images", 1))
     raw_steps = doc.get("steps")
     if not isinstance(raw_steps, LList) or not raw_steps:
@@ -204,7 +95,9 @@ def parse_scenario(text: str, path: str) -> Scenario:
         title=title,
         images=images,
         steps=steps,
-        description=None if description is None else _text(description, path, doc.lines["description"], "description"),
+        description=None
+        if description is None
+        else text_of(description, path, doc.lines["description"], "description"),
     )
 
 
@@ -221,21 +114,6 @@ def parse_steps(raw_steps: LList, path: str, images: dict[str, str]) -> list[Ste
 
 def images_of(value: Any, path: str, line: int) -> dict[str, str]:
     return _images(value, path, line)
-
-
-def text_of(value: Any, path: str, line: int, what: str) -> Text:
-    return _text(value, path, line, what)
-
-
-def _text(value: Any, path: str, line: int, what: str) -> Text:
-    if isinstance(value, str):
-        return {lang: value for lang in LANGS}
-    if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-        for k in value:
-            if k not in LANGS:
-                raise ScenarioError(f"{what}: unknown language '{k}' (known: {', '.join(LANGS)})", path, line)
-        return {str(k): v for k, v in value.items()}
-    raise ScenarioError(f"{what} should be text, or a mapping such as {{en: …, ko: …}}", path, line)
 
 
 def _images(value: Any, path: str, line: int) -> dict[str, str]:
@@ -336,13 +214,13 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
     if "capture" in raw:
         step.capture = _capture(raw["capture"], path, at("capture", line), images, captured)
     if "hint" in raw:
-        step.hint = _text(raw["hint"], path, at("hint", line), "hint")
+        step.hint = text_of(raw["hint"], path, at("hint", line), "hint")
     if "destructive" in raw:
         if not isinstance(raw["destructive"], bool):
             raise ScenarioError("destructive should be true or false", path, at("destructive"))
         step.destructive = raw["destructive"]
     if "task" in raw:
-        step.task = _text(raw["task"], path, at("task", line), "task")
+        step.task = text_of(raw["task"], path, at("task", line), "task")
     if "auto" in raw:
         if not isinstance(raw["auto"], bool):
             raise ScenarioError("auto should be true or false", path, at("auto"))
@@ -361,7 +239,7 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
     if "destructive" not in raw:
         step.destructive = _looks_destructive(step)
     default = step.command_text or "check " + ", ".join(c.describe() for c in step.checks)
-    step.name = _text(raw.get("name", default), path, at("name", line), "name")
+    step.name = text_of(raw.get("name", default), path, at("name", line), "name")
     step.named = "name" in raw
     return step
 
@@ -372,23 +250,6 @@ def _looks_destructive(step: Step) -> bool:
     if step.run is not None:
         return commandline.prunes(step.run)
     return "prune" in (step.shell or "").split() or "$(docker" in (step.shell or "")
-
-
-def requirement(value: Any, path: str, line: int) -> Requires:
-    if not isinstance(value, LMap):
-        raise ScenarioError("requires should be a mapping such as {engine: docker} or {features: [links]}", path, line)
-    known_keys(value, ("engine", "features", "why"), path, "requires")
-    engine = value.get("engine")
-    if engine is not None and engine not in ENGINES:
-        raise ScenarioError(f"requires: engine should be {' or '.join(ENGINES)}, not {engine!r}", path, line)
-    features = value.get("features", [])
-    if not isinstance(features, list) or not all(isinstance(f, str) for f in features):
-        raise ScenarioError("requires: features should be a list such as [links]", path, line)
-    for feature in features:
-        if feature not in FEATURES:
-            raise ScenarioError(f"requires: unknown feature {feature!r} (known: {', '.join(FEATURES)})", path, line)
-    why = _text(value["why"], path, line, "requires: why") if "why" in value else None
-    return Requires(engine, tuple(features), why)
 
 
 def _exit(value: Any, path: str, line: int) -> ExitSpec:
