@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.grading.grade import CheckOutcome, Grade, LineResult  # noqa: E402
+from dockersim.grading.result import CheckOutcome, Grade, LineResult  # noqa: E402
 from dockersim.grading.spec import load_spec  # noqa: E402
 from dockersim.i18n.phrase import Phrase  # noqa: E402
 from dockersim.report.grades import merge, write_all  # noqa: E402

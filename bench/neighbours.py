@@ -22,7 +22,7 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dockersim.grading.pool import UNBOUNDED_ENV  # noqa: E402
+from dockersim.grading.engines import UNBOUNDED_ENV  # noqa: E402
 from dockersim.host.limits import Limits, human  # noqa: E402
 
 SPEC = """\

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baseline import run_plain  # noqa: E402
-from dockersim.checks.base import PlainContext
+from dockersim.checks.base import PlainContext  # noqa: E402
 from dockersim.checks.container import ContainerCheck  # noqa: E402
 from dockersim.engine.client import Docker  # noqa: E402
 from dockersim.engine.sandbox.sandbox import Sandbox  # noqa: E402
@@ -279,7 +279,7 @@ def grading_batch(size: int) -> list[list[str]]:
 def _floor(box: Sandbox, batch: Path, folders: list[Path], seconds: dict[int, float], per: dict[str, float],
            size: int) -> list[list[str]]:  # fmt: skip
     from dockersim.grading import submission
-    from dockersim.grading.grade import prepare
+    from dockersim.grading.images import prepare
     from dockersim.ownership import inventory
 
     box.up()

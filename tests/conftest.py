@@ -20,8 +20,9 @@ from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.errors import DockersimError
 from dockersim.kit import stand_ins as kit
 from dockersim.ownership.inventory import Inventory
+from dockersim.run.base import RunOptions
 from dockersim.run.results import StepResult
-from dockersim.run.runner import RunOptions, ScenarioRun
+from dockersim.run.runner import ScenarioRun
 from dockersim.spec.loader import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}

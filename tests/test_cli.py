@@ -122,7 +122,7 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
 
 def test_gradebook_merge_json(tmp_path: Path) -> None:
     """`gradebook merge --json` prints the merged results.json, as written to --out; without it, a summary."""
-    from dockersim.grading.grade import CheckOutcome, Grade
+    from dockersim.grading.result import CheckOutcome, Grade
     from dockersim.grading.spec import load_spec
     from dockersim.report.grades import write_all
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dockersim.checks.base import CheckContext, Mismatch
-from dockersim.engine.snapshot import Snapshot, normal_ref
+from dockersim.engine.images import normal_ref
+from dockersim.engine.snapshot import Snapshot
 from dockersim.engine.state import STATES, ContainerState, PortBinding
 from dockersim.i18n.phrase import Phrase
 from dockersim.yamlfile.source import LMap, line_of

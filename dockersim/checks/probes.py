@@ -10,7 +10,9 @@ from typing import Any
 
 from dockersim.checks.base import CheckContext, Mismatch, there, word
 from dockersim.checks.container import port_key
+from dockersim.engine import helper
 from dockersim.engine.client import Docker
+from dockersim.engine.helper import HELPER_IMAGE
 from dockersim.engine.snapshot import Snapshot
 from dockersim.errors import DockersimError
 from dockersim.host import beneath
@@ -129,9 +131,6 @@ class HostFileCheck:
         return []
 
 
-HELPER_IMAGE = "dockersim/busybox:latest"  # the kit's smallest image: reads the engine's host for us
-
-
 _READ = 'if [ -e "/host/$1" ]; then echo present; if [ -f "/host/$1" ]; then cat "/host/$1"; fi; else echo absent; fi'
 
 
@@ -164,15 +163,14 @@ def read_host_file(docker: Docker, path: str, root: str | None = None) -> tuple[
                 return True, f.read(HOST_FILE_CAP).decode(errors="replace")
     except PermissionError:
         pass
-    if docker.call(["image", "inspect", HELPER_IMAGE], check=False).status != 0:
+    if not helper.present(docker):
         raise DockersimError(f"{path} is not readable here, and {HELPER_IMAGE} is not built to read it through the "
                              "engine (dockersim images build)")  # fmt: skip
     # --userns host: on an engine with user namespaces, root in a container could not see into a folder
     # another container's user owns (a database's files); this container only reads, and has no network.
     folder, name = (root, os.path.relpath(p, root)) if root else (str(p.parent), p.name)
-    done = docker.call(["run", "--rm", "--network", "none", "--userns", "host",
-                        "--mount", f"type=bind,src={folder},dst=/host,readonly",
-                        "--entrypoint", "sh", HELPER_IMAGE, "-c", _READ, "sh", name], check=False)  # fmt: skip
+    done = helper.helper(docker, ["--mount", f"type=bind,src={folder},dst=/host,readonly"], _READ, [name],
+                         userns_host=True)  # fmt: skip
     if done.status != 0:
         if "does not exist" in done.stderr:
             return False, None  # the folder itself is missing

@@ -163,8 +163,8 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
     """
     from dockersim.i18n.phrase import default_lang
     from dockersim.report import FILE_REPORTS, reporter
+    from dockersim.run.base import RunOptions
     from dockersim.run.batch import Plan, run_scenarios
-    from dockersim.run.runner import RunOptions
     from dockersim.spec.loader import load_scenario, scenario_files
 
     scenarios = [load_scenario(p) for p in scenario_files(list(paths))]
@@ -332,7 +332,8 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
       dockersim grade --engine-file engines.txt --jobs 2 spec.yaml submissions/*
       sudo dockersim grade --json spec.yaml submissions/* | jq '.students[] | [.student, .score]'
     """
-    from dockersim.grading.pool import grade_folders, read_engine_file
+    from dockersim.engine.connect import read_engine_file
+    from dockersim.grading.course import grade_folders
     from dockersim.grading.spec import load_spec
     from dockersim.i18n.phrase import default_lang, say
     from dockersim.report.grades import summary_text

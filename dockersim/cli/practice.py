@@ -44,8 +44,8 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
     from dockersim.i18n.phrase import default_lang
     from dockersim.practice.session import Practice, practise
     from dockersim.report.text import colour_wanted
+    from dockersim.run.base import RunOptions
     from dockersim.run.batch import Plan
-    from dockersim.run.runner import RunOptions
     from dockersim.spec.loader import load_scenario, scenario_files
 
     if os.environ.get("DOCKERSIM_PRACTICE"):

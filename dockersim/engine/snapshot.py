@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from dockersim.engine.client import Docker
+from dockersim.engine.images import listing, normal_ref
 from dockersim.engine.parse.errors import only_missing
 from dockersim.engine.parse.inspect import parse_containers, parse_volumes
 from dockersim.engine.parse.ps import parse_ps_json
@@ -28,17 +29,6 @@ def inspect_existing(docker: Docker, kind: str, names: list[str], ambiguous_ok: 
     if done.status != 0 and not ambiguous and not only_missing(done.stderr):
         raise DockerError(done.argv, done.status, done.stderr, done.stdout)
     return done
-
-
-def normal_ref(ref: str) -> str:
-    """An image reference as docker shows it: no docker.io/library/, and podman's localhost/ for images
-    made on this machine dropped; a missing tag is :latest."""
-    for prefix in ("docker.io/library/", "docker.io/", "index.docker.io/library/", "localhost/"):
-        if ref.startswith(prefix):
-            ref = ref[len(prefix) :]
-            break
-    last = ref.rsplit("/", 1)[-1]
-    return ref if ":" in last or "@" in ref else f"{ref}:latest"
 
 
 class Snapshot:
@@ -103,10 +93,9 @@ class Snapshot:
     @property
     def images(self) -> list[ImageState]:
         if self._images is None:
-            out = self._call("images", "--no-trunc", "--format", "{{.ID}}\t{{.Repository}}:{{.Tag}}")
+            self.calls += 1
             tags: dict[str, list[str]] = {}
-            for line in out.splitlines():
-                image_id, _, ref = line.partition("\t")
+            for ref, image_id in listing(self.docker):
                 tags.setdefault(image_id, [])
                 if not ref.startswith("<none>"):
                     tags[image_id].append(ref)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,12 +18,8 @@ from pathlib import Path
 
 from dockersim.dockercli import commandline, grammar
 from dockersim.dockercli.commandline import Command, CommandLineError, Option
+from dockersim.host.beneath import Refused, inside
 from dockersim.i18n.phrase import Phrase, either
-
-
-class Refused(Exception):
-    """A submission line that does not run, with the reason in one sentence."""
-
 
 # A vetter takes the value (None for a flag without one) and the workspace, and returns the value to run.
 Vetter = Callable[[str | None, Path], str | None]
@@ -66,20 +61,6 @@ def _env(value: str | None, _workspace: Path) -> str | None:
 _VOLUME_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _BIND_MODES = {"ro", "rw", "z", "Z", "nocopy", "consistent", "cached", "delegated", "private", "rprivate"}
 _SOCKET_NAMES = ("docker.sock", "containerd.sock", "podman.sock")
-
-
-def inside(workspace: Path, host_path: str) -> str:
-    """host_path as seen from the workspace: absolute paths start at its root, relative ones in it; `..`
-    and symlinks are resolved first, and a path that would leave the workspace is refused."""
-    root = workspace.resolve()
-    try:
-        candidate = Path(os.path.normpath(root / host_path.lstrip("/~")))
-        resolved = candidate.resolve()  # a symlink made by an earlier container must not lead out either
-    except (OSError, ValueError) as e:
-        raise Refused(Phrase("r_host_path_bad", path=host_path, error=str(e))) from None
-    if resolved != root and root not in resolved.parents:
-        raise Refused(Phrase("r_outside", path=host_path))
-    return str(resolved)
 
 
 def _bind_source(source: str, workspace: Path) -> str:

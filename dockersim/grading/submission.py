@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockersim.dockercli import commandline
-from dockersim.grading.policy import DEFAULT, Policy, Refused, inside
+from dockersim.grading.policy import DEFAULT, Policy
 from dockersim.host import beneath
+from dockersim.host.beneath import Refused, inside
 from dockersim.i18n.phrase import Phrase
 from dockersim.yamlfile.source import load_yaml
 

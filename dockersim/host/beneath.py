@@ -15,6 +15,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from dockersim.i18n.phrase import Phrase
+
 # What a name can hold. Only a FILE is read; OUTSIDE is a path that names something above the folder (`..`).
 FILE, SYMLINK, DIRECTORY, FIFO, SOCKET, DEVICE, OUTSIDE = (
     "file", "symlink", "directory", "fifo", "socket", "device", "outside"
@@ -164,3 +166,59 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _syscall = _libc.syscall
 _syscall.restype = ctypes.c_long
 _syscall.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t]
+
+
+def make_beneath(workspace: Path, path: str, owner: int) -> None:
+    """The folders of `path` below the workspace that do not exist, each made owned by `owner` (root in the
+    engine's containers), as dockerd makes a missing bind source. The workspace is the submission's: its
+    containers may swap a folder on the way for a symlink meanwhile, so each step is taken from the folder
+    before it, never following a symlink (O_NOFOLLOW); a step that is not a folder ends it."""
+    try:
+        rest = Path(path).relative_to(workspace)
+    except ValueError:
+        return  # not below the workspace: vetting refused it, or it is not ours to make
+    if ".." in rest.parts:
+        return
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        here = os.open(workspace, flags)
+    except OSError:
+        return
+    try:
+        for name in rest.parts:
+            made = False
+            try:
+                below = os.open(name, flags, dir_fd=here)
+            except FileNotFoundError:
+                try:
+                    os.mkdir(name, 0o755, dir_fd=here)
+                    below = os.open(name, flags, dir_fd=here)
+                    made = True
+                except OSError:
+                    return  # made meanwhile as something else: podman says what it finds
+            except OSError:
+                return  # a symlink or a file: not followed
+            os.close(here)
+            here = below
+            if made and os.fstat(here).st_uid == os.geteuid():  # the folder just made, not one swapped in
+                os.fchown(here, owner, owner)
+    finally:
+        os.close(here)
+
+
+class Refused(Exception):
+    """A submission line that does not run, with the reason in one sentence."""
+
+
+def inside(workspace: Path, host_path: str) -> str:
+    """host_path as seen from the workspace: absolute paths start at its root, relative ones in it; `..`
+    and symlinks are resolved first, and a path that would leave the workspace is refused."""
+    root = workspace.resolve()
+    try:
+        candidate = Path(os.path.normpath(root / host_path.lstrip("/~")))
+        resolved = candidate.resolve()  # a symlink made by an earlier container must not lead out either
+    except (OSError, ValueError) as e:
+        raise Refused(Phrase("r_host_path_bad", path=host_path, error=str(e))) from None
+    if resolved != root and root not in resolved.parents:
+        raise Refused(Phrase("r_outside", path=host_path))
+    return str(resolved)

@@ -16,12 +16,12 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from dockersim.engine import images
 from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.network import REGISTRY_ADDRESS
 from dockersim.errors import DockersimError
 from dockersim.host import leases
 from dockersim.i18n.phrase import Phrase
-from dockersim.spec import placeholders
 
 MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
 
@@ -226,8 +226,8 @@ class KitRegistry:
         """Serve local_tag as ADDRESS/PATH:TAG, where PATH is what Docker Hub serves ref under (`centos:8` as
         `library/centos`, so that a pull says "Pulling from library/centos"); the local tag is removed so that
         using it pulls."""
-        repository = placeholders.repository(ref)
-        tag = placeholders.qualified(ref).rsplit(":", 1)[1]
+        repository = images.repository(ref)
+        tag = images.qualified(ref).rsplit(":", 1)[1]
         remote = f"{self.address}/{repository}:{tag}"
         image_id = docker.call(["image", "inspect", "--format", "{{.Id}}", local_tag]).stdout.strip()
         image_id = image_id if image_id.startswith("sha256:") else f"sha256:{image_id}"  # podman's has no prefix

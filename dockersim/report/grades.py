@@ -14,7 +14,7 @@ from typing import Any
 from tabulate import tabulate
 
 from dockersim.errors import DockersimError
-from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+from dockersim.grading.result import CheckOutcome, Grade, LineResult
 from dockersim.grading.spec import Spec
 from dockersim.i18n.phrase import localise, say
 from dockersim.report.files import junit_case, junit_document, write_recordings

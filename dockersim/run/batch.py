@@ -21,8 +21,9 @@ from dockersim.i18n.phrase import Phrase
 from dockersim.ownership.inventory import remove_named
 from dockersim.ownership.reaping import reap_dead
 from dockersim.ownership.run import Ownership
+from dockersim.run.base import RunOptions
 from dockersim.run.results import RunReport, ScenarioResult, StepResult
-from dockersim.run.runner import RunOptions, ScenarioRun, existing_names
+from dockersim.run.runner import ScenarioRun, existing_names
 from dockersim.spec.model import Scenario
 from dockersim.yamlfile.texts import pick
 

@@ -17,6 +17,7 @@ from dockersim.spec.model import (
     DEFAULT_EXPECT_TIMEOUT,
     SCHEMA_VERSION,
     STREAM_KEYS,
+    Act,
     ExitSpec,
     Scenario,
     Step,
@@ -279,11 +280,11 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
         raise ScenarioError("tty should be a non-empty list of expect, send and keys actions", path, line)
     actions: list[TtyAction] = []
     for raw, at in zip(value, value.lines, strict=True):
-        if actions and actions[-1].kind == "eof":
+        if actions and actions[-1].kind is Act.EOF:
             raise ScenarioError("nothing can happen after `expect: eof`: the session has ended", path, at)
         if not isinstance(raw, LMap):
             raise ScenarioError("a tty action should be a mapping: expect, send or keys", path, at)
-        if actions and actions[-1].kind == "hangup":
+        if actions and actions[-1].kind is Act.HANGUP:
             raise ScenarioError("nothing can happen after `hangup`: the terminal is gone", path, at)
         known_keys(raw, ("expect", "send", "keys", "aside", "until", "hangup", "timeout"), path, "a tty action")
         kinds = [k for k in ("expect", "send", "keys", "aside", "hangup") if k in raw]
@@ -300,10 +301,10 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
         item = raw[kind]
         if kind == "expect":
             if item == "eof":
-                actions.append(TtyAction("eof", at, timeout=timeout))
+                actions.append(TtyAction(Act.EOF, at, timeout=timeout))
             else:
                 actions.append(
-                    TtyAction("expect", at, _regex(item, path, at, "expect", images, captured), timeout=timeout)
+                    TtyAction(Act.EXPECT, at, _regex(item, path, at, "expect", images, captured), timeout=timeout)
                 )
         elif kind == "aside":
             if not isinstance(item, str) or not item.startswith("docker "):
@@ -314,16 +315,16 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
             except (ValueError, commandline.CommandLineError) as e:
                 raise ScenarioError(f"aside: {e}", path, at) from None
             until = _regex(raw["until"], path, at, "until", images, captured) if "until" in raw else None
-            actions.append(TtyAction("aside", at, item, timeout=timeout, until=until))
+            actions.append(TtyAction(Act.ASIDE, at, item, timeout=timeout, until=until))
         elif kind == "hangup":
             if item is not True:
                 raise ScenarioError("hangup should be true: the terminal is closed and its client ends", path, at)
-            actions.append(TtyAction("hangup", at, timeout=timeout))
+            actions.append(TtyAction(Act.HANGUP, at, timeout=timeout))
         elif kind == "send":
             if not isinstance(item, (str, int)) or isinstance(item, bool):
                 raise ScenarioError("send should be a line of text (Enter is added)", path, at)
             _templates_ok(str(item), path, at, images, captured)
-            actions.append(TtyAction("send", at, str(item), timeout=timeout))
+            actions.append(TtyAction(Act.SEND, at, str(item), timeout=timeout))
         else:
             keys = item.split(",") if isinstance(item, str) else item
             if not isinstance(keys, list) or not keys:
@@ -337,5 +338,5 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
                         path,
                         at,
                     ) from None
-            actions.append(TtyAction("keys", at, keys=tuple(str(k).strip() for k in keys), timeout=timeout))
+            actions.append(TtyAction(Act.KEYS, at, keys=tuple(str(k).strip() for k in keys), timeout=timeout))
     return actions

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import shlex
 from dataclasses import dataclass, field
+from enum import Enum
 
 from dockersim.checks.requires import Requires
 from dockersim.checks.vocabulary import Check
@@ -36,12 +37,23 @@ def for_engine(scenario: Scenario, engine: str) -> Scenario:
     return dataclasses.replace(scenario, steps=[dataclasses.replace(s, index=i) for i, s in enumerate(kept, 1)])
 
 
+class Act(str, Enum):
+    """What a tty action does (a str, as the file writes it)."""
+
+    EXPECT = "expect"  # wait for a regex on the screen
+    EOF = "eof"  # wait for the client's end
+    SEND = "send"  # type a line (Enter added)
+    KEYS = "keys"  # press keys (Ctrl+P, Ctrl+Q)
+    ASIDE = "aside"  # run a docker command as from a second terminal
+    HANGUP = "hangup"  # close the terminal
+
+
 @dataclass(frozen=True)
 class TtyAction:
     """One thing done in a pty session: expect a regex (or eof), send a line, press keys, run a docker command
     aside (as from a second terminal, again until `until` shows on the screen), or hang up the terminal."""
 
-    kind: str  # expect | eof | send | keys | aside | hangup
+    kind: Act
     line: int
     text: str = ""
     keys: tuple[str, ...] = ()
@@ -86,7 +98,7 @@ class Step:
         up (a learner's own terminal would be the one closed)."""
         if self.auto is not None:
             return not self.auto
-        if any(a.kind == "hangup" for a in self.tty or []):
+        if any(a.kind is Act.HANGUP for a in self.tty or []):
             return False
         if not self.run or self.run[0] != "docker":
             return False
@@ -95,7 +107,7 @@ class Step:
         return self.tty is not None or not (attaches and cmd is not None and cmd.flag("--tty"))
 
     def ends_with_detach(self) -> bool:
-        keys = [a for a in self.tty or [] if a.kind == "keys"]
+        keys = [a for a in self.tty or [] if a.kind is Act.KEYS]
         pressed: tuple[str, ...] = keys[-1].keys if keys else ()
         sequence = commandline.detach_keys(self.run or [])
         return bool(pressed) and pressed[-len(sequence) :] == sequence

@@ -77,25 +77,3 @@ SHAPES = {"id": "[0-9a-f]{64}", "short_id": "[0-9a-f]{12}", "ip": r"[0-9]+(?:\.[
 
 def needs_container(template: str) -> bool:
     return any(p.kind in SHAPES for p in find(template))
-
-
-def qualified(ref: str) -> str:
-    """An image reference in full, as `docker pull` prints it last: `centos:8` is
-    `docker.io/library/centos:8`, `10.0.0.1:5000/centos` is `10.0.0.1:5000/centos:latest`."""
-    name, digest = ref.split("@", 1) if "@" in ref else (ref, "")
-    first, _, rest = name.partition("/")
-    if rest and ("." in first or ":" in first or first == "localhost"):
-        domain, path = first, rest
-    else:
-        domain, path = "docker.io", name
-        if "/" not in path:
-            path = f"library/{path}"
-    if not digest and ":" not in path.rsplit("/", 1)[-1]:
-        path += ":latest"
-    return f"{domain}/{path}" + (f"@{digest}" if digest else "")
-
-
-def repository(ref: str) -> str:
-    """The path a registry serves an image under, as `docker pull` says it pulls from: `library/centos`."""
-    path = qualified(ref).split("/", 1)[1].split("@", 1)[0]
-    return path.rsplit(":", 1)[0] if ":" in path.rsplit("/", 1)[-1] else path

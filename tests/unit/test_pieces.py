@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dockersim.dockercli import commandline
-from dockersim.engine import keystrokes
+from dockersim.engine import images, keystrokes
 from dockersim.engine.client import Docker
 from dockersim.engine.session import clean, key_bytes
 from dockersim.spec import placeholders
@@ -88,7 +88,7 @@ def test_image_references_as_a_pull_prints_them() -> None:
         "ubuntu@sha256:ab": ("docker.io/library/ubuntu@sha256:ab", "library/ubuntu"),
     }
     for ref, (full, path) in cases.items():
-        assert (placeholders.qualified(ref), placeholders.repository(ref)) == (full, path), ref
+        assert (images.qualified(ref), images.repository(ref)) == (full, path), ref
     assert placeholders.problems("{repository.nope}", {"centos"})[0].endswith("(declared: centos)")
 
 
@@ -109,7 +109,7 @@ def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
 
 
 def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a_symlink(tmp_path: Path) -> None:
-    from dockersim.grading.pool import make_beneath
+    from dockersim.host.beneath import make_beneath
 
     workspace, outside = tmp_path / "ws", tmp_path / "outside"
     workspace.mkdir()

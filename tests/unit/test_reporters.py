@@ -77,7 +77,7 @@ def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     """A student's feedback and Gradescope output in Korean: refusals, mismatches, failed lines, notes and
     headings from the catalogue; the data files stay in English."""
     from dockersim.checks.base import Mismatch
-    from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+    from dockersim.grading.result import CheckOutcome, Grade, LineResult
     from dockersim.grading.spec import load_spec
     from dockersim.grading.submission import read_commands
     from dockersim.i18n.phrase import Phrase, localise
@@ -114,7 +114,7 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     """Per-submission results merged give the gradebook, results and JUnit one run over all would, and
     each student's own files as they were written; a second spec or a student twice is one sentence."""
     from dockersim.errors import DockersimError
-    from dockersim.grading.grade import CheckOutcome, Grade, LineResult
+    from dockersim.grading.result import CheckOutcome, Grade, LineResult
     from dockersim.grading.spec import GradedCheck, load_spec
     from dockersim.i18n.phrase import Phrase
     from dockersim.report.grades import merge, write_all

@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from dockersim.engine.client import Docker
 from dockersim.engine.process import Completed
 from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY
+from dockersim.run.base import RunOptions
 from dockersim.run.results import Outcome, StepResult
-from dockersim.run.runner import RunOptions, ScenarioRun
+from dockersim.run.runner import ScenarioRun
 from dockersim.spec.loader import parse_scenario
 
 Answer = Callable[[list[str]], tuple[int, str, str]]

@@ -149,7 +149,7 @@ def test_bad_specs(text: str, words: str) -> None:
 def test_hidden_checks_on_gradescope() -> None:
     """`hidden: true` is never shown there; `hidden: after_published`, once grades are published; both are
     hidden in the student's feedback."""
-    from dockersim.grading.grade import CheckOutcome, Grade
+    from dockersim.grading.result import CheckOutcome, Grade
     from dockersim.report.grades import feedback, gradescope
 
     spec = parse_spec("schema_version: 1\nchecks:\n  - {name: shown, check: {image: a}}\n"
