@@ -1,4 +1,6 @@
-"""A docker client under a pseudo-terminal, read as the text a person would see on the screen.
+"""A docker client under a pseudo-terminal, its output read two ways: as a stream of text, escape sequences
+taken out (terminal.clean), which expectations match in order; and as the screen a person would have seen,
+drawn by a terminal emulator (screen.py), which a failed step shows.
 
 Every wait is on output or EOF with a deadline; a timeout carries the last screen.
 """
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 import pexpect
 
 from dockersim.engine import keystrokes
+from dockersim.engine.screen import Screen
 from dockersim.engine.terminal import COLUMNS, ESCAPE, ROWS, clean, key_bytes
 from dockersim.errors import DockersimError
 from dockersim.i18n.phrase import Phrase
@@ -60,6 +63,7 @@ class Session:
         self.text = ""
         self.dropped = 0
         self._pending = ""  # an escape sequence cut in two by a read
+        self._shown = Screen(ROWS, COLUMNS)  # the same output, as a terminal of the pty's size draws it
         self.pos = 0  # where the next expectation starts looking
         self._echo = ""  # the last line typed: its echo is not output to match
         self._echo_from = 0
@@ -72,6 +76,7 @@ class Session:
     # -- reading -------------------------------------------------------------------------------
 
     def _feed(self, chunk: str) -> None:
+        self._shown.feed(chunk)
         if chunk and self._recorded < RECORDED:
             at = time.monotonic() - self.started
             self.frames.append((at, chunk))
@@ -211,6 +216,5 @@ class Session:
         self.child.close(force=True)
 
     def screen(self, lines: int = ROWS) -> list[str]:
-        """The last lines of text as a person would have seen them."""
-        shown = self.text.rstrip("\n").split("\n")
-        return [line.rstrip() for line in shown[-lines:]]
+        """The last lines of the screen as a person would have seen them (blank rows below them left out)."""
+        return self._shown.lines()[-lines:]

@@ -1,4 +1,5 @@
-"""What a terminal sends and shows, without one: keys by name, and output as the text a person reads."""
+"""What a terminal sends, and its output as a stream of text, without one: keys by name, escape sequences taken
+out (what expectations match). The screen a person sees is drawn by a terminal emulator: screen.py."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def key_bytes(name: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Terminal output → screen text: escapes gone, CRLF as LF, backspaces applied."""
+    """Terminal output → stream text for regexes to match: escapes gone, CRLF as LF, a line rewritten by a bare
+    CR in its last state, backspaces applied. Not the screen (screen.py): no cursor moves, no wrapping."""
     text = ESCAPE.sub("", text).replace("\r\n", "\n")
     text = re.sub(r"\r+(?=\n)", "", text)
     text = re.sub(r"[^\n]*\r(?!\n)", "", text)  # a bare CR rewrites its line: keep what was written last

@@ -66,6 +66,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{title}: {passed} passed, {solved} solved, {skipped} skipped, {left} left of {total}",
         "ko": "{title}: 통과 {passed}, 풀이 {solved}, 건너뜀 {skipped}, 남음 {left} / 전체 {total}",
     },
+    # what dockersim says in the practice shell, outside the steps
+    "practice_every_step_done": {"en": "every step is done", "ko": "모든 단계를 마쳤습니다"},
+    "practice_no_hook": {
+        "en": "your shell did not load practice's prompt hook (does ~/.bashrc start another shell?): "
+        "commands are not checked",
+        "ko": "셸이 연습 모드의 프롬프트 훅을 불러오지 않았습니다 (~/.bashrc 가 다른 셸을 시작하나요?): "
+        "명령을 확인하지 않습니다",
+    },
+    "practice_not_checked": {
+        "en": "could not check that command: {error}",
+        "ko": "그 명령을 확인할 수 없었습니다: {error}",
+    },
+    "practice_ask_failed": {"en": "could not {what}: {error}", "ko": "{what} 을(를) 할 수 없었습니다: {error}"},
+    "practice_not_shown": {
+        "en": "{text!r} did not show; over to you",
+        "ko": "{text!r} 이(가) 나타나지 않았습니다. 여기부터는 직접 해 보세요",
+    },
+    "practice_needs_bash": {
+        "en": "practice needs bash (it watches your commands through bash's prompt hook)",
+        "ko": "연습 모드에는 bash 가 필요합니다 (bash 의 프롬프트 훅으로 명령을 지켜봅니다)",
+    },
+    "practice_from_beyond": {
+        "en": "--from {at}: {path} has steps 1 to {total}",
+        "ko": "--from {at}: {path} 에는 1–{total}단계가 있습니다",
+    },
     "shim_unknown": {
         "en": "{error} (practice runs the docker commands it knows, so that it can clean up after them)",
         "ko": "{error} (practice 는 뒷정리를 할 수 있도록 자신이 아는 docker 명령만 실행합니다)",

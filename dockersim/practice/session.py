@@ -1,5 +1,6 @@
-"""`dockersim practice`: the engine and its safety as in `run`, a docker shim first on the learner's PATH,
-their shell on a watched pty, and a Tracker per scenario file, one after another in the same shell."""
+"""`dockersim practice`: the engine and its safety as in `run` (run/batch.py's `prepared`), a docker shim
+first on the learner's PATH, their shell on a watched pty, and a Tracker per scenario file, one after another
+in the same shell."""
 
 from __future__ import annotations
 
@@ -9,22 +10,20 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockersim.engine.client import Docker
 from dockersim.errors import DockersimError
-from dockersim.i18n.phrase import Phrase
-from dockersim.ownership.inventory import remove_named
-from dockersim.ownership.reaping import reap_dead
+from dockersim.i18n.phrase import Phrase, said
 from dockersim.ownership.run import Ownership
+from dockersim.practice.hook import bash_rc
 from dockersim.practice.shim import ENV as SHIM_ENV
 from dockersim.practice.tracker import Progress, Tracker
-from dockersim.practice.watch import Watch, bash_rc
-from dockersim.run.batch import Plan, engine, unpullable
-from dockersim.run.runner import ScenarioRun, existing_names
-from dockersim.spec.model import Scenario, for_engine
+from dockersim.practice.watch import Watch
+from dockersim.run.batch import Plan, prepared
+from dockersim.run.runner import ScenarioRun
+from dockersim.scenario.model import Scenario, for_engine
 
 
 @dataclass
@@ -90,7 +89,7 @@ class _Chapters:
     def asked(self, watch: Watch, what: str) -> None:
         tracker = self.tracker
         if tracker is None:
-            watch.show(["dockersim: every step is done"], "dim")
+            watch.tell("practice_every_step_done", "dim")
             return
         if what == "hint":
             watch.show(tracker.hint(), "bold")
@@ -122,41 +121,22 @@ class _Chapters:
         try:
             self.runs[-1].cleanup()
         except DockersimError as e:
-            watch.show([f"dockersim: could not remove what {self.runs[-1].scenario.path} made: {e}"], "bold")
+            watch.tell("not_removed", "bold", path=self.runs[-1].scenario.path, error=said(e))
 
 
 def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Callable[[str], None]) -> list[Tracker]:
     """Practice these scenario files in the learner's shell; the trackers say how far they got."""
-    with engine(plan, say) as eng, ExitStack() as stack:
-        docker = eng.docker
-        leftovers = reap_dead()
-        if leftovers:
-            say(Phrase("reaped", items=", ".join(leftovers)))
-        clashes = existing_names(docker, scenarios)
-        if clashes and not plan.replace:
-            raise DockersimError(Phrase("clash", items=", ".join(clashes)))
-        remove_named(docker, clashes)
-        ownership = Ownership(docker)
-        if eng.lease is not None:
-            ownership.hold(eng.lease)  # if the run dies, the slot stays taken until its reaper is done
+    with prepared(scenarios, plan, say) as ready:
+        ownership = ready.ownership
         ownership.made_networks = True  # the learner may make networks: cleanup looks for labelled ones
         folder = Path(tempfile.mkdtemp(prefix="dockersim-practice-"))
         ownership.note_dir(str(folder))
-        chapters = _Chapters(docker, plan, ownership, scenarios, practice, say)
+        chapters = _Chapters(ready.docker, plan, ownership, scenarios, practice, say)
         try:
-            options = plan.options
-            refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
-            if not plan.offline:
-                refs = unpullable(docker, refs, say)
-            if refs:
-                from dockersim.kit import stand_ins as kit
-
-                stand_ins = stack.enter_context(kit.offline(docker, refs, say, eng.registry_host, ownership))
-                options.image_map = {**stand_ins, **options.image_map}
             for line in chapters.next_chapter(None):
                 say(line)
             if chapters.tracker is not None:
-                _watch(docker, ownership, folder, chapters, practice)
+                _watch(ready.docker, ownership, folder, chapters, practice)
             return chapters.trackers
         finally:
             ownership.reread()
@@ -164,10 +144,9 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
                 try:
                     run.cleanup()
                 except DockersimError as e:
-                    say(f"could not remove what {run.scenario.path} made: {e}")
+                    say(Phrase("not_removed", path=run.scenario.path, error=said(e)))
             ownership.remove()
             shutil.rmtree(folder, ignore_errors=True)
-            ownership.close()
 
 
 def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapters, practice: Practice) -> None:
@@ -191,7 +170,8 @@ def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapte
         env["DOCKER_CONTEXT"] = docker.context
     bash = shutil.which("bash")
     if bash is None:
-        raise DockersimError("practice needs bash (it watches your commands through bash's prompt hook)")
-    watch = Watch([bash, "--rcfile", str(bash_rc(folder, shim)), "-i"], env, chapters, practice.colour)
+        raise DockersimError(Phrase("practice_needs_bash"))
+    watch = Watch([bash, "--rcfile", str(bash_rc(folder, shim)), "-i"], env, chapters, practice.colour,
+                  chapters.plan.options.lang)  # fmt: skip
     chapters.banner(watch)
     watch.run()

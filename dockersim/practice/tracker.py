@@ -24,15 +24,16 @@ from typing import Protocol
 from dockersim.checks.vocabulary import bare
 from dockersim.dockercli import commandline
 from dockersim.errors import DockersimError
-from dockersim.i18n.phrase import say
+from dockersim.i18n.phrase import Phrase, say
 from dockersim.ownership.labels import state_home
 from dockersim.run.results import Outcome, StepResult
-from dockersim.spec import placeholders
-from dockersim.spec.model import Scenario, Step, TtyAction
+from dockersim.scenario import placeholders
+from dockersim.scenario.model import Scenario, Step, TtyAction
 from dockersim.yamlfile.texts import pick
 
 DONE = ("passed", "solved", "skipped")  # a step's saved progress; "held": a destructive step not run
 KNOWN = (*DONE, "held")
+DONE_SAID = {"passed": "practice_passed", "solved": "practice_solved"}  # how a try passed: what is said
 HINT_AFTER = 2  # failed attempts after which the hint shows by itself
 
 
@@ -188,7 +189,7 @@ class Tracker:
         so that the engine holds what the step expects."""
         indexes = [s.index for s in self.scenario.steps]
         if at is not None and at not in indexes:
-            raise DockersimError(f"--from {at}: {self.scenario.path} has steps 1 to {self.total}")
+            raise DockersimError(Phrase("practice_from_beyond", at=at, path=self.scenario.path, total=self.total))
         first = at if at is not None else self.progress.first_open(indexes)
         if first is None:
             self.at = self.total
@@ -240,7 +241,7 @@ class Tracker:
             result.reason = say("practice_stranger", self.lang, what=", ".join(strangers))
         if result.outcome == Outcome.PASSED:
             how = "solved" if self.solving else "passed"
-            line = say(f"practice_{how}", self.lang, n=step.index, name=result.name)
+            line = say(DONE_SAID[how], self.lang, n=step.index, name=result.name)
             return [line, *self._done(how)]
         self.solving = False
         self.failures += 1

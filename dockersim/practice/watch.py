@@ -1,21 +1,18 @@
-"""The learner's own shell on a pty that this process passes through, watched.
+"""The learner's own shell on a pty that this process passes through, watched: the loop between the keyboard,
+the shell and the terminal, and what the prompt hook's markers (hook.py) tell it.
 
 Keystrokes go to the shell and its output to the terminal unchanged (raw mode: colours, line editing,
-Ctrl+C and window size are the shell's). The shell's prompt hook writes an invisible marker when a command
-has finished (bash's PROMPT_COMMAND: its exit status and the history line), PS0 one when a command
-starts, and `hint`, `solve` and `skip` are shell functions that write one too. The markers are taken out
-of the output; what a command wrote between them is its transcript, as the screen text a person read.
-Every wait is on the pty or a signal, with a deadline where dockersim itself waits for the screen.
+Ctrl+C and window size are the shell's). The markers are taken out of the output; what a command wrote
+between them is its transcript, the screen a person read (engine/screen.py). Every wait is on the pty or a
+signal, with a deadline where dockersim itself waits for the screen.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import errno
 import fcntl
 import os
-import re
 import select
 import signal
 import struct
@@ -24,67 +21,33 @@ import termios
 import time
 import tty
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from dockersim.engine import keystrokes
-from dockersim.engine.terminal import COLUMNS, ROWS, key_bytes, on_screen
-from dockersim.errors import DockersimError
+from dockersim.engine.screen import Screen
+from dockersim.engine.terminal import COLUMNS, ROWS
 from dockersim.host import proc
 from dockersim.host.interrupts import Interrupted
-from dockersim.spec.model import TtyAction
+from dockersim.i18n.phrase import localise, said, say
+from dockersim.practice.hook import Marker, Markers, finished
+from dockersim.practice.solve import Script
+from dockersim.scenario.model import TtyAction
 
-MARK = b"\x1b]777;dockersim;"
-END = b"\x07"
 POLL = 0.02  # seconds between two looks at the pty's mode while waiting to type (to TYPE_WAIT)
 TYPE_WAIT = 2.0
 SEND_WAIT = 10.0  # seconds input may wait for a shell that reads nothing (a paste into a hung program)
 KEY_WAIT = 0.5  # seconds the foreground program gets to read a control key before the next one is written
 GRACE = 2.0  # seconds a shell told to stop (or its jobs) has before it is killed
 READY_WAIT = 15.0  # seconds for the shell's rc to say it runs practice's hook
-HELD = 4096  # bytes of a marker begun but not ended held back before they count as plain output
 HISTORY = 5000  # lines of a command's output kept above the screen for its checks
-_HISTORY_LINE = re.compile(r"^\s*(\d+)\*?\s+(.*)$", re.DOTALL)
-
-BASH_RC = r"""# dockersim practice: your own ~/.bashrc, then a prompt hook that tells dockersim a command finished.
-[ -f ~/.bashrc ] && . ~/.bashrc
-unalias docker 2>/dev/null; unset -f docker 2>/dev/null
-HISTCONTROL= ; HISTIGNORE= ; HISTSIZE=10000 ; HISTFILE='__HISTFILE__' ; set -o history
-__dockersim_done() {
-  local s=$?
-  printf '\033]777;dockersim;done;%s;%s\007' "$s" "$(HISTTIMEFORMAT= builtin history 1 | base64 | tr -d '\n')"
-  return $s
-}
-PROMPT_COMMAND="__dockersim_done${PROMPT_COMMAND:+; $PROMPT_COMMAND}"
-PS0=$'\033]777;dockersim;start\007'"${PS0:-}"
-hint() { printf '\033]777;dockersim;ask;hint\007'; }
-solve() { printf '\033]777;dockersim;ask;solve\007'; }
-skip() { printf '\033]777;dockersim;ask;skip\007'; }
-PATH='__SHIM__':$PATH
-printf '\033]777;dockersim;ready\007'
-"""
 
 
 class Handler(Protocol):
     def finished(self, watch: Watch, number: int, command: str, status: int, transcript: str) -> None: ...
 
     def asked(self, watch: Watch, what: str) -> None: ...
-
-
-@dataclass
-class _Script:
-    """`solve` for a tty step: after the typed command starts, each expect waited for on its transcript
-    (to its timeout), then each send or key written, as a person would."""
-
-    actions: list[TtyAction]
-    resolve: Callable[
-        [str, bool], str
-    ]  # a template to text (or a regex); raises while a container it names is not there
-    started: bool = False
-    at: int = 0  # where in the transcript the next expect looks
-    pattern: re.Pattern[str] | None = None  # the current expect, resolved
-    deadline: float = 0.0
 
 
 @dataclass
@@ -95,16 +58,17 @@ class Watch:
     env: dict[str, str]
     handler: Handler
     colour: bool = False
+    lang: str = "en"  # of what dockersim itself says here
     fd: int = -1  # the pty's master
     pid: int = 0
     _screen: Screen | None = None  # what the command running now has shown
     _size: tuple[int, int] = (ROWS, COLUMNS)
-    _raw: bytes = b""  # output not yet passed on (a marker cut in two by a read)
+    _markers: Markers = field(default_factory=Markers)
     _in_command: bool = False
     _last_number: int = -1
     _to_type: str = ""  # typed at the next prompt (solve), once line editing reads the keyboard
     _type_by: float = 0.0
-    _script: _Script | None = None
+    _script: Script | None = None
     _stop_by: float = 0.0  # when a shell told to stop is killed
     _ready: bool = False  # the shell's rc ran (its marker came)
     _ready_by: float = 0.0
@@ -127,10 +91,15 @@ class Watch:
         _write_all(sys.stdout.fileno(), text.encode())
         self._at_line_start = True
 
+    def tell(self, key: str, style: str = "", /, **values: object) -> None:
+        """A sentence of the catalogue, said by dockersim on the learner's terminal in their language."""
+        values = {k: localise(v, self.lang) if isinstance(v, str) else v for k, v in values.items()}
+        self.show([f"dockersim: {say(key, self.lang, **values)}"], style)
+
     def type_at_prompt(self, text: str, actions: list[TtyAction], resolve: Callable[[str, bool], str]) -> None:
         """Type a command line at the next prompt, then carry out its tty actions on what it shows."""
         self._to_type, self._type_by = text, time.monotonic() + TYPE_WAIT
-        self._script = _Script(actions, resolve) if actions else None
+        self._script = Script(actions, resolve) if actions else None
 
     def stop(self) -> None:
         """End the shell and what it started: a hangup now, a kill if they are still there after GRACE."""
@@ -235,8 +204,7 @@ class Watch:
                 self._signal_session(signal.SIGKILL)
             if not self._ready and self._ready_by and now >= self._ready_by:
                 self._ready_by = 0.0
-                self.show(["dockersim: your shell did not load practice's prompt hook (does ~/.bashrc start "
-                           "another shell?): commands are not checked"], "bold")  # fmt: skip
+                self.tell("practice_no_hook", "bold")
             deadlines = [d for d in (self._stop_by, self._ready_by if not self._ready else 0.0) if d]
             if self._script is not None and self._script.started:
                 deadlines.append(self._script.deadline)
@@ -299,27 +267,11 @@ class Watch:
 
     def _output(self, data: bytes) -> None:
         """Pass output on, marker by marker, handling each where it stands in the stream."""
-        self._raw += data
-        while True:
-            at = self._raw.find(MARK)
-            if at < 0:
-                keep = _partial_mark(self._raw)
-                self._pass(self._raw[: len(self._raw) - keep])
-                self._raw = self._raw[len(self._raw) - keep :]
-                break
-            end = self._raw.find(END, at)
-            if end < 0 and len(self._raw) - at > HELD:  # not one of ours after all: plain output
-                self._pass(self._raw[: at + len(MARK)])
-                self._raw = self._raw[at + len(MARK) :]
-                continue
-            if end < 0:
-                self._pass(self._raw[:at])
-                self._raw = self._raw[at:]
-                break
-            self._pass(self._raw[:at])
-            marker = self._raw[at + len(MARK) : end].decode("utf-8", "replace")
-            self._raw = self._raw[end + 1 :]
-            self._marker(marker)
+        for piece in self._markers.split(data):
+            if isinstance(piece, Marker):
+                self._marker(piece)
+            else:
+                self._pass(piece)
 
     @property
     def transcript(self) -> str:
@@ -346,101 +298,61 @@ class Watch:
         self._at_line_start = data.endswith(b"\n")
         if self._in_command:
             if self._screen is None:
-                self._screen = Screen(*self._size)
+                self._screen = Screen(*self._size, history=HISTORY)
             self._screen.feed(data)
 
-    def _marker(self, marker: str) -> None:
-        kind, _, rest = marker.partition(";")
-        if kind == "start":
-            self._in_command, self._screen = True, None
-            if self._script is not None:
-                self._script.started = True
-                self._next_deadline()
-        elif kind == "done":
-            self._in_command = False
-            status, _, encoded = rest.partition(";")
-            try:
-                line = base64.b64decode(encoded).decode("utf-8", "replace")
-            except ValueError:
-                line = ""
-            m = _HISTORY_LINE.match(line.rstrip("\n"))
-            if m is None or int(m.group(1)) == self._last_number:
-                return  # an empty line: no new command
-            self._last_number = int(m.group(1))
-            if self._script is not None and self._script.started:
-                self._script = None  # the command solve typed has ended
-            try:
-                self.handler.finished(self, self._last_number, m.group(2), int(status or 0), self.transcript)
-            except Exception as e:  # the learner's shell outlives any fault in judging one command
-                self.show([f"dockersim: could not check that command: {e}"], "bold")
-            self._screen = None
-        elif kind == "ask":
-            try:
-                self.handler.asked(self, rest)
-            except Exception as e:
-                self.show([f"dockersim: could not {rest}: {e}"], "bold")
-        elif kind == "ready":
-            self._ready = True
+    def _marker(self, marker: Marker) -> None:
+        handle = MARKERS.get(marker.kind)
+        if handle is not None:
+            handle(self, marker.rest)
 
-    # -- solve's tty actions ---------------------------------------------------------------------
+    def _started(self, _rest: str) -> None:
+        self._in_command, self._screen = True, None
+        if self._script is not None:
+            self._script.start()
 
-    def _next_deadline(self) -> None:
-        script = self._script
-        if script is not None and script.actions:
-            script.deadline = time.monotonic() + script.actions[0].timeout
+    def _done(self, rest: str) -> None:
+        self._in_command = False
+        done = finished(rest)
+        if done is None or done.number == self._last_number:
+            return  # an empty line: no new command
+        self._last_number = done.number
+        if self._script is not None and self._script.started:
+            self._script = None  # the command solve typed has ended
+        try:
+            self.handler.finished(self, done.number, done.command, done.status, self.transcript)
+        except Exception as e:  # the learner's shell outlives any fault in judging one command
+            self.tell("practice_not_checked", "bold", error=said(e))
+        self._screen = None
+
+    def _asked(self, what: str) -> None:
+        try:
+            self.handler.asked(self, what)
+        except Exception as e:
+            self.tell("practice_ask_failed", "bold", what=what, error=said(e))
+
+    def _rc_ran(self, _rest: str) -> None:
+        self._ready = True
 
     def _advance_script(self) -> None:
+        """solve's tty actions, as far as what the command shows allows (solve.py)."""
         script = self._script
-        while script is not None and script.started and script.actions:
-            action = script.actions[0]
-            if action.kind == "expect":
-                if script.pattern is None:
-                    # Resolved once: a container it names not there yet is looked up again at the next output.
-                    with contextlib.suppress(DockersimError):
-                        script.pattern = re.compile(on_screen(script.resolve(action.text, True)), re.MULTILINE)
-                found = script.pattern.search(self.transcript, script.at) if script.pattern else None
-                if found is None:
-                    if time.monotonic() >= script.deadline:
-                        self._script = None
-                        self.show([f"dockersim: {action.text!r} did not show; over to you"], "dim")
-                    return
-                script.at = found.end()
-            elif action.kind == "send":
-                self._send((script.resolve(action.text, False) + "\r").encode())
-            elif action.kind == "keys":
-                self._send("".join(key_bytes(k) for k in action.keys).encode())
-            script.actions.pop(0)
-            script.pattern = None
-            self._next_deadline()
-        if script is not None and not script.actions:
+        if script is None or not script.started:
+            return
+        missed = script.advance(lambda: self.transcript, self._send)
+        if script.over and self._script is script:
             self._script = None
+        if missed is not None:
+            self.tell("practice_not_shown", "dim", text=missed)
 
 
-class Screen:
-    """A terminal emulator (pyte) fed one command's output: the text a person sees, redraws applied (a
-    progress bar rewritten in place is its last state), with the lines scrolled off above kept."""
-
-    def __init__(self, rows: int, columns: int) -> None:
-        import pyte  # only practice emulates a screen
-
-        self.screen = pyte.HistoryScreen(columns, rows, history=HISTORY, ratio=0.5)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def feed(self, data: bytes) -> None:
-        self.stream.feed(data)
-
-    def text(self) -> str:
-        width = self.screen.columns
-        above = ["".join(line[x].data for x in range(width)).rstrip() for line in self.screen.history.top]
-        shown = [line.rstrip() for line in self.screen.display]
-        cursor = self.screen.cursor  # a prompt's last space stays: the cursor stands after it
-        upto = "".join(self.screen.buffer[cursor.y][x].data for x in range(cursor.x))
-        if len(upto) > len(shown[cursor.y]):
-            shown[cursor.y] = upto
-        lines = [*above, *shown]
-        while lines and not lines[-1]:
-            lines.pop()
-        return "\n".join(lines) + "\n" if lines else ""
+# What each of the hook's markers does (hook.py): a row a kind; a kind not here is not one of ours.
+MARKERS: dict[str, Callable[[Watch, str], None]] = {
+    "start": Watch._started,
+    "done": Watch._done,
+    "ask": Watch._asked,
+    "ready": Watch._rc_ran,
+}
 
 
 def _session(sid: int) -> list[int]:
@@ -471,17 +383,3 @@ def _write_all(fd: int, data: bytes) -> None:
             data = data[os.write(fd, data) :]
         except BlockingIOError:
             select.select([], [fd], [], 5.0)  # the terminal is slow to take output: wait until it can
-
-
-def _partial_mark(data: bytes) -> int:
-    """How many bytes at the end could begin a marker (held back until the next read)."""
-    for n in range(min(len(MARK) - 1, len(data)), 0, -1):
-        if MARK.startswith(data[-n:]):
-            return n
-    return 0
-
-
-def bash_rc(folder: Path, shim_dir: Path) -> Path:
-    rc = folder / "bashrc"
-    rc.write_text(BASH_RC.replace("__HISTFILE__", str(folder / "history")).replace("__SHIM__", str(shim_dir)))
-    return rc

@@ -1,6 +1,7 @@
 """A batch of scenarios on one engine, as `dockersim run` does it: the engine (yours, a context, or the
-sandbox), leftovers of dead runs removed, the name-clash check, stand-ins for images that cannot be pulled,
-each scenario run and cleaned up, and one RunReport. Events go to whoever listens; nothing here prints.
+sandbox), leftovers of dead runs removed, the name-clash check, stand-ins for images that cannot be pulled
+(that set-up, `prepared`, is practice's too), each scenario run and cleaned up, and one RunReport. Events go
+to whoever listens; nothing here prints.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from dockersim.engine.sandbox.slots import claim
 from dockersim.errors import DockersimError
 from dockersim.host.interrupts import Interrupted
 from dockersim.host.leases import Lease
-from dockersim.i18n.phrase import Phrase
+from dockersim.i18n.phrase import Phrase, said
 from dockersim.ownership.inventory import remove_named
 from dockersim.ownership.reaping import reap_dead
 from dockersim.ownership.run import Ownership
 from dockersim.run.base import RunOptions
 from dockersim.run.results import RunReport, ScenarioResult, StepResult
 from dockersim.run.runner import ScenarioRun, existing_names
-from dockersim.spec.model import Scenario
+from dockersim.scenario.model import Scenario
 from dockersim.yamlfile.texts import pick
 
 
@@ -64,7 +65,7 @@ def engine(plan: Plan, say: Callable[[str], None] = lambda _line: None) -> Itera
         yield Engine(docker, "127.0.0.1")
         return
     if plan.context:
-        raise DockersimError("--sandbox and --context both name an engine: choose one")
+        raise DockersimError(Phrase("engine_named_twice"))
     Sandbox().check_can_run()
     # A sandbox of the run's own while it runs: another run at once takes another (default-1 …).
     claimed = claim("run", say, wait=0.0)
@@ -84,20 +85,36 @@ def engine(plan: Plan, say: Callable[[str], None] = lambda _line: None) -> Itera
         claimed.lease.release()
 
 
-def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunReport:
-    """Run every scenario, each cleaned up after itself. Interrupted stops it: the report says which signal."""
-    with engine(plan, events.progress) as eng:
+@dataclass
+class Ready:
+    """An engine prepared for a batch: the client, and the Ownership of what the batch makes on it."""
+
+    docker: Docker
+    ownership: Ownership
+
+
+@contextmanager
+def prepared(
+    scenarios: list[Scenario],
+    plan: Plan,
+    say: Callable[[str], None],
+    on_engine: Callable[[Docker], None] = lambda _docker: None,
+) -> Iterator[Ready]:
+    """The engine a plan names, made ready for these scenarios, as `run` and `practice` both begin: dead runs'
+    leftovers removed, the names the scenarios make free (or, with --replace, their holders removed; on_engine
+    is told then), an Ownership with the sandbox's lease, and stand-ins served for the images that cannot be
+    pulled (plan.options.image_map). When the block ends, or a signal stops it, the Ownership is closed; on
+    another error it is left to its reaper, which removes what the batch left."""
+    with engine(plan, say) as eng:
         docker = eng.docker
         leftovers = reap_dead()
         if leftovers:
-            events.progress(Phrase("reaped", items=", ".join(leftovers)))
+            say(Phrase("reaped", items=", ".join(leftovers)))
         clashes = existing_names(docker, scenarios)
         if clashes and not plan.replace:
             raise DockersimError(Phrase("clash", items=", ".join(clashes)))
         remove_named(docker, clashes)
-        report = RunReport(
-            engine={"client": docker.client_version(), "server": docker.server_version(), "binary": docker.binary}
-        )
+        on_engine(docker)
         ownership = Ownership(docker)
         if eng.lease is not None:
             ownership.hold(eng.lease)  # if the run dies, the slot stays taken until its reaper is done
@@ -106,22 +123,38 @@ def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunR
                 options = plan.options
                 refs = {ref for s in scenarios for ref in s.images.values()} - set(options.image_map)
                 if not plan.offline:
-                    refs = unpullable(docker, refs, events.progress)
+                    refs = unpullable(docker, refs, say)
                 if refs:
                     from dockersim.kit import (
                         stand_ins as kit,  # the registry and the builds load only when a run needs them
                     )
 
-                    stand_ins = stack.enter_context(
-                        kit.offline(docker, refs, events.progress, eng.registry_host, ownership)
-                    )
+                    stand_ins = stack.enter_context(kit.offline(docker, refs, say, eng.registry_host, ownership))
                     options.image_map = {**stand_ins, **options.image_map}
-                for scenario in scenarios:
-                    _run_one(docker, scenario, options, ownership, report, events)
-        except Interrupted as e:
-            report.interrupted = e.signum
+                yield Ready(docker, ownership)
+        except Interrupted:
+            ownership.close()
+            raise
         ownership.close()
-        return report
+
+
+def run_scenarios(scenarios: list[Scenario], plan: Plan, events: Events) -> RunReport:
+    """Run every scenario, each cleaned up after itself. Interrupted stops it: the report says which signal."""
+    report = RunReport(engine={})
+
+    def engine_ready(docker: Docker) -> None:
+        report.engine = {"client": docker.client_version(), "server": docker.server_version(),
+                         "binary": docker.binary}  # fmt: skip
+
+    try:
+        with prepared(scenarios, plan, events.progress, engine_ready) as ready:
+            for scenario in scenarios:
+                _run_one(ready.docker, scenario, plan.options, ready.ownership, report, events)
+    except Interrupted as e:
+        if not report.engine:  # before the engine was ready: there is no run to report
+            raise
+        report.interrupted = e.signum
+    return report
 
 
 def _run_one(
@@ -156,10 +189,10 @@ def _finish(srun: ScenarioRun, options: RunOptions, report: RunReport) -> None:
             try:
                 report.removed += srun.cleanup()
             except DockersimError as e:
-                report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
+                report.notes.append(Phrase("not_removed", path=srun.scenario.path, error=said(e)))
         raise
     except DockersimError as e:
-        report.notes.append(f"could not remove what {srun.scenario.path} made: {e}")
+        report.notes.append(Phrase("not_removed", path=srun.scenario.path, error=said(e)))
 
 
 def unpullable(docker: Docker, refs: set[str], progress: Callable[[str], None]) -> set[str]:

@@ -1,20 +1,28 @@
 """Practice without a terminal: the step tracker on recorded sessions, the shell's markers read from a
-pty's output however it is cut, and the docker shim's rewriting."""
+pty's output however it is cut, what dockersim says there in the learner's language, the docker shim's
+rewriting, and the set-up practice shares with run."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from dockersim.engine.client import Docker
+from dockersim.engine.screen import Screen
 from dockersim.errors import DockersimError
+from dockersim.host.interrupts import Interrupted
+from dockersim.i18n.phrase import localise, said
 from dockersim.practice.shim import Refused, rewrite
 from dockersim.practice.tracker import Progress, Tracker, attempts
-from dockersim.practice.watch import Screen, Watch
+from dockersim.practice.watch import Watch
+from dockersim.run import batch
 from dockersim.run.results import Outcome, StepResult
-from dockersim.spec.loader import load_scenario
-from dockersim.spec.model import Scenario, Step
+from dockersim.scenario.loader import load_scenario
+from dockersim.scenario.model import Scenario, Step
 
 SCENARIO = """\
 schema_version: 1
@@ -123,8 +131,9 @@ def test_a_session_step_by_step(scenario: Scenario) -> None:
 
 
 def test_from_a_step_the_file_does_not_have_is_one_sentence(scenario: Scenario) -> None:
-    with pytest.raises(DockersimError, match="--from 9: .* has steps 1 to 4"):
+    with pytest.raises(DockersimError, match="--from 9: .* has steps 1 to 4") as e:
         Tracker(scenario, Recorded(), Progress(scenario.path)).start(9)
+    assert localise(said(e.value), "ko").endswith("에는 1–4단계가 있습니다")  # from the catalogue, as every sentence
 
 
 def test_progress_resumes_after_the_last_step_done(scenario: Scenario) -> None:
@@ -183,6 +192,68 @@ def test_markers_are_read_and_removed_however_the_output_is_cut(cut: int, capfd:
     assert "777" not in shown and "$ docker ps\r\nCONTAINER ID" in shown and "한글" in shown
 
 
+class Faulty(Heard):
+    def finished(self, watch: Watch, number: int, command: str, status: int, transcript: str) -> None:
+        raise DockersimError("the engine went away")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said_here"),
+    [
+        ("en", "could not check that command: the engine went away"),
+        ("ko", "그 명령을 확인할 수 없었습니다: the engine went away"),
+    ],
+)
+def test_what_dockersim_says_in_the_shell_is_in_the_learner_s_language(
+    lang: str, said_here: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    watch = Watch([], {}, Faulty(), lang=lang)
+    watch._output(b"$ " + _done(1, "docker ps", 0) + b"$ ")  # the shell lives on after a fault in judging
+    assert f"dockersim: {said_here}\r\n" in capfd.readouterr().out
+
+
+def test_run_and_practice_begin_alike(scenario: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One set-up (run/batch.py `prepared`), in one order; its Ownership closed at the end or at a signal, and
+    left to its reaper after any other error."""
+    calls: list[str] = []
+
+    class Owned:
+        def __init__(self, docker: Docker) -> None:
+            calls.append("ownership")
+
+        def close(self) -> None:
+            calls.append("close")
+
+    @contextmanager
+    def on_engine(plan: batch.Plan, say: object) -> Iterator[batch.Engine]:
+        calls.append("engine")
+        yield batch.Engine(Docker("true"), "127.0.0.1")
+
+    def called(what: str, returns: object = None) -> object:
+        calls.append(what)
+        return returns
+
+    monkeypatch.setattr(batch, "engine", on_engine)
+    monkeypatch.setattr(batch, "reap_dead", lambda: called("reap", []))
+    monkeypatch.setattr(batch, "existing_names", lambda docker, scenarios: called("names", ["container first"]))
+    monkeypatch.setattr(batch, "remove_named", lambda docker, names: called(f"remove {' '.join(names)}"))
+    monkeypatch.setattr(batch, "Ownership", Owned)
+    monkeypatch.setattr(batch, "unpullable", lambda docker, refs, say: called(f"pull {' '.join(refs)}", set()))
+    plan = batch.Plan(replace=True)
+    with batch.prepared([scenario], plan, print, lambda docker: calls.append("engine ready")) as ready:
+        calls.append("body")
+    assert isinstance(ready.ownership, Owned)
+    assert calls == ["engine", "reap", "names", "remove container first", "engine ready", "ownership",
+                     "pull ubuntu:14.04", "body", "close"]  # fmt: skip
+    for error, closed in ((Interrupted(15), True), (RuntimeError("a bug"), False)):
+        calls.clear()
+        with pytest.raises(type(error)), batch.prepared([scenario], plan, print):
+            raise error
+        assert (calls[-1] == "close") is closed
+    with pytest.raises(DockersimError, match="container first"), batch.prepared([scenario], batch.Plan(), print):
+        pass  # no --replace: the name is the learner's
+
+
 def test_the_shim_labels_what_practice_makes_and_keeps_prunes_to_it() -> None:
     labels = ["dockersim.run=abc", "dockersim.owner=h/1/2/3"]
     images = {"ubuntu:14.04": "127.0.0.1:5959/ubuntu:14.04"}
@@ -200,7 +271,7 @@ def test_the_shim_labels_what_practice_makes_and_keeps_prunes_to_it() -> None:
 
 
 def test_the_transcript_is_the_screen_a_person_saw() -> None:
-    screen = Screen(5, 40)
+    screen = Screen(5, 40, history=100)
     screen.feed(b"Pulling fs layer\r\nDownloading [=>    ]\r\x1b[KDownloading [=====]\r\n")
     screen.feed(b"".join(f"line {i}\r\n".encode() for i in range(6)) + "컨테이너 ok".encode())
     text = screen.text()

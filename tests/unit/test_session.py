@@ -1,5 +1,5 @@
 """Session against a local shell, no engine: prompts, the echo of what was typed, keys, EOF, timeouts
-that carry the screen, and the exit status."""
+that carry the screen, and the exit status; the screen a session shows, as a terminal draws it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from dockersim.engine.screen import Screen
 from dockersim.engine.session import Session, SessionError
 
 SHELL = ["/bin/sh", "-i"]
@@ -65,3 +66,32 @@ def test_keys_are_read_one_at_a_time() -> None:
         s.expect(re.compile(r"^1 1 1", re.MULTILINE), 10)
     finally:
         s.kill()
+
+
+def test_the_screen_shown_is_what_a_terminal_draws_and_expectations_read_the_stream() -> None:
+    """A redraw in place is in its last state and a long line wraps, on the screen; a regex still matches
+    the stream's text (terminal.clean), where a line is never wrapped."""
+    drawn = ("import os; os.write(1, b'pulling 10%\\r\\x1b[Kpulling 100%\\nold line\\n\\x1b[1A\\x1b[2Knew line\\n'"
+             " + b'x' * 100 + b'\\nthe end\\n')")  # fmt: skip
+    s = Session([sys.executable, "-c", drawn], ENV)
+    try:
+        s.expect(re.compile(r"^x{100}$", re.MULTILINE), 10)
+        s.expect_eof(10)
+        assert s.screen() == ["pulling 100%", "new line", "x" * 80, "x" * 20, "the end"]
+        assert s.screen(2) == ["x" * 20, "the end"]
+    finally:
+        s.kill()
+
+
+def test_a_screen_keeps_its_history_and_draws_only_the_last_of_a_flood() -> None:
+    screen = Screen(3, 20, history=2)
+    screen.feed("".join(f"line {i}\r\n" for i in range(6)) + "$ ")
+    assert screen.lines() == ["line 2", "line 3", "line 4", "line 5", "$ "]  # two lines above the screen
+    screen.feed("clear\r\n\x1b[H\x1b[2J\x1b[3J$ ")
+    assert screen.text() == "$ \n"  # `clear` empties the scrollback too
+    flood = Screen(3, 20)
+    for _ in range(100):
+        flood.feed(b"y\r\n" * 10000)  # 3 MB, of which only the last characters are drawn
+        assert sum(map(len, flood._held)) <= 2 * flood.kept
+    flood.feed(b"the end\r\n")
+    assert flood.lines() == ["y", "the end"]
