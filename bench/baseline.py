@@ -10,8 +10,8 @@ import subprocess
 
 import pexpect
 
-from dockersim.spec import placeholders
-from dockersim.spec.model import Scenario
+from dockersim.scenario import placeholders
+from dockersim.scenario.model import Scenario
 
 _GENERIC = {"id": "[0-9a-f]{64}", "short_id": "[0-9a-f]{12}", "ip": r"[0-9.]+", "host_port": r"\d+"}
 _KEYS = {f"ctrl-{chr(c)}": chr(c - 96) for c in range(ord("a"), ord("z") + 1)}

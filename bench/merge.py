@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from dockersim.grading.homework import load_spec  # noqa: E402
 from dockersim.grading.result import CheckOutcome, Grade, LineResult  # noqa: E402
-from dockersim.grading.spec import load_spec  # noqa: E402
 from dockersim.i18n.phrase import Phrase  # noqa: E402
 from dockersim.report.grades import merge, write_all  # noqa: E402
 from dockersim.run.results import Outcome, StepResult  # noqa: E402
@@ -26,8 +26,9 @@ from dockersim.run.results import Outcome, StepResult  # noqa: E402
 
 def synthetic(student: int, spec_points: list[tuple[int, str, int]]) -> Grade:
     """A submission's grade with what real ones hold: checks, a refused line, a session step with frames."""
-    checks = [CheckOutcome(i, name, p, p if (student + i) % 3 else 0, "passed" if (student + i) % 3 else "failed",
-                           [] if (student + i) % 3 else ["state: expected running, found exited"])
+    won = {i: (student + i) % 3 != 0 for i, _, _ in spec_points}
+    checks = [CheckOutcome(i, name, p, p if won[i] else 0, (Outcome.FAILED, Outcome.PASSED)[won[i]],
+                           [] if won[i] else ["state: expected running, found exited"])
               for i, name, p in spec_points]  # fmt: skip
     refused = Phrase("r_option_why", option="--privileged", reason=Phrase("r_power"))
     lines = [LineResult(1, "docker run --privileged busybox", refused=refused), LineResult(2, "docker ps", 0)]

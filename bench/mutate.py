@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 from dockersim.run.base import RunOptions  # noqa: E402
 from dockersim.run.batch import Plan, run_scenarios  # noqa: E402
 from dockersim.run.results import Outcome, StepResult  # noqa: E402
-from dockersim.spec.loader import load_scenario, parse_scenario  # noqa: E402
-from dockersim.spec.model import Scenario, Step  # noqa: E402
+from dockersim.scenario.loader import load_scenario, parse_scenario  # noqa: E402
+from dockersim.scenario.model import Scenario, Step  # noqa: E402
 from dockersim.yamlfile.texts import pick  # noqa: E402
 
 HARMLESS = ["docker", "version"]

@@ -23,7 +23,7 @@ from dockersim.ownership.inventory import Inventory
 from dockersim.run.base import RunOptions
 from dockersim.run.results import StepResult
 from dockersim.run.runner import ScenarioRun
-from dockersim.spec.loader import parse_scenario
+from dockersim.scenario.loader import parse_scenario
 
 CLIENTS = {"28": "/usr/local/bin/docker", "20": "/usr/bin/docker"}
 IMAGES = {

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from dockersim import __version__
 from dockersim.cli.main import main
+from dockersim.run.results import Outcome
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -122,14 +123,15 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
 
 def test_gradebook_merge_json(tmp_path: Path) -> None:
     """`gradebook merge --json` prints the merged results.json, as written to --out; without it, a summary."""
+    from dockersim.grading.homework import load_spec
     from dockersim.grading.result import CheckOutcome, Grade
-    from dockersim.grading.spec import load_spec
     from dockersim.report.grades import write_all
 
     spec = load_spec(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")
     for i, name in enumerate(["ann", "ben"]):
         checks = [
-            CheckOutcome(c.index, c.name, c.points, c.points * i, "passed" if i else "failed") for c in spec.checks
+            CheckOutcome(c.index, c.name, c.points, c.points * i, (Outcome.FAILED, Outcome.PASSED)[bool(i)])
+            for c in spec.checks
         ]
         write_all(spec, [Grade(name, spec.max_points * i, spec.max_points, checks)], tmp_path / name)
     out = tmp_path / "course"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dockersim.spec.loader import load_scenario
+from dockersim.scenario.loader import load_scenario
 
 ROOT = Path(__file__).parents[1]
 

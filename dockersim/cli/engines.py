@@ -1,12 +1,14 @@
-"""`dockersim images …` and `dockersim engine …`: the offline image kit and the sandbox engine."""
+"""`dockersim images`, `engine`, `state`, `clean` and `doctor`: the offline image kit, the sandbox engine,
+what an engine holds, what dead runs left on it, and whether a run would work here."""
 
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
-from dockersim.cli.main import _docker, _progress, engine_options
+from dockersim.cli.options import EXIT_FAILED, connected, engine_options, show_progress
 from dockersim.errors import DockersimError
 
 
@@ -28,7 +30,7 @@ def images_list(docker_bin: str, context: str | None) -> None:
 
     from dockersim.kit import stand_ins as kit
 
-    docker = _docker(docker_bin, context)
+    docker = connected(docker_bin, context)
     rows = [[r.tag, ", ".join(r.stands_for) or "(base)", "yes" if kit.present(docker, r.tag) else "no"]
             for r in kit.RECIPES.values()]  # fmt: skip
     click.echo(tabulate(rows, headers=["stand-in", "stands for", "built"]))
@@ -49,7 +51,7 @@ def images_build(refs: tuple[str, ...], docker_bin: str, context: str | None) ->
 
     stand_ins = kit.stand_in_map()
     tags = [stand_ins.get(ref, ref) for ref in refs] or list(kit.RECIPES)
-    built = kit.build(_docker(docker_bin, context), tags, _progress)
+    built = kit.build(connected(docker_bin, context), tags, show_progress)
     click.echo(f"{len(built)} images ready: " + ", ".join(built))
 
 
@@ -115,3 +117,83 @@ def engine_status(docker_bin: str, context: str | None) -> None:
     if leftovers:
         click.echo(f"removed what runs that died had left: {', '.join(leftovers)}")
     click.echo("\n".join(status_lines(docker_bin, context)))
+
+
+@click.command()
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="print the snapshot as JSON.")
+def state(docker_bin: str, context: str | None, as_json: bool) -> None:
+    """Print the engine's state as dockersim reads it (what the checks see).
+
+    \b
+    Examples:
+      dockersim state
+      dockersim state --json | jq '.containers[].name'
+    """
+    from dockersim.engine.snapshot import Snapshot
+    from dockersim.report.state import state_json, state_tables
+
+    snap = Snapshot(connected(docker_bin, context))
+    containers, volumes = snap.containers, snap.volumes
+    if as_json:
+        click.echo(state_json(containers, volumes, snap.disagreements, snap.calls))
+        return
+    click.echo(state_tables(containers, volumes))
+    for d in snap.disagreements:
+        click.echo(f"note: {d}")
+    click.echo(f"\n({snap.calls} docker calls)")
+
+
+@click.command()
+@engine_options
+@click.option("--dry-run", is_flag=True, help="list what would be removed; remove nothing.")
+def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
+    """Remove what dockersim runs that died (killed, crashed, a reboot) left behind.
+
+    Only objects a dockersim run labelled, of runs whose process is gone; your own objects, and those of
+    runs still going in another terminal, are never touched. Every run does this at its start too.
+
+    \b
+    Examples:
+      dockersim clean --dry-run
+      dockersim clean
+    """
+    from dockersim.ownership.inventory import orphans, remove
+    from dockersim.ownership.reaping import reap_dead
+
+    removed = reap_dead(dry_run)
+    docker = connected(docker_bin, context)
+    left = orphans(docker)
+    if dry_run:
+        removed += [f"container {c[:12]}" for c in left.containers] + [f"volume {v}" for v in left.volumes]
+        removed += [f"network {n[:12]}" for n in left.networks]
+    else:
+        removed += remove(docker, left)
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
+    from dockersim.host import leases
+
+    stopping = [f"{who.get('sandbox', name)} (run {who.get('run', '?')})" for name, who in leases.all_held()
+                if who.get("stopping")]  # fmt: skip
+    if stopping:  # a reaper is at it: what it stops is not ours to take now, and it will be done soon
+        click.echo(f"still being stopped by the reapers of runs that died: {', '.join(stopping)}")
+
+
+@click.command()
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON.")
+def doctor(docker_bin: str, context: str | None, as_json: bool) -> None:
+    """Say whether a tutorial run would work here: clients, the engine and its kind, the kit, ports.
+
+    Exit status 0 when a run would work, 1 otherwise; each problem comes with how to fix it.
+
+    \b
+    Examples:
+      dockersim doctor
+      dockersim doctor --json
+    """
+    from dockersim.run.doctor import diagnose
+
+    found = diagnose(docker_bin, context)
+    click.echo(found.to_json() if as_json else found.text())
+    sys.exit(0 if found.ok else EXIT_FAILED)

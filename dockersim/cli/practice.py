@@ -7,22 +7,22 @@ import sys
 
 import click
 
-from dockersim.cli.main import EXIT_FAILED, _progress, engine_options
+from dockersim.cli.options import EXIT_FAILED, engine_options, image_map, image_options, lang_option, show_progress
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @engine_options
-@click.option("--offline", is_flag=True,
-              help="use the offline kit's stand-ins for the scenarios' images, building what is missing.")  # fmt: skip
+@image_options
 @click.option("--from", "start", type=click.IntRange(1), metavar="N", help="begin at step N of the first file.")
 @click.option("--reset", is_flag=True, help="forget the saved progress of these files and begin again.")
 @click.option("--allow-destructive", is_flag=True,
               help="let steps act on objects practice did not create (prune, $(docker ps -a -q)).")  # fmt: skip
 @click.option("--sandbox", is_flag=True, help="practise on the private sandbox engine (root, Linux).")
 @click.option("--replace", is_flag=True, help="remove existing objects whose names the scenarios create.")
-@click.option("--lang", type=click.Choice(["en", "ko"]), default=None, help="language of tasks and messages.")
-def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offline: bool, start: int | None,
+@lang_option
+def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps: tuple[str, ...],
+             offline: bool, start: int | None,
              reset: bool, allow_destructive: bool, sandbox: bool, replace: bool, lang: str | None) -> None:  # fmt: skip
     """Type a scenario's steps yourself, in your own shell; each step is checked as you reach it.
 
@@ -46,7 +46,7 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
     from dockersim.report.text import colour_wanted
     from dockersim.run.base import RunOptions
     from dockersim.run.batch import Plan
-    from dockersim.spec.loader import load_scenario, scenario_files
+    from dockersim.scenario.loader import load_scenario, scenario_files
 
     if os.environ.get("DOCKERSIM_PRACTICE"):
         raise DockersimError("this shell is already a practice shell: leave it (exit) before starting another")
@@ -55,10 +55,12 @@ def practice(paths: tuple[str, ...], docker_bin: str, context: str | None, offli
         raise DockersimError(f"--from {start}: {scenarios[0].path} has steps 1 to {len(scenarios[0].steps)}")
     if not sys.stdin.isatty():
         raise DockersimError("practice needs a terminal: run it in one (use `dockersim run` for scripts)")
-    options = RunOptions(lang=lang or default_lang(), allow_destructive=allow_destructive)
+    options = RunOptions(
+        image_map=image_map(image_maps), lang=lang or default_lang(), allow_destructive=allow_destructive
+    )
     plan = Plan(options, docker_bin, context, sandbox, offline, replace)
     trackers = practise(scenarios, plan, Practice(start, reset, colour_wanted()),
-                        lambda line: _progress(line, options.lang))  # fmt: skip
+                        lambda line: show_progress(line, options.lang))  # fmt: skip
     for tracker in trackers:
         click.echo(tracker.summary())
     done = len(trackers) == len(scenarios) and all(t.finished and t.all_typed for t in trackers)

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from dockersim.checks.vocabulary import bare
@@ -16,9 +16,8 @@ from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.errors import DockersimError
 from dockersim.grading.contexts import ContextEngine
 from dockersim.grading.engines import UNBOUNDED_ENV, GradingEngine, SandboxEngine
+from dockersim.grading.homework import Spec
 from dockersim.grading.pool import Pool
-from dockersim.grading.result import Grade
-from dockersim.grading.spec import Spec
 from dockersim.host import leases
 from dockersim.host.leases import Lease
 from dockersim.i18n.phrase import Phrase
@@ -79,12 +78,11 @@ def _take_out(out: Path) -> Lease:
     return lease
 
 
-def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str,
-                  progress: Callable[[str], None], lang: str = "en",
-                  contexts: Sequence[str] = ()) -> list[Grade]:  # fmt: skip
-    """`dockersim grade`: the folders checked before any engine starts, graded, and their files written."""
-    from dockersim.report.grades import write_all
-
+@contextlib.contextmanager
+def graded(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_bin: str, progress: Callable[[str], None],
+           lang: str = "en", contexts: Sequence[str] = ()) -> Iterator[Pool]:  # fmt: skip
+    """`dockersim grade`: the folders and engines checked before any engine starts, then graded; the --out
+    folder is the run's alone while the caller writes the grades there (inside the `with`)."""
     for p in folders:
         if not p.is_dir():
             raise DockersimError(f"{p}: a submission should be a folder named after the student")
@@ -104,8 +102,6 @@ def grade_folders(spec: Spec, folders: list[Path], jobs: int, out: Path, docker_
         raise DockersimError("no engine to grade on: --jobs 0 needs at least one --engine")
     lease = _take_out(out)  # no other grade run writes there meanwhile
     try:
-        pool = grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)
-        write_all(spec, pool.grades, out, lang, [asdict(r) for r in pool.records])
+        yield grade_all(spec, folders, jobs, out, docker_bin, progress, lang, contexts)
     finally:
         lease.release()
-    return pool.grades

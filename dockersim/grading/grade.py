@@ -16,20 +16,21 @@ from dockersim.engine.snapshot import Snapshot
 from dockersim.errors import DockersimError, ScenarioError
 from dockersim.grading import submission
 from dockersim.grading.engines import GradingEngine
+from dockersim.grading.homework import GradedCheck, Spec
 from dockersim.grading.images import give_back_images, restore
 from dockersim.grading.policy import Policy
 from dockersim.grading.result import CheckOutcome, Disturbed, EngineFault, Grade, LineResult
 from dockersim.grading.settling import Activity, Look, may_change
-from dockersim.grading.spec import GradedCheck, Spec
 from dockersim.grading.vetting import SharedVetting, leads_out
 from dockersim.i18n.phrase import Phrase, mapped, said, say
 from dockersim.ownership.labels import LABEL_KEY
 from dockersim.ownership.run import Ownership
 from dockersim.run.base import NotHere, Placement, RunOptions
+from dockersim.run.results import Outcome
 from dockersim.run.runner import ScenarioRun
-from dockersim.spec import placeholders
-from dockersim.spec.loader import parse_scenario
-from dockersim.spec.model import Act, Scenario, Step
+from dockersim.scenario import placeholders
+from dockersim.scenario.loader import parse_scenario
+from dockersim.scenario.model import Act, Scenario, Step
 from dockersim.yamlfile.texts import pick
 
 
@@ -64,7 +65,7 @@ def evaluate(
             if time.monotonic() >= deadline:
                 break
             look = Look(snap.containers, busy=activity.busy, host_path=lambda p: run.host_path(run.resolve(p)))
-            pending = [g for g in pending if outcomes[g.index].outcome == "failed"
+            pending = [g for g in pending if outcomes[g.index].outcome is Outcome.FAILED
                        and may_change(g.check, look, failed[g.index])]  # fmt: skip
             if not pending:
                 break
@@ -79,13 +80,13 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
     mismatches = []
     try:
         mismatches = graded.check.evaluate(snap, run)
-        outcome = "failed" if mismatches else "passed"
+        outcome = Outcome.FAILED if mismatches else Outcome.PASSED
         details: list[str] = [Phrase("mismatch", field=m.field, expected=m.expected, found=m.found) for m in mismatches]
     except (DockersimError, OSError) as e:  # an unreadable file too: an ERROR, never a traceback
-        outcome, details = "error", [Phrase("g_could_not_check", error=said(e))]
+        outcome, details = Outcome.ERROR, [Phrase("g_could_not_check", error=said(e))]
     hint = pick(graded.hint, run.options.lang) if graded.hint else ""
-    return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome == "passed" else 0,
-                        outcome, details, graded.hidden, hint if outcome != "passed" else "", looks,
+    return CheckOutcome(graded.index, graded.name, graded.points, graded.points if outcome is Outcome.PASSED else 0,
+                        outcome, details, graded.hidden, hint if outcome is not Outcome.PASSED else "", looks,
                         graded.published), \
         [m.field for m in mismatches]  # fmt: skip
 
@@ -261,11 +262,14 @@ def mark_checks(grade: Grade, lang: str) -> None:
         name = (
             say("f_hidden", lang, earned=c.earned, points=c.points) if c.hidden else f"{c.name} ({c.earned}/{c.points})"
         )
-        last.marks.append((end, f"{'✓' if c.outcome == 'passed' else '✗'} {name}"))
+        last.marks.append((end, f"{'✓' if c.outcome is Outcome.PASSED else '✗'} {name}"))
 
 
-def self_check(spec: Spec, docker: Docker, lang: str = "en") -> list[CheckOutcome]:
-    """`dockersim check`: the visible checks against the engine as it is now; nothing runs."""
+def self_check(spec: Spec, docker: Docker, lang: str = "en", image_map: dict[str, str] | None = None
+               ) -> list[CheckOutcome]:  # fmt: skip
+    """`dockersim check`: the visible checks against the engine as it is now; nothing runs. image_map: the
+    spec's images as the learner ran them (--offline's stand-ins, --image-map)."""
     run = grading_run(docker, spec, lang)
+    run.options.image_map = dict(image_map or {})
     visible = [c for c in spec.checks if not c.hidden]
     return evaluate(run, visible, settle=0)

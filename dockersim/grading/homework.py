@@ -14,8 +14,8 @@ from dockersim.checks.vocabulary import Check, OnEngine, parse_check
 from dockersim.errors import ScenarioError
 from dockersim.grading.policy import DEFAULT, Policy, widened
 from dockersim.host.limits import Limits, human, parse_size
-from dockersim.spec.loader import images_of, parse_steps
-from dockersim.spec.model import SCHEMA_VERSION, Step
+from dockersim.scenario.loader import images_of, parse_steps
+from dockersim.scenario.model import SCHEMA_VERSION, Step
 from dockersim.yamlfile.source import LList, LMap, load_yaml, read_source
 from dockersim.yamlfile.texts import Text, text_of
 from dockersim.yamlfile.validation import closest

@@ -10,6 +10,7 @@ submission's; an ssh:// context's calls share one SSH connection (ControlMaster)
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +21,11 @@ from dockersim.engine.client import Docker
 from dockersim.errors import DockersimError
 from dockersim.grading.engines import GradingEngine, Record, SetAside
 from dockersim.grading.grade import grade_one
+from dockersim.grading.homework import Spec
 from dockersim.grading.images import image_ids, prepare
 from dockersim.grading.result import Disturbed, EngineFault, Grade
-from dockersim.grading.spec import Spec
 from dockersim.i18n.phrase import Phrase, said
-from dockersim.report.files import slug
+from dockersim.run.results import Outcome
 
 FAILS_PER_SUBMISSION = 2  # a submission under which this many engines failed is not tried on a third
 
@@ -208,10 +209,11 @@ class Pool:
         point would fail students for its own reasons."""
         assert self.spec.reference is not None
         self.progress(Phrase("pool_canary", engine=engine.name))
+        workspace = ".reference-" + re.sub(r"[^A-Za-z0-9]+", "-", engine.name)  # its own, beside the students'
         got = grade_one(self.spec, self.spec.reference, engine, self.images[engine.name], self.lang,
-                        self.keep[engine.name], name=f".reference-{slug(engine.name)}")  # fmt: skip
+                        self.keep[engine.name], name=workspace)  # fmt: skip
         engine.record.canary = f"{got.score}/{got.max}"
         if got.score < got.max:
             missed = "; ".join(f"{c.name}: {c.details[0]}" if c.details else c.name for c in got.checks
-                               if c.outcome != "passed") or "; ".join(got.notes)  # fmt: skip
+                               if c.outcome is not Outcome.PASSED) or "; ".join(got.notes)  # fmt: skip
             raise SetAside(Phrase("pool_canary_failed", score=got.score, max=got.max, missed=missed))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dockersim.errors import DockersimError
-from dockersim.run.results import StepResult
+from dockersim.run.results import Outcome, StepResult
 
 
 @dataclass
@@ -25,7 +25,7 @@ class CheckOutcome:
     name: str
     points: int
     earned: int
-    outcome: str  # passed | failed | error
+    outcome: Outcome  # passed, failed, or error (the check could not be made)
     details: list[str] = field(default_factory=list)
     hidden: bool = False
     hint: str = ""

@@ -25,7 +25,7 @@ from dockersim.checks.vocabulary import Check, bare
 from dockersim.engine.client import Docker
 from dockersim.engine.process import kill_group
 from dockersim.engine.state import ContainerState
-from dockersim.spec import placeholders
+from dockersim.scenario import placeholders
 
 JUST_STARTED = 1.0  # seconds after its start in which a container counts as coming up whatever it does
 YOUNG = 20.0  # seconds after its start in which a container still using the CPU counts as coming up

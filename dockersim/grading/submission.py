@@ -46,6 +46,11 @@ class Line:
         return not self.refused
 
 
+# What a name that is no regular file holds, as a refusal says it.
+KIND_SAID = {beneath.SYMLINK: "w_symlink", beneath.DIRECTORY: "w_directory", beneath.FIFO: "w_fifo",
+             beneath.SOCKET: "w_socket", beneath.DEVICE: "w_device", beneath.OUTSIDE: "w_outside"}  # fmt: skip
+
+
 def read_file(folder: Path, name: str) -> str | None:
     """A submission's file as text, None when it has none. It is opened beneath its folder without following
     a link, and refused (Refused, in one sentence quoting none of it) when it is not a regular file there, or
@@ -57,7 +62,7 @@ def read_file(folder: Path, name: str) -> str | None:
     if found is None:
         return None
     if found.kind != beneath.FILE:
-        raise Refused(Phrase("g_not_regular", file=name, kind=Phrase(f"w_{found.kind}")))
+        raise Refused(Phrase("g_not_regular", file=name, kind=Phrase(KIND_SAID[found.kind])))
     if not found.whole:
         raise Refused(Phrase("g_too_large", file=name, kib=FILE_CAP // 1024))
     if found.names > 1:  # a hard link: the same file under another name, maybe outside the submission

@@ -124,4 +124,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "[dockersim: the output after its first {mib} MiB was not recorded]",
         "ko": "[dockersim: 처음 {mib} MiB 뒤의 출력은 녹화하지 않았습니다]",
     },
+    "not_removed": {
+        "en": "could not remove what {path} made: {error}",
+        "ko": "{path} 이(가) 만든 것을 지울 수 없었습니다: {error}",
+    },
+    "engine_named_twice": {
+        "en": "--sandbox and --context both name an engine: choose one",
+        "ko": "--sandbox 와 --context 가 둘 다 엔진을 지정합니다: 하나만 고르세요",
+    },
 }

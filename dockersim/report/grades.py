@@ -14,14 +14,14 @@ from typing import Any
 from tabulate import tabulate
 
 from dockersim.errors import DockersimError
+from dockersim.grading.homework import Spec
 from dockersim.grading.result import CheckOutcome, Grade, LineResult
-from dockersim.grading.spec import Spec
 from dockersim.i18n.phrase import localise, say
 from dockersim.report.files import junit_case, junit_document, write_recordings
 from dockersim.report.html import write_grade_report
 from dockersim.run.results import Outcome, StepResult
 
-MARK = {"passed": "✓", "failed": "✗", "error": "!"}
+MARK = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.ERROR: "!", Outcome.SKIPPED: "-"}
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,8 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
 def _grade(data: dict[str, Any]) -> Grade:
     """A Grade read back from results.json."""
     session = [StepResult(**{**s, "outcome": Outcome(s["outcome"])}) for s in data.get("session", [])]
-    return Grade(data["student"], data["score"], data["max"], checks=[CheckOutcome(**c) for c in data["checks"]],
+    checks = [CheckOutcome(**{**c, "outcome": Outcome(c["outcome"])}) for c in data["checks"]]
+    return Grade(data["student"], data["score"], data["max"], checks=checks,
                  lines=[LineResult(**line) for line in data["lines"]], session=session, notes=data["notes"],
                  seconds=data["seconds"], engine=data.get("engine", ""), graded=data.get("graded", True))  # fmt: skip
 
@@ -158,7 +159,7 @@ def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:
     for c in g.checks:
         output = [*(localise(d, lang) for d in c.details), *([say("hint", lang, hint=c.hint)] if c.hint else [])]
         tests.append({"name": c.name, "number": str(c.index), "score": c.earned, "max_score": c.points,
-                      "status": "passed" if c.outcome == "passed" else "failed", "output": "\n".join(output),
+                      "status": "passed" if c.outcome is Outcome.PASSED else "failed", "output": "\n".join(output),
                       "visibility": _visibility(c)})  # fmt: skip
     if not g.graded:  # no tests and no score: Gradescope shows the output, and the course grades it again
         notes = [say("f_not_graded", lang), *(localise(n, lang) for n in g.notes)]
@@ -188,7 +189,7 @@ def _junit(book: Book, g: Grade) -> bytes:
     for c in g.checks:
         name = f"{c.index:02d} {c.name}" if not c.hidden else f"{c.index:02d} hidden check"
         text = "\n".join(c.details) if not c.hidden else ""
-        junit_case(suite, book.title, name, 0.0, c.outcome, f"{c.earned}/{c.points} points", text)
+        junit_case(suite, book.title, name, 0.0, c.outcome.value, f"{c.earned}/{c.points} points", text)
     return junit_document(suites)
 
 
@@ -221,7 +222,7 @@ def feedback(spec: Spec | Book, g: Grade, lang: str = "en") -> str:
             out += [f"  > {text}" for text in line.output[-3:]]
     if g.session:
         out += ["", f"## {say('f_session', lang)}", ""]
-        out += [f"- {MARK.get(s.outcome.value, '-')} {s.name}" + (f": {s.reason}" if s.reason else "")
+        out += [f"- {MARK[s.outcome]} {s.name}" + (f": {s.reason}" if s.reason else "")
                 for s in g.session]  # fmt: skip
     if g.notes:
         out += ["", f"## {say('f_notes', lang)}", ""] + [f"- {localise(n, lang)}" for n in g.notes]
@@ -232,7 +233,11 @@ def self_check_text(outcomes: list[CheckOutcome], lang: str = "en") -> str:
     """What `dockersim check` prints: each visible check, then the points."""
     out = []
     for c in outcomes:
-        label = ("ok" if c.outcome == "passed" else c.outcome.upper()) if lang == "en" else say(c.outcome, lang)
+        label = (
+            ("ok" if c.outcome is Outcome.PASSED else c.outcome.value.upper())
+            if lang == "en"
+            else say(c.outcome.value, lang)
+        )
         out.append(f"{label:6} {c.name} ({c.earned}/{c.points})")
         out += [f"         - {localise(d, lang)}" for d in c.details]
         if c.hint:
@@ -240,6 +245,14 @@ def self_check_text(outcomes: list[CheckOutcome], lang: str = "en") -> str:
     earned, most = sum(c.earned for c in outcomes), sum(c.points for c in outcomes)
     out.append("\n" + say("f_visible_points", lang, earned=earned, most=most))
     return "\n".join(out)
+
+
+def self_check_json(outcomes: list[CheckOutcome], lang: str = "en") -> str:
+    """What `dockersim check --json` prints: the points and each visible check, its details in `lang`."""
+    checks = [{"name": c.name, "outcome": c.outcome.value, "points": c.points, "earned": c.earned,
+               "details": [localise(d, lang) for d in c.details], "hint": c.hint} for c in outcomes]  # fmt: skip
+    earned, most = sum(c.earned for c in outcomes), sum(c.points for c in outcomes)
+    return json.dumps({"earned": earned, "points": most, "checks": checks}, indent=2, ensure_ascii=False)
 
 
 def summary_text(grades: list[Grade], out: Path, lang: str = "en") -> str:

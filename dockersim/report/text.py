@@ -80,4 +80,4 @@ class TextReporter:
         if report.kept:
             click.echo(say("kept", self.lang, items=", ".join(report.kept)))
         for note in report.notes:
-            click.echo(say("note", self.lang, note=note))
+            click.echo(say("note", self.lang, note=localise(note, self.lang)))

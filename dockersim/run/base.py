@@ -15,7 +15,7 @@ from dockersim.host.limits import Limits
 from dockersim.i18n.phrase import say
 from dockersim.ownership.run import Ownership
 from dockersim.run.results import Outcome
-from dockersim.spec.model import Scenario
+from dockersim.scenario.model import Scenario
 
 SCREEN_LINES = 24
 

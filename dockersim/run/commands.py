@@ -12,7 +12,7 @@ from dockersim.ownership.inventory import anonymous_volumes_of
 from dockersim.ownership.labels import LABEL_KEY
 from dockersim.run.base import NotHere, StepFailed
 from dockersim.run.values import Values
-from dockersim.spec.model import Step
+from dockersim.scenario.model import Step
 
 
 class Commands(Values):

@@ -12,7 +12,7 @@ from dockersim.i18n.phrase import say
 from dockersim.run.base import Attempt, StepFailed, screen_of
 from dockersim.run.results import StepResult
 from dockersim.run.steps import Steps
-from dockersim.spec.model import Act, Step
+from dockersim.scenario.model import Act, Step
 
 
 class Judging(Steps):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dockersim.dockercli import commandline
 from dockersim.engine.client import Docker
 from dockersim.run.judging import Judging
-from dockersim.spec.model import Scenario
+from dockersim.scenario.model import Scenario
 
 
 class ScenarioRun(Judging):

@@ -21,8 +21,8 @@ from dockersim.ownership.inventory import Inventory
 from dockersim.run.base import Attempt, StepFailed, marked, screen_of
 from dockersim.run.results import Outcome, StepResult
 from dockersim.run.tty import Tty
-from dockersim.spec import placeholders
-from dockersim.spec.model import Step
+from dockersim.scenario import placeholders
+from dockersim.scenario.model import Step
 from dockersim.yamlfile.texts import pick
 
 

@@ -15,8 +15,8 @@ from dockersim.i18n.phrase import Phrase, localise, say
 from dockersim.ownership.labels import LABEL_KEY
 from dockersim.run.base import Attempt, StepFailed
 from dockersim.run.commands import Commands
-from dockersim.spec import placeholders
-from dockersim.spec.model import Act, Step, TtyAction
+from dockersim.scenario import placeholders
+from dockersim.scenario.model import Act, Step, TtyAction
 
 ASIDE_AGAIN = 1.0  # seconds an aside's `until` is waited for before the command runs again
 
@@ -68,8 +68,8 @@ class Tty(Commands):
     def _act(self, kind: Act, session: Session, action: TtyAction, timeout: float, mark: Mark) -> None:
         """One action of a tty step, by its handler, and its marker in the recording where it ended."""
         ACTS[kind](self, session, action, timeout)
-        key, values = MARKS[kind](action)
-        mark(key, **values)
+        key, values = MARKS[kind]
+        mark(key, **values(action))
 
     def _aside(self, session: Session, action: TtyAction, timeout: float) -> None:
         """A docker command run beside the session, as from a second terminal; with `until`, run again until
@@ -148,11 +148,11 @@ ACTS: dict[Act, Handler] = {
     Act.HANGUP: lambda run, session, a, timeout: session.hang_up(),
     Act.KEYS: lambda run, session, a, timeout: session.send_keys(a.keys),
 }
-MARKS: dict[Act, Callable[[TtyAction], tuple[str, dict[str, object]]]] = {
-    Act.EXPECT: lambda a: ("mark_saw", {"text": a.text}),
-    Act.EOF: lambda a: ("mark_eof", {}),
-    Act.SEND: lambda a: ("mark_typed", {"text": a.text}),
-    Act.ASIDE: lambda a: ("mark_aside", {"text": a.text}),
-    Act.HANGUP: lambda a: ("mark_hangup", {}),
-    Act.KEYS: lambda a: ("mark_keys", {"keys": "+".join(a.keys)}),
+MARKS: dict[Act, tuple[str, Callable[[TtyAction], dict[str, object]]]] = {
+    Act.EXPECT: ("mark_saw", lambda a: {"text": a.text}),
+    Act.EOF: ("mark_eof", lambda a: {}),
+    Act.SEND: ("mark_typed", lambda a: {"text": a.text}),
+    Act.ASIDE: ("mark_aside", lambda a: {"text": a.text}),
+    Act.HANGUP: ("mark_hangup", lambda a: {}),
+    Act.KEYS: ("mark_keys", lambda a: {"keys": "+".join(a.keys)}),
 }

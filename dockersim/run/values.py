@@ -14,7 +14,7 @@ from dockersim.engine.state import ContainerState
 from dockersim.host.beneath import Refused, inside
 from dockersim.i18n.phrase import say
 from dockersim.run.base import RunState, StepFailed
-from dockersim.spec import placeholders
+from dockersim.scenario import placeholders
 
 POLL = 0.05  # seconds between two looks at the engine while waiting for a state
 

@@ -12,8 +12,8 @@ from dockersim.checks.vocabulary import parse_check
 from dockersim.dockercli import commandline
 from dockersim.engine.terminal import key_bytes
 from dockersim.errors import ScenarioError
-from dockersim.spec import placeholders
-from dockersim.spec.model import (
+from dockersim.scenario import placeholders
+from dockersim.scenario.model import (
     DEFAULT_EXPECT_TIMEOUT,
     SCHEMA_VERSION,
     STREAM_KEYS,

@@ -17,9 +17,9 @@ import pytest
 from dockersim.dockercli import commandline
 from dockersim.engine.client import Docker
 from dockersim.ownership.inventory import Inventory
-from dockersim.spec import placeholders
-from dockersim.spec.loader import load_scenario
-from dockersim.spec.model import Step, for_engine
+from dockersim.scenario import placeholders
+from dockersim.scenario.loader import load_scenario
+from dockersim.scenario.model import Step, for_engine
 from tests.conftest import ROOT
 
 CHAPTER = ROOT / "scenarios" / "2.2.1-creating-containers.yaml"

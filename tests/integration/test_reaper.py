@@ -20,7 +20,7 @@ from dockersim.ownership import journal as journals
 from dockersim.ownership import labels as ownership
 from dockersim.ownership.inventory import Inventory
 from dockersim.ownership.journal import Dir, Header, Tag, Volumes
-from dockersim.spec.loader import load_scenario
+from dockersim.scenario.loader import load_scenario
 from tests.conftest import IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.integration.test_safety import INTERRUPTED, _lines_until
 

@@ -7,7 +7,7 @@ import pytest
 
 from dockersim.dockercli import commandline
 from dockersim.errors import ScenarioError
-from dockersim.grading.spec import parse_spec
+from dockersim.grading.homework import parse_spec
 from dockersim.host.limits import Limits, human, parse_size
 
 SPEC = "schema_version: 1\ntitle: t\n{limits}checks:\n  - check: {{volume: data}}\n"

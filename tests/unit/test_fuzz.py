@@ -19,7 +19,7 @@ from dockersim.engine.parse.ports import parse_port_output, parse_ports_column
 from dockersim.engine.parse.ps import parse_ps_json, parse_ps_quiet, parse_ps_table
 from dockersim.engine.parse.status import parse_status
 from dockersim.errors import ParseError, ScenarioError
-from dockersim.spec.loader import parse_scenario
+from dockersim.scenario.loader import parse_scenario
 from tests.unit.conftest import fixture
 
 BUDGET = settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])

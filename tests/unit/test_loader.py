@@ -10,7 +10,7 @@ import pytest
 from dockersim.checks.container import ContainerCheck
 from dockersim.checks.objects import CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
-from dockersim.spec.loader import load_scenario, parse_scenario
+from dockersim.scenario.loader import load_scenario, parse_scenario
 
 GOOD = """\
 schema_version: 1

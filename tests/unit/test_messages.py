@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dockersim.i18n.phrase import CATALOGUE, default_lang, say
-from dockersim.spec.loader import load_scenario
+from dockersim.scenario.loader import load_scenario
 
 
 def blanks(text: str) -> set[str]:

@@ -12,7 +12,7 @@ from dockersim.dockercli import commandline
 from dockersim.engine import images, keystrokes
 from dockersim.engine.client import Docker
 from dockersim.engine.session import clean, key_bytes
-from dockersim.spec import placeholders
+from dockersim.scenario import placeholders
 
 
 def test_placeholders_found_and_substituted() -> None:

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from dockersim.dockercli import commandline
 from dockersim.errors import ScenarioError
+from dockersim.grading.homework import parse_spec
 from dockersim.grading.policy import ALLOWED, Policy
-from dockersim.grading.spec import parse_spec
 from dockersim.grading.submission import Line, read_commands
 
 ROOT = Path(__file__).parents[2]

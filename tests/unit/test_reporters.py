@@ -77,8 +77,8 @@ def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     """A student's feedback and Gradescope output in Korean: refusals, mismatches, failed lines, notes and
     headings from the catalogue; the data files stay in English."""
     from dockersim.checks.base import Mismatch
+    from dockersim.grading.homework import load_spec
     from dockersim.grading.result import CheckOutcome, Grade, LineResult
-    from dockersim.grading.spec import load_spec
     from dockersim.grading.submission import read_commands
     from dockersim.i18n.phrase import Phrase, localise
     from dockersim.report.grades import feedback, gradescope, summary_text, write_all
@@ -93,8 +93,8 @@ def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     mismatch = Mismatch("state", "running", "exited")
     details: list[str] = [Phrase("mismatch", field=mismatch.field, expected=mismatch.expected, found=mismatch.found)]
     grade = Grade("kim", 3, 10, notes=[Phrase("g_no_file", file="session.yaml")],
-                  checks=[CheckOutcome(1, "wordpressdb 실행", 5, 0, "failed", details, hint="-d 를 쓰세요"),
-                          CheckOutcome(2, "secret", 5, 0, "failed", ["x"], hidden=True)],
+                  checks=[CheckOutcome(1, "wordpressdb 실행", 5, 0, Outcome.FAILED, details, hint="-d 를 쓰세요"),
+                          CheckOutcome(2, "secret", 5, 0, Outcome.FAILED, ["x"], hidden=True)],
                   lines=[*(LineResult(line.number, line.text, refused=line.refused) for line in lines[:3]),
                          LineResult(4, lines[3].text, status=125),
                          LineResult(5, "docker ps", skipped=Phrase("g_not_run"))])  # fmt: skip
@@ -114,8 +114,8 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     """Per-submission results merged give the gradebook, results and JUnit one run over all would, and
     each student's own files as they were written; a second spec or a student twice is one sentence."""
     from dockersim.errors import DockersimError
+    from dockersim.grading.homework import GradedCheck, load_spec
     from dockersim.grading.result import CheckOutcome, Grade, LineResult
-    from dockersim.grading.spec import GradedCheck, load_spec
     from dockersim.i18n.phrase import Phrase
     from dockersim.report.grades import merge, write_all
 
@@ -124,7 +124,9 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
 
     def outcome(c: GradedCheck, ok: bool) -> CheckOutcome:
         details = [] if ok else ["state: expected running, found exited"]
-        return CheckOutcome(c.index, c.name, c.points, c.points if ok else 0, "passed" if ok else "failed", details)
+        return CheckOutcome(
+            c.index, c.name, c.points, c.points if ok else 0, (Outcome.FAILED, Outcome.PASSED)[ok], details
+        )
 
     lines = [LineResult(1, "docker run --privileged x", refused=refused), LineResult(2, "docker ps", 0)]
     grades = [Grade(name, i, spec.max_points, [outcome(c, i % 2 == 1) for c in spec.checks], lines, seconds=float(i))

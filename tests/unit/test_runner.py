@@ -13,7 +13,7 @@ from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY
 from dockersim.run.base import RunOptions
 from dockersim.run.results import Outcome, StepResult
 from dockersim.run.runner import ScenarioRun
-from dockersim.spec.loader import parse_scenario
+from dockersim.scenario.loader import parse_scenario
 
 Answer = Callable[[list[str]], tuple[int, str, str]]
 

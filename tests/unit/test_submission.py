@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from dockersim.errors import ScenarioError
-from dockersim.grading.spec import parse_spec
+from dockersim.grading.homework import parse_spec
 from dockersim.grading.submission import expand, read_commands, substitution_marks
+from dockersim.run.results import Outcome
 
 ROOT = Path(__file__).parents[2]
 
@@ -156,7 +157,7 @@ def test_hidden_checks_on_gradescope() -> None:
                       "  - {name: secret, check: {image: b}, hidden: true}\n"
                       "  - {name: later, check: {image: c}, hidden: after_published}\n", "spec.yaml")  # fmt: skip
     assert [(c.hidden, c.published) for c in spec.checks] == [(False, False), (True, False), (True, True)]
-    grade = Grade("kim", 0, 3, checks=[CheckOutcome(c.index, c.name, 1, 0, "failed", ["x"], hidden=c.hidden,
+    grade = Grade("kim", 0, 3, checks=[CheckOutcome(c.index, c.name, 1, 0, Outcome.FAILED, ["x"], hidden=c.hidden,
                                                     published=c.published) for c in spec.checks])  # fmt: skip
     tests = gradescope(grade)["tests"]
     assert isinstance(tests, list)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from dockersim.errors import ScenarioError
-from dockersim.grading.spec import load_spec
+from dockersim.grading.homework import load_spec
 from dockersim.grading.submission import plain_yaml
-from dockersim.spec.loader import load_scenario
+from dockersim.scenario.loader import load_scenario
 from dockersim.yamlfile import source as yamlsource
 from dockersim.yamlfile.source import MAX_DEPTH, MAX_LINE, MAX_SOURCE, MAX_VALUES, load_yaml, read_source
 
@@ -117,7 +117,7 @@ def test_a_submission_s_yaml_takes_no_anchors_nor_aliases() -> None:
 
 def test_a_session_s_refusals_are_notes(tmp_path: Path) -> None:
     from dockersim.grading.grade import read_session
-    from dockersim.grading.spec import parse_spec
+    from dockersim.grading.homework import parse_spec
 
     spec = parse_spec("schema_version: 1\nchecks: [{check: {image: a}}]\n", "spec.yaml")
     secret = tmp_path / "shadow"
