@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from pathlib import Path
+from tests.conftest import ROOT
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 CLIENTS = ["20", "28"]  # client major versions the fixtures were captured with
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from dockersim.report import FILE_REPORTS, reporter
 from dockersim.run.results import Outcome, RunReport, ScenarioResult, StepResult
+from tests.conftest import ROOT
 
-GOLDEN = Path(__file__).parents[1] / "golden"
+GOLDEN = ROOT / "tests" / "golden"
 
 
 def report() -> RunReport:
@@ -85,7 +86,7 @@ def test_korean_feedback_says_no_english_sentence(tmp_path: Path) -> None:
     from tests.english import english_sentences
 
     # The instructor's own words (the title, the checks' names) are theirs to write in Korean.
-    spec = dataclasses.replace(load_spec(Path(__file__).parents[2] / "examples" / "hw-wordpress" / "spec.yaml"),
+    spec = dataclasses.replace(load_spec(ROOT / "examples" / "hw-wordpress" / "spec.yaml"),
                                title="과제 1")  # fmt: skip
     text = "docker run --privileged busybox\ndocker -Hunix:///x.sock ps\necho hi | cat\ndocker run -dv x busybox"
     lines = read_commands(text, tmp_path, spec.policy)
@@ -119,7 +120,7 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     from dockersim.i18n.phrase import Phrase
     from dockersim.report.grades import merge, write_all
 
-    spec = load_spec(Path(__file__).parents[2] / "examples" / "hw-wordpress" / "spec.yaml")
+    spec = load_spec(ROOT / "examples" / "hw-wordpress" / "spec.yaml")
     refused = Phrase("r_option_why", option="--privileged", reason=Phrase("r_power"))
 
     def outcome(c: GradedCheck, ok: bool) -> CheckOutcome:

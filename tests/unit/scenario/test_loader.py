@@ -11,6 +11,7 @@ from dockersim.checks.container import ContainerCheck
 from dockersim.checks.objects import CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
 from dockersim.scenario.loader import load_scenario, parse_scenario
+from tests.conftest import ROOT
 
 GOOD = """\
 schema_version: 1
@@ -173,7 +174,7 @@ def test_an_attach_that_hangs_up_is_not_typed_in_practice() -> None:
 
 
 def test_shipped_scenarios_load() -> None:
-    for path in sorted(Path(__file__).parents[2].joinpath("scenarios").glob("*.yaml")):
+    for path in sorted(ROOT.joinpath("scenarios").glob("*.yaml")):
         assert load_scenario(path).steps
 
 

@@ -15,8 +15,8 @@ from dockersim.errors import ScenarioError
 from dockersim.grading.homework import parse_spec
 from dockersim.grading.policy import ALLOWED, Policy
 from dockersim.grading.submission import Line, read_commands
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).parents[2]
 EVE = ROOT / "examples/hw-wordpress/submissions/eve/commands.sh"
 # CI runs a fixed budget; bench/fuzz_policy.py runs the same property with DOCKERSIM_FUZZ_EXAMPLES=10000.
 EXAMPLES = int(os.environ.get("DOCKERSIM_FUZZ_EXAMPLES", "400"))

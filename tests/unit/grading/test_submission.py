@@ -10,8 +10,7 @@ from dockersim.errors import ScenarioError
 from dockersim.grading.homework import parse_spec
 from dockersim.grading.submission import expand, read_commands, substitution_marks
 from dockersim.run.results import Outcome
-
-ROOT = Path(__file__).parents[2]
+from tests.conftest import ROOT
 
 
 def one(text: str, ws: Path) -> list[str] | str:

@@ -9,6 +9,7 @@ import pytest
 
 from dockersim.i18n.phrase import CATALOGUE, default_lang, say
 from dockersim.scenario.loader import load_scenario
+from tests.conftest import ROOT
 
 
 def blanks(text: str) -> set[str]:
@@ -37,7 +38,7 @@ def test_default_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_scenarios_speak_both_languages() -> None:
-    for path in sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml")):
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         scenario = load_scenario(path)
         assert scenario.title["ko"] != scenario.title["en"], path
         for step in scenario.steps:

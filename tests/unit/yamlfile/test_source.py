@@ -15,8 +15,7 @@ from dockersim.grading.submission import plain_yaml
 from dockersim.scenario.loader import load_scenario
 from dockersim.yamlfile import source as yamlsource
 from dockersim.yamlfile.source import MAX_DEPTH, MAX_LINE, MAX_SOURCE, MAX_VALUES, load_yaml, read_source
-
-ROOT = Path(__file__).parents[2]
+from tests.conftest import ROOT
 
 
 def bomb(levels: int = 9, width: int = 9) -> str:

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from dockersim import __version__
 from dockersim.cli.main import main
 from dockersim.run.results import Outcome
+from tests.conftest import ROOT
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -98,7 +99,7 @@ def test_progress_with_none_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_grading_engines_named_badly(tmp_path: Path) -> None:
     """--jobs 0 without an engine, an engine named twice, a bad or empty engines file: one sentence, exit 2."""
-    spec = str(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")
+    spec = str(ROOT / "examples" / "hw-wordpress" / "spec.yaml")
     folder = tmp_path / "alice"
     folder.mkdir()
     (tmp_path / "engines.txt").write_text("# the lab\nlab1\nlab2 lab3\n")
@@ -127,7 +128,7 @@ def test_gradebook_merge_json(tmp_path: Path) -> None:
     from dockersim.grading.result import CheckOutcome, Grade
     from dockersim.report.grades import write_all
 
-    spec = load_spec(Path(__file__).parent.parent / "examples" / "hw-wordpress" / "spec.yaml")
+    spec = load_spec(ROOT / "examples" / "hw-wordpress" / "spec.yaml")
     for i, name in enumerate(["ann", "ben"]):
         checks = [
             CheckOutcome(c.index, c.name, c.points, c.points * i, (Outcome.FAILED, Outcome.PASSED)[bool(i)])
