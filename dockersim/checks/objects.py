@@ -1,14 +1,18 @@
-"""Checks of the engine's other objects: an image present or not, a volume, how many containers."""
+"""Checks of the engine's other objects: an image (present, and what inspect and history say of it), a volume,
+how many containers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from dockersim.checks.base import CheckContext, Mismatch, there, word
+from dockersim.checks.image import IMAGE_FIELDS
 from dockersim.engine.snapshot import Snapshot
 from dockersim.i18n.phrase import Phrase
 from dockersim.yamlfile.source import LMap, line_of
 from dockersim.yamlfile.validation import boolean as _bool
+from dockersim.yamlfile.validation import closest as _closest
 from dockersim.yamlfile.validation import fail as _fail
 from dockersim.yamlfile.validation import only as _only
 from dockersim.yamlfile.validation import scalar as _scalar
@@ -16,26 +20,43 @@ from dockersim.yamlfile.validation import scalar as _scalar
 
 @dataclass
 class ImageCheck:
-    """`{image: centos:8, present: true}`"""
+    """`{image: myapp:1, present: true, cmd: …, env: {…}, layers: {at_most: 5}, built_from: busybox, …}`: the
+    fields are checks/image.py's rows."""
 
     ref: str
     line: int
     present: bool = True
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    FIELDS = tuple(IMAGE_FIELDS)
 
     @classmethod
     def parse(cls, spec: LMap, path: str) -> ImageCheck:
-        _only(spec, ("image", "present"), path)
-        return cls(_scalar(spec["image"], path, spec.lines["image"], "image"), spec.line, _bool(spec, "present", path))
+        check = cls(_scalar(spec["image"], path, spec.lines["image"], "image"), spec.line, _bool(spec, "present", path))
+        for key, value in spec.items():
+            if key in ("image", "present"):
+                continue
+            line = spec.lines[key]
+            if key not in IMAGE_FIELDS:
+                known = ["present", *cls.FIELDS]
+                raise _fail(path, line, f"an image check has no field '{key}'" + _closest(key, known))
+            if not check.present:
+                raise _fail(path, line, f"an image that should be absent has no {key} to check")
+            check.fields[key] = IMAGE_FIELDS[key].validate(value, path, line, key)
+        return check
 
     def describe(self) -> str:
         return Phrase("d_image", ref=self.ref)
 
     def evaluate(self, snap: Snapshot, ctx: CheckContext) -> list[Mismatch]:
         ref = ctx.image_ref(ctx.resolve(self.ref))
-        found = snap.image(ref) is not None
-        if found == self.present:
-            return []
-        return [Mismatch("image", there(ref, self.present), word(found))]
+        if not self.fields:  # presence alone: the listing says it (one call), no inspect
+            found = snap.image(ref) is not None
+            return [] if found == self.present else [Mismatch("image", there(ref, self.present), word(found))]
+        image = snap.image_details(ref)
+        if image is None:
+            return [Mismatch("image", there(ref, True), word(False))]
+        return [m for key, want in self.fields.items() for m in IMAGE_FIELDS[key].compare(key, want, image, snap, ctx)]
 
 
 @dataclass

@@ -7,11 +7,12 @@ import re
 from dockersim.engine.client import Docker
 from dockersim.engine.images import listing, normal_ref
 from dockersim.engine.parse.errors import only_missing
-from dockersim.engine.parse.inspect import parse_containers, parse_volumes
+from dockersim.engine.parse.history import parse_history
+from dockersim.engine.parse.inspect import parse_containers, parse_images, parse_volumes
 from dockersim.engine.parse.ps import parse_ps_json
 from dockersim.engine.parse.status import parse_status
 from dockersim.engine.process import Completed
-from dockersim.engine.state import ContainerState, ImageState, PsRow, VolumeState
+from dockersim.engine.state import ContainerState, HistoryRow, ImageState, PsRow, VolumeState
 from dockersim.errors import DockerError, DockersimError
 
 _HEX = re.compile(r"[0-9a-f]{4,64}")
@@ -34,8 +35,9 @@ def inspect_existing(docker: Docker, kind: str, names: list[str], ambiguous_ok: 
 class Snapshot:
     """One reading of the engine; each kind of object is fetched at most once, on first use.
 
-    Containers cost two calls (one `ps -a`, one batched `inspect`), volumes two, images one; ps and
-    inspect are cross-checked and a disagreement is kept, not hidden.
+    Containers cost two calls (one `ps -a`, one batched `inspect`), volumes two, images one (and one batched
+    `image inspect` when an image's fields are asked for, one `image history` an image whose layers are
+    counted); ps and inspect are cross-checked and a disagreement is kept, not hidden.
     """
 
     def __init__(self, docker: Docker) -> None:
@@ -45,6 +47,8 @@ class Snapshot:
         self._containers: list[ContainerState] | None = None
         self._ps: list[PsRow] | None = None
         self._images: list[ImageState] | None = None
+        self._inspected: list[ImageState] | None = None
+        self._histories: dict[str, list[HistoryRow]] = {}
         self._volumes: list[VolumeState] | None = None
         self._named: dict[str, ContainerState | None] = {}  # targeted lookups, when not everything is read
 
@@ -101,6 +105,30 @@ class Snapshot:
                     tags[image_id].append(ref)
             self._images = [ImageState(id=i, repo_tags=tuple(t)) for i, t in tags.items()]
         return self._images
+
+    @property
+    def inspected_images(self) -> list[ImageState]:
+        """Every listed image as `docker image inspect` describes it, read with one batched inspect on first
+        use: a check of an image's fields needs its own, and one of what it was built from the others'."""
+        if self._inspected is None:
+            ids = list(dict.fromkeys(i.id for i in self.images))
+            self._inspected = parse_images(self._inspect("image", ids))
+        return self._inspected
+
+    def image_details(self, ref: str) -> ImageState | None:
+        """The image a reference names (as image() finds it), with every field inspect gives."""
+        listed = self.image(ref)
+        if listed is None:
+            return None
+        want = listed.id.removeprefix("sha256:")  # podman's inspect gives its IDs without the prefix
+        return next((i for i in self.inspected_images if i.id.removeprefix("sha256:") == want), None)
+
+    def history(self, image: ImageState) -> list[HistoryRow]:
+        """`docker image history` of one image, newest row first; read once a snapshot."""
+        if image.id not in self._histories:
+            args = ("image", "history", "--no-trunc", "--human=false", "--format", "{{json .}}", image.id)
+            self._histories[image.id] = parse_history(self._call(*args))
+        return self._histories[image.id]
 
     @property
     def volumes(self) -> list[VolumeState]:

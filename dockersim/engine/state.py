@@ -106,11 +106,44 @@ class PsRow:
 
 
 @dataclass(frozen=True)
+class Healthcheck:
+    """An image's HEALTHCHECK as inspect keeps it: test `("CMD-SHELL", "curl -f …")`, `("CMD", "curl", …)` or
+    `("NONE",)`; durations in nanoseconds, 0 where the Dockerfile gave none (the engine's default applies)."""
+
+    test: tuple[str, ...]
+    interval: int = 0
+    timeout: int = 0
+    start_period: int = 0
+    retries: int = 0
+
+
+@dataclass(frozen=True)
 class ImageState:
+    """An image as `docker image ls` lists it (id, repo_tags) or, all fields, as `docker image inspect` reads it."""
+
     id: str
     repo_tags: tuple[str, ...]
     cmd: tuple[str, ...] = ()
     entrypoint: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()  # in the order docker lists them
+    exposed_ports: tuple[str, ...] = ()  # "80/tcp", sorted by number
+    user: str = ""
+    workdir: str = ""
+    labels: tuple[tuple[str, str], ...] = ()
+    volumes: tuple[str, ...] = ()  # container paths, sorted
+    healthcheck: Healthcheck | None = None
+    layers: tuple[str, ...] = ()  # RootFS.Layers: the diff IDs of its filesystem layers, the base image's first
+    size: int = 0  # bytes, as `docker images` counts them
+    created: int = 0  # nanoseconds since the epoch; 0 when unknown
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of `docker image history`, newest first: the instruction that made it and what it added."""
+
+    created_by: str  # as the builder wrote it: `/bin/sh -c #(nop)  CMD ["sh"]`, `RUN /bin/sh -c … # buildkit`
+    size: int  # bytes
+    comment: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "p_bytes_not": {"en": "{n} bytes that do not", "ko": "일치하지 않는 {n}바이트"},
     "p_path_to_match": {"en": "{path} to match {pattern!r}", "ko": "{pattern!r} 와(과) 일치하는 {path}"},
     "p_running": {"en": "container {name} running", "ko": "실행 중인 컨테이너 {name}"},
+    "p_at_most": {"en": "at most {limit}", "ko": "최대 {limit}"},
+    "p_size": {"en": "{size} ({bytes} bytes)", "ko": "{size} ({bytes}바이트)"},
+    "p_health_test": {"en": "a health check running {test}", "ko": "{test} 을(를) 실행하는 헬스체크"},
+    "p_no_image": {
+        "en": "no image {ref} on the engine to compare with",
+        "ko": "비교할 이미지 {ref} 이(가) 엔진에 없음",
+    },
+    "p_no_base": {
+        "en": "no image on the engine that it was built on",
+        "ko": "엔진에 이 이미지의 바탕이 된 이미지가 없음",
+    },
     "d_check": {"en": "check {what}", "ko": "확인: {what}"},
     "d_container": {"en": "container {ref}", "ko": "컨테이너 {ref}"},
     "d_image": {"en": "image {ref}", "ko": "이미지 {ref}"},

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
-from dockersim.engine.state import ContainerState, ImageState, Mount, NetworkState, PortBinding, VolumeState
+from dockersim.engine.state import (
+    ContainerState,
+    Healthcheck,
+    ImageState,
+    Mount,
+    NetworkState,
+    PortBinding,
+    VolumeState,
+)
 from dockersim.errors import ParseError
 
 T = TypeVar("T")
@@ -138,13 +148,61 @@ def read_container(obj: dict[str, Any]) -> ContainerState:
     )
 
 
+_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)")
+
+
+def instant_ns(text: str) -> int:
+    """An RFC 3339 time as inspect prints it (nine digits of fraction or fewer, `Z` or an offset) in
+    nanoseconds since the epoch; 0 when it is not one."""
+    found = _RFC3339.fullmatch(text.strip())
+    if found is None:
+        return 0
+    zone = "+00:00" if found.group(3) == "Z" else found.group(3)
+    seconds = int(datetime.fromisoformat(found.group(1) + zone).timestamp())
+    return seconds * 1_000_000_000 + int((found.group(2) or "0").ljust(9, "0"))
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    return tuple(_str(w) for w in _list(value))
+
+
+def _pairs(value: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), _str(v)) for k, v in value.items()))
+
+
+def _healthcheck(value: Any) -> Healthcheck | None:
+    check = _map(value)
+    if not check:
+        return None
+    return Healthcheck(
+        test=_words(check.get("Test")),
+        interval=int(check.get("Interval") or 0),
+        timeout=int(check.get("Timeout") or 0),
+        start_period=int(check.get("StartPeriod") or 0),
+        retries=int(check.get("Retries") or 0),
+    )
+
+
 def read_image(obj: dict[str, Any]) -> ImageState:
+    """docker's image, or podman's: its Config is the OCI one, and a docker-format image's health check sits
+    beside it (`Healthcheck`); an OCI-format image has none (podman build drops HEALTHCHECK from those)."""
     config = _map(obj.get("Config"))
+    ports = sorted(map(_port_key, _map(config.get("ExposedPorts"))))
     return ImageState(
         id=_str(obj["Id"]),
-        repo_tags=tuple(_str(t) for t in _list(obj.get("RepoTags"))),
-        cmd=tuple(_str(c) for c in _list(config.get("Cmd"))),
-        entrypoint=tuple(_str(c) for c in _list(config.get("Entrypoint"))),
+        repo_tags=_words(obj.get("RepoTags")),
+        cmd=_words(config.get("Cmd")),
+        entrypoint=_words(config.get("Entrypoint")),
+        env=tuple(_env(_list(config.get("Env"))).items()),
+        exposed_ports=tuple(f"{number}/{proto}" for number, proto in ports),
+        user=_str(config.get("User")),
+        workdir=_str(config.get("WorkingDir")),
+        labels=_pairs(_map(config.get("Labels"))),
+        volumes=tuple(sorted(_path(str(v)) for v in _map(config.get("Volumes")))),
+        healthcheck=_healthcheck(config.get("Healthcheck") or obj.get("Healthcheck")),
+        layers=_words(_map(obj.get("RootFS")).get("Layers")),
+        size=int(obj.get("Size") or 0),
+        created=instant_ns(_str(obj.get("Created"))),
     )
 
 
