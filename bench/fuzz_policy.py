@@ -1,4 +1,4 @@
-"""The submission fuzzer at bench size: the property of tests/unit/test_policy.py (every hostile spelling of
+"""The submission fuzzer at bench size: the property of tests/unit/grading/test_policy.py (every hostile spelling of
 mount, engine and namespace options is refused or stays inside the workspace and engine) over 10,000
 generated lines, with how many were refused and how many ran re-rooted.
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dockersim.grading.submission import read_commands  # noqa: E402
-from tests.unit.test_policy import assert_contained, hostile_lines  # noqa: E402
+from tests.unit.grading.test_policy import assert_contained, hostile_lines  # noqa: E402
 
 
 def main(examples: int) -> None:

@@ -32,6 +32,7 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     before = Inventory.read(engine)
     host_files = {p: sorted(os.listdir(p)) for p in ("/etc", "/tmp", "/root", "/var/lib/docker")}
     folders = sorted(str(p) for p in submissions.iterdir())
+    assert len(folders) >= 6
     done = dockersim("grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders, timeout=1800)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     assert Inventory.read(engine) == before  # grading never touches the host's engine

@@ -85,6 +85,7 @@ def grade(spec: Path, folders: list[str], out: Path, *options: str) -> dict[str,
 def scores(out: Path) -> list[str]:
     """The gradebook's rows, and each student's feedback: what two runs must agree on."""
     feedback = sorted((p.name, p.read_text()) for p in (out / "feedback").iterdir())
+    assert len(feedback) >= 1, f"{out}/feedback holds no student's feedback"
     return [(out / "gradebook.csv").read_text(), *(f"{name}\n{text}" for name, text in feedback)]
 
 

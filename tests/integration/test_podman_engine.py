@@ -75,6 +75,7 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     for hostile in ("eve", "mallory"):  # every spelling of an escape, on podman too
         shutil.copytree(ROOT / "examples" / "hw-wordpress" / "submissions" / hostile, submissions / hostile)
     folders = sorted(str(p) for p in submissions.iterdir())
+    assert len(folders) >= 4
     # The spec, and a check of no points: eve's escape to /root ran, and wrote into her own workspace.
     spec = tmp_path / "spec.yaml"
     text = (HW / "spec.yaml").read_text().replace("reference: submissions/ann", f"reference: {submissions}/ann")

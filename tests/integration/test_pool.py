@@ -104,6 +104,7 @@ def _engines(engine: Docker, boxes: list[Sandbox], tmp_path: Path) -> Iterator[E
 
 
 FOLDERS = sorted(str(p) for p in (HW / "submissions").iterdir())
+assert len(FOLDERS) >= 5, f"{HW}/submissions: fewer submissions than the tests below grade"
 
 
 @pytest.fixture(scope="module")

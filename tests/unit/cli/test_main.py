@@ -64,6 +64,7 @@ def test_bad_image_map_is_one_sentence() -> None:
     assert "--image-map takes REF=LOCAL_REF" in result.output
 
 
+@pytest.mark.engine  # no engine, but a docker client (scripts/ensure-engine installs it) that finds none
 def test_no_engine_is_one_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")
     result = CliRunner().invoke(main, ["run", "scenarios/2.2.1-creating-containers.yaml"])
@@ -97,6 +98,7 @@ def test_progress_with_none_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0 and "no practice yet" in result.output
 
 
+@pytest.mark.engine  # no engine, but the docker client, which grade looks for first (ensure-engine installs it)
 def test_grading_engines_named_badly(tmp_path: Path) -> None:
     """--jobs 0 without an engine, an engine named twice, a bad or empty engines file: one sentence, exit 2."""
     spec = str(ROOT / "examples" / "hw-wordpress" / "spec.yaml")

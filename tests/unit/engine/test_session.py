@@ -1,5 +1,6 @@
 """Session against a local shell, no engine: prompts, the echo of what was typed, keys, EOF, timeouts
-that carry the screen, and the exit status; the screen a session shows, as a terminal draws it."""
+that carry the screen, and the exit status; the screen a session shows, as a terminal draws it; and bounded
+memory however much a program prints (a window of its text kept, its first megabytes recorded)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import sys
 
 import pytest
 
-from dockersim.engine.screen import Screen
-from dockersim.engine.session import Session, SessionError
+from dockersim.engine.session import RECORDED, TEXT_KEPT, Session, SessionError
 
 SHELL = ["/bin/sh", "-i"]
 ENV = {**os.environ, "PS1": "sh$ ", "ENV": "", "TERM": "xterm"}
@@ -83,15 +83,21 @@ def test_the_screen_shown_is_what_a_terminal_draws_and_expectations_read_the_str
         s.kill()
 
 
-def test_a_screen_keeps_its_history_and_draws_only_the_last_of_a_flood() -> None:
-    screen = Screen(3, 20, history=2)
-    screen.feed("".join(f"line {i}\r\n" for i in range(6)) + "$ ")
-    assert screen.lines() == ["line 2", "line 3", "line 4", "line 5", "$ "]  # two lines above the screen
-    screen.feed("clear\r\n\x1b[H\x1b[2J\x1b[3J$ ")
-    assert screen.text() == "$ \n"  # `clear` empties the scrollback too
-    flood = Screen(3, 20)
-    for _ in range(100):
-        flood.feed(b"y\r\n" * 10000)  # 3 MB, of which only the last characters are drawn
-        assert sum(map(len, flood._held)) <= 2 * flood.kept
-    flood.feed(b"the end\r\n")
-    assert flood.lines() == ["y", "the end"]
+def test_a_session_keeps_a_window_of_its_text_and_records_its_first_megabytes() -> None:
+    env = {**os.environ, "TERM": "xterm"}
+    session = Session(["sh", "-c", "echo begin; yes | head -c 5000000; echo; echo the-end"], env)
+    try:
+        session.expect(re.compile(r"^begin", re.MULTILINE), 10)
+        start = session.pos
+        session.expect_eof(60)
+        assert session.dropped > 0 and len(session.text) <= 2 * TEXT_KEPT
+        assert session.pos == session.dropped + len(session.text)
+        # A position taken before the text's start was let go still means the same place (runner's _aside).
+        session.expect(re.compile(r"^the-end", re.MULTILINE), 1, start=start)
+        assert session.screen()[-1] == "the-end"
+        recorded = sum(len(output) for _, output in session.frames[:-1])
+        assert RECORDED <= recorded < RECORDED + 65536
+        assert "was not recorded" in session.frames[-1][1]
+        assert session.close(10) == 0
+    finally:
+        session.kill()

@@ -190,3 +190,16 @@ def test_a_host_file_is_read_beneath_the_workspace(way: str, tmp_path: Path, out
     (workspace / "data" / "big").write_bytes(b"y" * (HOST_FILE_CAP + 10))
     exists, text = read_host_file(docker, str(workspace / "data" / "big"), root)
     assert exists and text is not None and len(text) == HOST_FILE_CAP
+
+
+def test_a_missing_bind_source_is_made_beneath_the_workspace_and_never_through_a_symlink(tmp_path: Path) -> None:
+    workspace, outside = tmp_path / "ws", tmp_path / "outside"
+    workspace.mkdir()
+    outside.mkdir()
+    owner = os.getuid()  # the engine's root; as the tests' own uid, so that it also runs without root
+    beneath.make_beneath(workspace, str(workspace / "home" / "db"), owner)
+    assert (workspace / "home" / "db").is_dir() and (workspace / "home").stat().st_uid == owner
+    (workspace / "up").symlink_to(outside)  # a container swapped a folder for a symlink
+    beneath.make_beneath(workspace, str(workspace / "up" / "x"), owner)
+    beneath.make_beneath(workspace, str(tmp_path / "elsewhere"), owner)
+    assert list(outside.iterdir()) == [] and not (tmp_path / "elsewhere").exists()

@@ -38,7 +38,9 @@ def test_default_language_follows_the_locale(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_scenarios_speak_both_languages() -> None:
-    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+    paths = sorted((ROOT / "scenarios").glob("*.yaml"))
+    assert len(paths) >= 6
+    for path in paths:
         scenario = load_scenario(path)
         assert scenario.title["ko"] != scenario.title["en"], path
         for step in scenario.steps:

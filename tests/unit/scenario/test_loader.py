@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dockersim.checks.container import ContainerCheck
 from dockersim.checks.objects import CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
 from dockersim.scenario.loader import load_scenario, parse_scenario
 from tests.conftest import ROOT
+from tests.unit.fuzzing import BUDGET, WORDS, values
 
 GOOD = """\
 schema_version: 1
@@ -174,8 +180,10 @@ def test_an_attach_that_hangs_up_is_not_typed_in_practice() -> None:
 
 
 def test_shipped_scenarios_load() -> None:
-    for path in sorted(ROOT.joinpath("scenarios").glob("*.yaml")):
-        assert load_scenario(path).steps
+    paths = sorted(ROOT.joinpath("scenarios").glob("*.yaml"))
+    assert len(paths) >= 6
+    for path in paths:
+        assert load_scenario(path).steps, path
 
 
 def test_requires_names_an_engine_or_features() -> None:
@@ -189,3 +197,23 @@ def test_requires_names_an_engine_or_features() -> None:
                        ("[links]", "should be a mapping"), ("{engnie: docker}", "did you mean 'engine'")):  # fmt: skip
         e = _error(BASE + f"  - run: docker ps\n    requires: {bad}\n")
         assert words in e.message and e.line == 4, str(e)
+
+
+# Fuzzed (tests/unit/fuzzing.py): whatever the file says, a ScenarioError and never a traceback.
+@BUDGET
+@given(st.text(max_size=300))
+def test_loader_on_any_text(text: str) -> None:
+    with contextlib.suppress(ScenarioError):
+        parse_scenario(text, "fuzz.yaml")
+
+
+@BUDGET
+@given(st.dictionaries(st.sampled_from(WORDS), values, max_size=5), st.lists(values, max_size=4))
+def test_loader_on_scenario_shaped_documents(top: dict[str, Any], steps: list[Any]) -> None:
+    doc = {"schema_version": 1, **top, "steps": steps}
+    try:
+        text = yaml.safe_dump(doc, allow_unicode=True)
+    except yaml.YAMLError:
+        return
+    with contextlib.suppress(ScenarioError):
+        parse_scenario(text, "fuzz.yaml")
