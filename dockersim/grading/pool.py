@@ -10,6 +10,7 @@ submission's; an ssh:// context's calls share one SSH connection (ControlMaster)
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from dockersim.errors import DockersimError
 from dockersim.grading.engines import GradingEngine, Record, SetAside
 from dockersim.grading.grade import grade_one
 from dockersim.grading.homework import Spec
-from dockersim.grading.images import image_ids, prepare
+from dockersim.grading.images import image_ids, prepare, restore
 from dockersim.grading.result import Disturbed, EngineFault, Grade
 from dockersim.i18n.phrase import Phrase, said
 from dockersim.run.results import Outcome
@@ -112,6 +113,7 @@ class Pool:
                 self._start(engine)
                 while (item := self._take()) is not None:
                     self._grade(engine, item)
+                self._tidy(engine)
                 return
             except DockersimError as e:
                 why = said(e)
@@ -124,6 +126,14 @@ class Pool:
                 engine.down()
             except Exception as e:  # the engine is left as it is; the run's reaper tries again
                 self.progress(Phrase("pool_not_left", engine=engine.name, error=f"{type(e).__name__}: {e}"))
+
+    def _tidy(self, engine: GradingEngine) -> None:
+        """What the last submission made, gone before its engine stops: a sandbox's disk is kept for the next
+        run, and a hog's files must not hold the machine's disk until then."""
+        with contextlib.suppress(DockersimError):
+            engine.reset()
+            if engine.dedicated and engine.name in self.images:
+                restore(engine.docker, self.images[engine.name], lambda _line: None, self.keep[engine.name])
 
     def _start(self, engine: GradingEngine) -> None:
         """The engine up, the kit's images in it, and (when the spec has one) its canary passed."""

@@ -60,8 +60,14 @@ class Disk:
         self.ballast.unlink(missing_ok=True)  # a run that died left it: the kit may need the room
 
     def down(self) -> None:
-        """Unmounted (its loop device goes with it); what it holds stays in the image for the next run."""
+        """Unmounted (its loop device goes with it); what it holds stays in the image for the next run, and
+        the blocks it does not use are given back to the machine's disk first (fstrim: a hog's removed files
+        may still hold them where the filesystem did not discard them as they went)."""
         if self.mounted():
+            self.ballast.unlink(missing_ok=True)  # it may hold blocks a hog wrote and gave back, never trimmed
+            if shutil.which("fstrim") is not None:
+                os.sync()  # what was removed committed first: fstrim passes over blocks the journal still holds
+                _run(["fstrim", str(self.mount)], ok=(0, 1, 32, 64))  # a trim that fails only keeps the blocks
             _run(["umount", str(self.mount)], ok=(0,))
 
     def open_up(self) -> None:
