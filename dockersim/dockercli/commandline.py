@@ -42,6 +42,7 @@ class Command:
     options: tuple[Option, ...]
     args: tuple[str, ...]  # positional arguments; for run/create the image, then the container's command
     options_at: int  # the index in argv where the verb's own options begin
+    args_at: tuple[int, ...] = ()  # the index in argv of each positional argument
 
     def values(self, *names: str) -> list[str]:
         """The values given to these flags (long names), in order."""
@@ -99,24 +100,24 @@ def parse(argv: Sequence[str]) -> Command | None:
         path, verb = canonical, g.verbs[canonical]
         i += 1
     options_at = i
-    options, args, _ = _options(words, i, verb, f"docker {path}".strip()) if path else ((), (), i)
-    return Command(words, path, globals_, options, args, options_at)
+    options, at, _ = _options(words, i, verb, f"docker {path}".strip()) if path else ((), (), i)
+    return Command(words, path, globals_, options, tuple(words[a] for a in at), options_at, at)
 
 
 def _options(
     words: tuple[str, ...], i: int, verb: grammar.Verb, what: str
-) -> tuple[tuple[Option, ...], tuple[str, ...], int]:
-    """pflag's reading of words[i:] for one verb: its options, its arguments, and where reading stopped
-    (the first argument, for a verb whose flags may not follow arguments and for the root)."""
+) -> tuple[tuple[Option, ...], tuple[int, ...], int]:
+    """pflag's reading of words[i:] for one verb: its options, where its arguments are, and where reading
+    stopped (the first argument, for a verb whose flags may not follow arguments and for the root)."""
     options: list[Option] = []
-    args: list[str] = []
+    args: list[int] = []
     n = len(words)
     while i < n:
         word = words[i]
         at = i
         i += 1
         if word == "--":
-            args += words[i:]
+            args += range(i, n)
             return tuple(options), tuple(args), n
         if word.startswith("--"):
             name, eq, value = word[2:].partition("=")
@@ -157,8 +158,8 @@ def _options(
             continue
         if not verb.interspersed:
             # The verb's arguments begin here, and everything after them is theirs (run's command, …).
-            return tuple(options), (word, *words[i:]) if verb.path else (), at
-        args.append(word)
+            return tuple(options), tuple(range(at, n)) if verb.path else (), at
+        args.append(at)
     return tuple(options), tuple(args), n
 
 
@@ -302,6 +303,8 @@ def references(argv: Sequence[str]) -> list[tuple[str, str]]:
         out += [("image", a) for a in args]
     elif path == "image tag" and len(args) == 2:
         out.append(("image", args[1]))
+    elif path == "image build":
+        out += [("image", tag) for tag in cmd.values("--tag")]  # the names it moves to what it builds
     elif path == "inspect":
         kinds = cmd.values("--type")
         kind = kinds[-1] if kinds else "any"
@@ -318,15 +321,41 @@ def image_refs(argv: Sequence[str]) -> list[str]:
         return [cmd.args[0]]
     if cmd.path in ("image tag", "container commit") and len(cmd.args) == 2:
         return [cmd.args[1]]
+    if cmd.path == "image build":
+        return cmd.values("--tag")
     return []
+
+
+# Where a verb's arguments name an image it uses: how many of them from the first (None: each of them).
+_IMAGE_ARGS: dict[str, int | None] = {
+    "container run": 1, "container create": 1, "image pull": 1, "image push": 1, "image history": 1,
+    "image tag": 1, "image ls": 1, "image inspect": None, "image rm": None, "image save": None,
+}  # fmt: skip
+
+
+def image_words(argv: Sequence[str]) -> list[int]:
+    """Where in argv the grammar expects an image: run's and create's IMAGE (what follows is the container's
+    command), what pull, push, history, tag (its source), images, image inspect, rmi and save act on, and the
+    arguments of `inspect --type image`. Never a container's name, an option's value or a tag being made."""
+    cmd = parse(argv)
+    if cmd is None:
+        return []
+    if cmd.path == "inspect":
+        kinds = cmd.values("--type")
+        return list(cmd.args_at) if kinds and kinds[-1] == "image" else []
+    if cmd.path not in _IMAGE_ARGS:
+        return []
+    first = _IMAGE_ARGS[cmd.path]
+    return list(cmd.args_at[:first] if first is not None else cmd.args_at)
 
 
 def with_label(argv: Sequence[str], labels: Sequence[str]) -> list[str]:
     """argv with `--label KEY=VALUE` for each label added where the command creates a container, volume or
-    network: after the command's own options, so that ours win over a `--label` or `--label-file` of the
-    same key (the client reads the files first, then the flags, and the last of a key counts)."""
+    network, or builds an image (which then carries them: practice's own, to remove): after the command's
+    own options, so that ours win over a `--label` or `--label-file` of the same key (the client reads the
+    files first, then the flags, and the last of a key counts)."""
     cmd = parse(argv)
-    if cmd is None or cmd.path not in CREATES:
+    if cmd is None or (cmd.path not in CREATES and cmd.path != "image build"):
         return list(argv)
     return _after_options(argv, cmd, [word for label in labels for word in ("--label", label)])
 
@@ -381,6 +410,17 @@ def detach_keys(argv: Sequence[str]) -> tuple[str, ...]:
     cmd = parse(argv)
     keys = cmd.values("--detach-keys") if cmd else []
     return tuple((keys[-1] if keys else DEFAULT_DETACH_KEYS).split(","))
+
+
+def reads_input(argv: Sequence[str]) -> bool:
+    """Whether the client passes what is typed at its terminal on to the container: run, create's start, exec
+    only with -i; attach unless --no-stdin. Other commands read their own terminal (a prune's y/N)."""
+    cmd = parse(argv)
+    if cmd is None or cmd.path not in (*ATTACHES, "container create"):
+        return True
+    if cmd.path == "container attach":
+        return not cmd.flag("--no-stdin")
+    return cmd.flag("--interactive")
 
 
 def removes_containers(argv: Sequence[str]) -> bool:

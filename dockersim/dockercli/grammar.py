@@ -36,11 +36,28 @@ _PROBE_FLAG = "--dockersim-interspersed-probe"
 NO_ENGINE = "unix:///nonexistent/dockersim.sock"
 # Flags the clients accept but do not list (cobra's MarkHidden, in docker/cli's source): the tutorial's
 # `docker volume create --name myvolume` is one.
+# BuildKit's build flags are hidden too: the 20.10 client takes them (its --help leaves them out while
+# BuildKit is off), and 28's `docker build` hands them to buildx where buildx is installed. A submission's
+# build is refused each of them with its reason, so the grammar reads them; `-o` is --output's.
+_BUILDKIT = {
+    "--output": "stringArray", "--secret": "stringArray", "--ssh": "stringArray", "--progress": "string",
+    "--cache-to": "stringArray", "--build-context": "stringArray", "--metadata-file": "string",
+    "--platform": "string", "--load": "", "--push": "", "--allow": "stringArray", "--builder": "string",
+    "--attest": "stringArray", "--sbom": "string", "--provenance": "string", "--annotation": "stringArray",
+    "--call": "string", "--check": "", "--no-cache-filter": "stringArray",
+}  # fmt: skip
 HIDDEN = {
     "volume create": {"--name": "string"},
     "container run": {"--net": "network", "--net-alias": "list"},
     "container create": {"--net": "network", "--net-alias": "list"},
+    "image build": _BUILDKIT,
 }
+HIDDEN_SHORT = {"image build": {"o": "--output"}}
+# `docker buildx build`, where buildx is installed (the clients read here have none): `image build` by
+# another name; only its build: buildx's other commands are no docker command here. And `docker build` and
+# `docker builder build`, which 20.10 registers as the same command as `image build` without listing them as
+# its aliases (28 does).
+HIDDEN_ALIASES = {"buildx build": "image build", "build": "image build", "builder build": "image build"}
 
 
 @dataclass
@@ -231,7 +248,18 @@ def merge(documents: list[dict[str, Any]]) -> Grammar:
         names[alias] = canonical(alias)
     for path, flags in HIDDEN.items():
         if path in verbs:
-            verbs[path].flags.update(flags)
+            for long, kind in flags.items():
+                verbs[path].flags.setdefault(long, kind)  # a client that lists it says what it takes
+            for short, long in HIDDEN_SHORT.get(path, {}).items():
+                verbs[path].short.setdefault(short, long)
+    for alias, path in HIDDEN_ALIASES.items():
+        if path not in verbs:
+            continue
+        if " " in alias:
+            group = alias.rsplit(" ", 1)[0]
+            verbs.setdefault(group, Verb(group, group=True, flags={"--help": ""}, short={"h": "--help"}))
+            names.setdefault(group, group)
+        names[alias] = path
     return Grammar(verbs, names, [f"{d['client']} {d['version']}" for d in documents])
 
 

@@ -1,10 +1,16 @@
-"""Image references, as docker writes them and as registries serve them, and the engine's images listed in
-one call: the one home of both (snapshots, grading's housekeeping, the kit's registry)."""
+"""Image references, as docker writes them and as registries serve them, the engine's images listed in one
+call, and images carried from one engine to another: the one home of these (snapshots, grading's
+housekeeping, the kit and its registry, a podman sandbox's builds)."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import subprocess
+
 from dockersim.engine.client import Docker
 from dockersim.engine.parse.listing import parse_pairs
+from dockersim.engine.process import Completed, kill_group
 
 
 def normal_ref(ref: str) -> str:
@@ -46,3 +52,24 @@ def listing(docker: Docker) -> list[tuple[str, str]]:
     done = docker.call(["image", "ls", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}}\t{{.ID}}"])
     return [(name if name.startswith("<none>") else normal_ref(name), image)
             for name, image in parse_pairs(done.stdout)]  # fmt: skip
+
+
+def carry(source: Docker, target: Docker, refs: list[str], timeout: float) -> Completed:
+    """These images (and their names) streamed from one engine to the other: `save | load`, the same image
+    IDs. The load's result; its status is not 0 when the save failed too."""
+    argv = source.argv(["save", *refs])
+    # The source's witness (grading) is told, as of any command run through the client: the save is ours.
+    with source.witness.acting(argv) if source.witness is not None else contextlib.nullcontext():
+        saver = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=source.env,
+                                 start_new_session=True)  # fmt: skip
+        assert saver.stdout is not None
+        try:
+            loaded = target.run_argv(target.argv(["load", "--quiet"]), timeout=timeout, stdin=saver.stdout)
+        finally:
+            saver.stdout.close()
+            try:
+                saver.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                kill_group(saver)
+                saver.wait()
+    return loaded if saver.returncode == 0 else dataclasses.replace(loaded, status=loaded.status or 1)

@@ -84,7 +84,9 @@ class ContextEngine(GradingEngine):
             source = Path(str(storage.get(kind, "")))
             if source.is_dir() and source.name:
                 shutil.copytree(source, self.config / "contexts" / source.parent.name / source.name)
-        env = {"DOCKER_CONFIG": str(self.config.resolve()), "DOCKER_HOST": "", "DOCKER_CONTEXT": ""}
+        # DOCKER_BUILDKIT=0: a submission's build uses the classic builder, whatever the client (build).
+        env = {"DOCKER_CONFIG": str(self.config.resolve()), "DOCKER_HOST": "", "DOCKER_CONTEXT": "",
+               "DOCKER_BUILDKIT": "0"}  # fmt: skip
         if parts.scheme == "ssh":
             env["PATH"] = self._ssh_reuse(endpoint) + os.pathsep + os.environ.get("PATH", "")
         if found:

@@ -4,9 +4,12 @@ machine's it alone holds."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+import signal
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -14,12 +17,16 @@ from pathlib import Path
 
 from dockersim.engine.client import Docker
 from dockersim.engine.helper import helper
+from dockersim.engine.images import carry
+from dockersim.engine.process import Completed
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.engine.sandbox.slots import claim
 from dockersim.engine.state import EngineEvent
 from dockersim.errors import DockersimError
+from dockersim.grading.builds import Staged
 from dockersim.grading.witness import Witness, killed_by_no_one
 from dockersim.host.beneath import make_beneath
+from dockersim.host.cgroup import Cgroup
 from dockersim.host.limits import Limits, human
 from dockersim.i18n.phrase import Phrase
 from dockersim.ownership.inventory import Inventory, empty
@@ -125,6 +132,20 @@ class GradingEngine(ABC):
             raise DockersimError(f"could not make the workspace {workspace} on the engine's host: "
                                  f"{done.stderr.strip()[-200:]}")  # fmt: skip
 
+    @property
+    def build_stage(self) -> Path | None:
+        """Where a submission's build has its context copied for the build to read (builds.stage): beside
+        the workspaces, where no container's bind reaches. None where the grader cannot read the workspace
+        (an engine on another machine): no build runs there."""
+        if self.workspaces is None or not self.docker.local_files:
+            return None
+        return self.workspaces / ".builds"
+
+    def build(self, staged: Staged, timeout: float, keep: int) -> Completed:
+        """A submission's build, as this engine builds: the docker client's classic builder (the client's
+        environment says DOCKER_BUILDKIT=0, on 20.10 and on 28 with buildx alike), reading the copy."""
+        return self.docker.run_argv(self.docker.argv(staged.argv()[1:]), timeout=timeout, keep=keep)
+
     def before_kit(self) -> None:  # noqa: B027 - a sandbox keeps nothing of its own
         """Called before the kit's names are tagged on the engine: what to give back at down()."""
 
@@ -183,7 +204,9 @@ class SandboxEngine(GradingEngine):
         self.record.endpoint = self.box.endpoint
         # A client config of its own, empty: the grader's credentials and proxies are not a submission's.
         self.config.mkdir(parents=True, exist_ok=True)
-        env = {"DOCKER_HOST": self.box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(self.config.resolve())}
+        # DOCKER_BUILDKIT=0: a submission's build uses the classic builder, whatever the client (build).
+        env = {"DOCKER_HOST": self.box.docker_host, "DOCKER_CONTEXT": "", "DOCKER_CONFIG": str(self.config.resolve()),
+               "DOCKER_BUILDKIT": "0"}  # fmt: skip
         binary = str(self.box.client) if self.box.engine == "podman" else self.docker_bin
         self.docker = Docker(binary, env=env)
         self.ownership = Ownership(self.docker, watched=False)  # the engine is emptied whole: labels suffice
@@ -193,6 +216,7 @@ class SandboxEngine(GradingEngine):
             self.box.disk.open_up()
         if self.box.engine == "podman":  # a new sandbox, on the same storage, seeing this workspace alone
             self.box.down(keep_disk=True)
+            shutil.rmtree(self.box.builds, ignore_errors=True)  # the last submission's builds, and their storage
             super().prepare_workspace(workspace)
             self.box = dataclasses.replace(self.box, shared=(workspace,))
             self.box.up()
@@ -227,6 +251,39 @@ class SandboxEngine(GradingEngine):
 
     def witness(self) -> Witness | None:
         return Witness(self.docker, self.box.pid).start()
+
+    @property
+    def build_stage(self) -> Path | None:
+        return self.box.builds / "contexts"  # on the sandbox's own disk; seen by a podman sandbox's builder
+
+    def build(self, staged: Staged, timeout: float, keep: int) -> Completed:
+        """On podman, by the sandbox's builder (Box.builder): the images the Dockerfile starts from carried to
+        its storage first, as the sandbox's storage has them now, and what it built carried back."""
+        if self.box.engine != "podman":
+            return super().build(staged, timeout, keep)
+        deadline = time.monotonic() + timeout
+        builder = Docker(str(self.box.builder))
+        for ref in staged.bases:
+            have = [d.call(["image", "inspect", "--format", "{{.Id}}", ref], check=False).stdout
+                    for d in (self.docker, builder)]  # fmt: skip
+            if have[0].strip() and have[0] != have[1]:
+                carry(self.docker, builder, [ref], timeout=max(1.0, deadline - time.monotonic()))
+        iid = self.box.run_dir / "b" / "iid"
+        iid.unlink(missing_ok=True)
+        # docker's image format, as docker builds (OCI's has no HEALTHCHECK); the sandbox's network, as its
+        # containers have; the ID, to carry the image back when it has no name.
+        argv = builder.argv(staged.argv(("--format=docker", "--network=host", f"--iidfile={iid}"))[1:])
+        done = builder.run_argv(argv, timeout=max(1.0, deadline - time.monotonic()), keep=keep)
+        if done.timed_out:  # what the killed client left running in the builder's cgroup
+            for pid in Cgroup(f"{self.box.cgroup.name}/build").processes():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        elif done.status == 0 and iid.is_file():
+            moved = carry(builder, self.docker, staged.tags or [iid.read_text().strip()],
+                          timeout=max(1.0, deadline - time.monotonic()))  # fmt: skip
+            if moved.status != 0:
+                done = dataclasses.replace(done, status=moved.status, stderr=done.stderr + moved.stderr)
+        return done
 
     def renew(self) -> None:
         """A fresh engine on the same slot (a submission's was disturbed): stopped, emptied, started again."""

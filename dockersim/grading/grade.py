@@ -12,9 +12,10 @@ from pathlib import Path
 
 from dockersim.engine.client import Docker
 from dockersim.engine.images import normal_ref
+from dockersim.engine.process import Completed
 from dockersim.engine.snapshot import Snapshot
 from dockersim.errors import DockersimError, ScenarioError
-from dockersim.grading import submission
+from dockersim.grading import builds, submission
 from dockersim.grading.engines import GradingEngine
 from dockersim.grading.homework import GradedCheck, Spec
 from dockersim.grading.images import give_back_images, restore
@@ -22,6 +23,7 @@ from dockersim.grading.policy import Policy
 from dockersim.grading.result import CheckOutcome, Disturbed, EngineFault, Grade, LineResult
 from dockersim.grading.settling import Activity, Look, may_change
 from dockersim.grading.vetting import SharedVetting, leads_out
+from dockersim.host.beneath import Refused
 from dockersim.i18n.phrase import Phrase, mapped, said, say
 from dockersim.ownership.labels import LABEL_KEY
 from dockersim.ownership.run import Ownership
@@ -92,9 +94,9 @@ def _outcome(graded: GradedCheck, snap: Snapshot, run: ScenarioRun, looks: int) 
 
 
 def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float, workspace: Path,
-                 policy: Policy) -> list[LineResult]:  # fmt: skip
+                 policy: Policy, engine: GradingEngine | None = None) -> list[LineResult]:  # fmt: skip
     """The submission's lines, each vetted again as it is about to run (on an engine the run shares, by
-    SharedVetting too)."""
+    SharedVetting too); a build is built as `engine` builds (builds.py), and refused where it has none."""
     docker = run.docker
     out = []
     for line in lines:
@@ -129,12 +131,36 @@ def run_commands(run: ScenarioRun, lines: list[submission.Line], deadline: float
         except NotHere as e:
             result.refused = Phrase("g_when_run", reason=said(e))
             continue
-        done = docker.run_argv(argv, timeout=left, keep=submission.OUTPUT_KEPT)
+        if builds.is_build(now.argv):
+            try:
+                done = _build(engine, now.argv, workspace, deadline - time.monotonic())
+            except Refused as e:
+                result.refused = Phrase("g_when_run", reason=said(e))
+                continue
+        else:
+            done = docker.run_argv(argv, timeout=left, keep=submission.OUTPUT_KEPT)
         result.status = done.status
         result.output = (done.stdout + done.stderr).strip().splitlines()[-5:]
         if done.timed_out:
             result.skipped = Phrase("g_stopped_limit")
     return out
+
+
+def _build(engine: GradingEngine | None, argv: list[str], workspace: Path, timeout: float) -> Completed:
+    """A vetted build: its context copied where no container reaches (Refused when it cannot be read so, or
+    its Dockerfile asks for what a graded build does not give), built by the engine, the copy removed; what
+    it printed says the context as the submission named it."""
+    where = engine.build_stage if engine is not None else None
+    if engine is None or where is None:
+        raise Refused(Phrase("r_build_here"))
+    start = time.monotonic()
+    staged = builds.stage(argv, workspace, where, engine.remap_root)
+    try:
+        left = max(1.0, timeout - (time.monotonic() - start))
+        done = engine.build(staged, left, submission.OUTPUT_KEPT)
+    finally:
+        staged.remove()
+    return dataclasses.replace(done, stdout=staged.said(done.stdout), stderr=staged.said(done.stderr))
 
 
 def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> list[Step]:
@@ -168,8 +194,9 @@ def read_session(path: Path, workspace: Path, spec: Spec, notes: list[str]) -> l
         [line] = submission.read_commands(shlex.join(step.run), workspace, spec.policy) or [
             submission.Line(step.line, "")
         ]
-        if line.refused:
-            notes.append(Phrase("g_refused", where=f"{path.name}:{step.line}", reason=line.refused))
+        if line.refused or builds.is_build(line.argv):
+            reason = line.refused or Phrase("r_build_session")
+            notes.append(Phrase("g_refused", where=f"{path.name}:{step.line}", reason=reason))
             continue
         # The vetted command, and no checks: a submission does not grade itself.
         limit = spec.time_limit  # no step of a session waits longer than the whole submission may take
@@ -194,13 +221,14 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, images: dict[str,
         # Root in an isolated engine's containers is an unprivileged host uid: it may write its own workspace.
         engine.prepare_workspace(workspace)
         engine.reset()
+        copied = submission.copy_files(folder, workspace, engine.remap_root) if engine.docker.local_files else []
         images.update(restore(docker, images, lambda _line: None, keep if engine.dedicated else None))
         if not engine.dedicated:  # what an earlier submission pointed elsewhere; the kit's names are restore's
             give_back_images(docker, engine.ownership.tags, {normal_ref(r) for r in images})
         engine.before_submission()
     except DockersimError as e:  # nothing of the submission has run: the engine's failing, not the student's
         raise EngineFault(said(e)) from e
-    grade = Grade(student, 0, spec.max_points, engine=engine.name)
+    grade = Grade(student, 0, spec.max_points, engine=engine.name, notes=copied)
     # The whole submission is read and vetted before anything of it runs.
     lines: list[submission.Line] = []
     try:  # beneath the folder, never through a link: a link's target must not reach the feedback
@@ -225,7 +253,7 @@ def grade_one(spec: Spec, folder: Path, engine: GradingEngine, images: dict[str,
             if not result.ok:
                 grade.notes.append(Phrase("g_setup_failed", n=step.index, reason=result.reason))
         activity = Activity(docker).start()  # watching the CPU from the first container on
-        grade.lines = run_commands(run, lines, time.monotonic() + spec.time_limit, workspace, spec.policy)
+        grade.lines = run_commands(run, lines, time.monotonic() + spec.time_limit, workspace, spec.policy, engine)
         grade.session = [run.run_step(step) for step in steps]
         grade.checks = evaluate(run, spec.checks, spec.settle, activity)
     except DockersimError as e:  # the engine failing under it, maybe because someone else stopped it

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from dockersim.dockercli import commandline, grammar
 from dockersim.dockercli.commandline import Command, CommandLineError, Option
+from dockersim.grading import builds
 from dockersim.host.beneath import Refused, inside
 from dockersim.i18n.phrase import Phrase, either
 
@@ -217,6 +218,20 @@ ALLOWED: dict[str, dict[str, Vetter]] = {
     "network connect": {"--alias": _any, "--ip": _any, "--link": _any},
     "network disconnect": {"--force": _any},
     "network prune": {"--force": _any, "--filter": _any},
+    # Its context and -f: builds.vet, once its options are.
+    "image build": {
+        "--tag": _any,
+        "--file": _any,
+        "--build-arg": builds.build_arg,
+        "--target": _any,
+        "--no-cache": _any,
+        "--label": _any,
+        "--quiet": _any,
+        "--rm": _any,
+        "--force-rm": _any,
+        "--network": builds.build_network,
+        "--cache-from": builds.cache_from,
+    },  # fmt: skip
 }
 
 # Why the flags people reach for are refused, in one sentence each; any other unlisted flag gets a plain one.
@@ -235,13 +250,22 @@ REASONS = {
     "--volume-driver": _MOUNT_REASONS["volume-driver"], "--opt": _MOUNT_REASONS["volume-opt"],
     "--ulimit": Phrase("r_ulimit"), "--oom-kill-disable": Phrase("r_oom"),
 }  # fmt: skip
+_BUILDKIT = Phrase("r_buildkit")
+REASONS.update({
+    "--output": _HOST_FILES, "--metadata-file": _HOST_FILES, "--cache-to": Phrase("r_build_cache"),
+    "--secret": Phrase("r_build_secret"), "--ssh": Phrase("r_build_secret"),
+    "--build-context": Phrase("r_build_contexts"), "--pull": Phrase("r_build_pull"), "--push": Phrase("r_build_push"),
+    **{flag: _BUILDKIT for flag in ("--load", "--platform", "--allow", "--builder", "--attest", "--sbom",
+                                    "--provenance", "--progress", "--call", "--check", "--annotation",
+                                    "--no-cache-filter", "--squash")},
+})  # fmt: skip
 _CLIENT = Phrase("r_client")
 GLOBAL_REASONS = {"--debug": _CLIENT, "--log-level": _CLIENT}
 GLOBAL_REASON = Phrase("r_other_engine")
 VERB_REASONS = {
     "container cp": _HOST_FILES, "container export": _HOST_FILES, "image save": _HOST_FILES,
-    "image load": _HOST_FILES, "image import": _HOST_FILES, "image build": _HOST_FILES,
-    "context": Phrase("r_context"), "plugin": _POWER, "swarm": Phrase("r_swarm"),
+    "image load": _HOST_FILES, "image import": _HOST_FILES, "builder": Phrase("r_builder"),
+    "buildx": Phrase("r_builder"), "context": Phrase("r_context"), "plugin": _POWER, "swarm": Phrase("r_swarm"),
     "system events": Phrase("r_events"), "login": Phrase("r_login"),
 }  # fmt: skip
 
@@ -270,7 +294,10 @@ class Policy:
         table = allowed or {}
         extra = self.extra.get(cmd.path, frozenset())
         options = [self._option(cmd, o, table, extra, workspace) for o in cmd.options]
-        vetted = Command(cmd.argv, cmd.path, (), tuple(options), cmd.args, cmd.options_at)
+        args = cmd.args
+        if cmd.path == builds.BUILD:  # what it reads: a folder of the workspace, and a Dockerfile inside it
+            options, args = builds.vet(cmd, options, workspace)
+        vetted = Command(cmd.argv, cmd.path, (), tuple(options), args, cmd.options_at)
         return ["docker", *vetted.normalized()[1:]]
 
     @staticmethod

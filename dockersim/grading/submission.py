@@ -15,17 +15,21 @@ from pathlib import Path
 
 from dockersim.dockercli import commandline
 from dockersim.grading.policy import DEFAULT, Policy
-from dockersim.host import beneath
+from dockersim.host import beneath, tree
 from dockersim.host.beneath import Refused, inside
+from dockersim.host.limits import human
 from dockersim.i18n.phrase import Phrase
 from dockersim.yamlfile.source import load_yaml
 
-__all__ = ["Line", "Refused", "expand", "inside", "plain_yaml", "read_commands", "read_file", "substitution_marks"]
+__all__ = ["Line", "Refused", "copy_files", "expand", "inside", "plain_yaml", "read_commands", "read_file",
+           "substitution_marks"]  # fmt: skip
 
 FILE_CAP = 64 * 1024  # bytes of commands.sh or session.yaml: a homework's run in a few hundred
 LINE_CAP = 4096  # characters of one command, its continuations joined
 COMMANDS_CAP = 1000  # command lines read of one file: each is vetted, run and reported
 OUTPUT_KEPT = 64 * 1024  # bytes kept of what each line prints, of each stream: its end is what a student reads
+FILES_BYTES = 256 * 1024**2  # of a submission's files copied into its workspace (a Dockerfile homework's app)
+FILES_ENTRIES = 20_000
 
 # The only substitution a submission may use is a list of container IDs (`$(docker ps -a -q)`, in any
 # spelling the client accepts); it becomes the IDs the engine lists when the line runs.
@@ -68,6 +72,31 @@ def read_file(folder: Path, name: str) -> str | None:
     if found.names > 1:  # a hard link: the same file under another name, maybe outside the submission
         raise Refused(Phrase("g_hard_link", file=name))
     return found.data.decode("utf-8", errors="replace")
+
+
+def copy_files(folder: Path, workspace: Path, owner: int | None) -> list[str]:
+    """The submission's files copied into its workspace (made empty just before), where its build's context
+    and its bind sources find them, owned by `owner` (root in the engine's containers); the notes that say
+    what was left out. Read beneath its folder without following a link: a link that leads out of the
+    submission, a FIFO, device, socket or hard link is not copied, and is named (never what it points at)."""
+    try:
+        copied = tree.copy_tree(folder, "", workspace, owner=owner, max_bytes=FILES_BYTES, max_entries=FILES_ENTRIES,
+                                hard_links=False)  # fmt: skip
+    except OSError as e:
+        return [Phrase("g_unreadable", file=folder.name, error=e.strerror or e.__class__.__name__)]
+    notes: list[str] = []
+    if copied.links_out:
+        notes.append(Phrase("r_copy_links", n=len(copied.links_out), names=_names(copied.links_out)))
+    if copied.others:
+        notes.append(Phrase("r_copy_others", names=_names(copied.others)))
+    if copied.full:
+        notes.append(Phrase("r_copy_full", limit=human(FILES_BYTES)))
+    return notes
+
+
+def _names(paths: list[str]) -> str:
+    shown = ", ".join(paths[:10])
+    return shown + (f" (+{len(paths) - 10})" if len(paths) > 10 else "")
 
 
 def plain_yaml(text: str, name: str) -> str:

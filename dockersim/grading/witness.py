@@ -57,6 +57,7 @@ class _Window:
     broad: bool = False  # it may act on anything (a prune, a verb that names nothing, a shell step)
     autoremove: bool = False  # the container it makes is removed by the engine when it ends (--rm)
     restarts: bool = False  # the container it makes (or updates) is started again by the engine (--restart)
+    builds: bool = False  # a build: the engine removes the containers of its steps when it ends, however it ends
 
     def covers(self, at: int) -> bool:
         return self.start <= at and (self.end is None or at <= self.end + AFTER)
@@ -96,7 +97,9 @@ def window_of(argv: Sequence[str]) -> _Window | None:
     except commandline.CommandLineError:
         window.broad = True
         return window
-    window.creates = cmd.path in commandline.CREATES
+    # A build makes (and removes) a container for each step of its Dockerfile: those are its too.
+    window.builds = cmd.path == "image build"
+    window.creates = cmd.path in commandline.CREATES or window.builds
     if cmd.path in ("container run", "container create", "container update"):
         window.autoremove = cmd.flag("--rm")
         window.restarts = any(v.split(":")[0] not in ("", "no") for v in cmd.values("--restart"))
@@ -213,6 +216,7 @@ def judge(events: Sequence[EngineEvent], windows: Sequence[_Window], health: dic
     name_of: dict[str, str] = {}  # container ID -> its name, as its events say it
     autoremove: set[str] = set()  # containers made with --rm
     restarts: set[str] = set()  # containers made (or updated) with a restart policy
+    steps: set[str] = set()  # containers a build made for its steps: a killed build's are removed after it
     removed_at = -SETTLED  # when an autoremove container was last removed
     for event in events:
         ident = event.container or event.actor_id
@@ -225,11 +229,13 @@ def judge(events: Sequence[EngineEvent], windows: Sequence[_Window], health: dic
                     autoremove.add(ident)
                 if w.restarts:
                     restarts.add(ident)
+                if w.builds and event.action == "create":
+                    steps.add(ident)
             if event.action == "die":
                 ended[ident] = event.time_ns
             if event.action == "destroy" and ident in autoremove:
                 removed_at = event.time_ns
-        if mine or (event.kind, event.action) in _BY_ITSELF:
+        if mine or (event.kind, event.action) in _BY_ITSELF or (event.kind == "container" and ident in steps):
             continue
         if event.action in ("exec_create", "exec_start") and health.get(event.container) == event.command:
             continue  # the engine running the container's health check

@@ -203,4 +203,114 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the file has more than {limit} commands; this one and the rest were not read",
         "ko": "파일에 명령이 {limit}개보다 많습니다; 이 줄부터는 읽지 않았습니다",
     },
+    # A build (grading/builds.py): reasons that follow an option's name, then sentences of their own.
+    "r_build_cache": {
+        "en": "would read or write a build cache outside the engine",
+        "ko": "엔진 밖의 빌드 캐시를 읽거나 씁니다",
+    },
+    "r_build_secret": {
+        "en": "would lend the build a secret or key of the grading machine's, which it has none of to lend",
+        "ko": "채점 기계의 비밀이나 키를 빌드에 빌려주게 되는데, 빌려줄 것이 없습니다",
+    },
+    "r_build_contexts": {
+        "en": "would give the build a second context: it reads one, a folder of the submission",
+        "ko": "빌드에 두 번째 컨텍스트를 주게 됩니다: 빌드는 제출물의 폴더 하나만 읽습니다",
+    },
+    "r_build_pull": {
+        "en": "would pull the base images: they are the grading engine's own (the kit's)",
+        "ko": "베이스 이미지를 내려받게 됩니다: 베이스 이미지는 채점 엔진에 있는 것(키트의 이미지)을 씁니다",
+    },
+    "r_build_push": {
+        "en": "would push the image off the grading engine",
+        "ko": "이미지를 채점 엔진 밖으로 올려 보내게 됩니다",
+    },
+    "r_buildkit": {
+        "en": "needs BuildKit or buildx: a graded build uses the classic builder, on docker and podman alike",
+        "ko": "BuildKit 이나 buildx 가 필요합니다: 채점하는 빌드는 docker 와 podman 모두 기본(classic) 빌더를 씁니다",
+    },
+    "r_builder": {
+        "en": "manages the grading engine's builder, which is no submission's to manage",
+        "ko": "채점 엔진의 빌더를 관리하는데, 이는 제출물이 할 일이 아닙니다",
+    },
+    "r_build_arg": {
+        "en": "--build-arg takes NAME=VALUE, not {value!r} (a bare NAME would copy the grader's own variable)",
+        "ko": "--build-arg 에는 NAME=VALUE 를 씁니다 ({value!r} 는 안 됩니다: NAME 만 쓰면 채점기의 변수가 복사됩니다)",
+    },
+    "r_build_network": {
+        "en": "a build's steps use the engine's default network: --network takes only default, not {value!r}",
+        "ko": "빌드 단계는 엔진의 기본 네트워크를 씁니다: --network 에는 default 만 쓸 수 있습니다 "
+        "({value!r} 는 안 됩니다)",
+    },
+    "r_build_cache_from": {
+        "en": "--cache-from takes an image's name, not {value!r} (a path would read the grading machine's files)",
+        "ko": "--cache-from 에는 이미지 이름을 씁니다 ({value!r} 는 안 됩니다: 경로는 채점 기계의 파일을 읽게 됩니다)",
+    },
+    "r_build_args": {
+        "en": "docker build takes one context: a folder of the submission, such as .",
+        "ko": "docker build 에는 컨텍스트 하나를 줍니다: . 처럼 제출물의 폴더입니다",
+    },
+    "r_build_stdin": {
+        "en": "a build reads no context or Dockerfile from stdin (-): its context is a folder of the submission",
+        "ko": "빌드는 표준 입력(-)에서 컨텍스트나 Dockerfile 을 읽지 않습니다: 컨텍스트는 제출물의 폴더입니다",
+    },
+    "r_build_remote": {
+        "en": "a build fetches nothing ({value}): its context and Dockerfile are files of the submission",
+        "ko": "빌드는 아무것도 내려받지 않습니다 ({value}): 컨텍스트와 Dockerfile 은 제출물의 파일입니다",
+    },
+    "r_build_absolute": {
+        "en": "docker image build is not allowed with an absolute path ({path}): a build's context and Dockerfile "
+        "are the submission's own, named from its folder (such as . or app/Dockerfile)",
+        "ko": "docker image build 에는 절대 경로({path})를 쓸 수 없습니다: 빌드 컨텍스트와 Dockerfile 은 제출물의 "
+        "것이며, 제출물 폴더에서 시작하는 경로로 씁니다 (. 이나 app/Dockerfile 처럼)",
+    },
+    "r_build_file_outside": {
+        "en": "the Dockerfile {file} is not inside the build's context {context}",
+        "ko": "Dockerfile {file} 이(가) 빌드 컨텍스트 {context} 안에 없습니다",
+    },
+    "r_build_large": {
+        "en": "the build's context is larger than {limit} or holds more than {n} files",
+        "ko": "빌드 컨텍스트가 {limit} 보다 크거나 파일이 {n} 개보다 많습니다",
+    },
+    "r_build_no_context": {
+        "en": "the build's context {context} is no folder of the submission's workspace (a link is none)",
+        "ko": "빌드 컨텍스트 {context} 은(는) 제출물 작업 폴더 안의 폴더가 아닙니다 (링크도 폴더가 아닙니다)",
+    },
+    "r_build_changed": {
+        "en": "the build's context could not be read ({error})",
+        "ko": "빌드 컨텍스트를 읽을 수 없었습니다 ({error})",
+    },
+    "r_build_no_dockerfile": {
+        "en": "the build's context has no Dockerfile {file}",
+        "ko": "빌드 컨텍스트에 Dockerfile {file} 이(가) 없습니다",
+    },
+    "r_build_dockerfile_large": {
+        "en": "the Dockerfile {file} is larger than {kib} KiB",
+        "ko": "Dockerfile {file} 이(가) {kib} KiB 보다 큽니다",
+    },
+    "r_build_run_flag": {
+        "en": "{file}:{line}: RUN {flag} is BuildKit's and a graded build does not give it: a RUN step reaches only "
+        "what a container may",
+        "ko": "{file}:{line}: RUN {flag} 은(는) BuildKit 의 기능이라 채점하는 빌드에서는 쓸 수 없습니다: RUN 단계는 "
+        "컨테이너가 닿는 곳에만 닿습니다",
+    },
+    "r_build_here": {
+        "en": "a build runs only where the grader reads the workspace: a sandbox, or an engine of the grading machine",
+        "ko": "빌드는 채점기가 작업 폴더를 읽을 수 있는 곳, 곧 샌드박스나 채점 기계의 엔진에서만 실행됩니다",
+    },
+    "r_build_session": {
+        "en": "a build is a line of commands.sh; a session's steps are for what needs a terminal",
+        "ko": "빌드는 commands.sh 의 한 줄로 씁니다; 세션의 단계는 터미널이 필요한 일에 씁니다",
+    },
+    "r_copy_links": {
+        "en": "{n} link(s) of the submission lead out of it and were not copied to its workspace: {names}",
+        "ko": "제출물의 링크 {n} 개가 제출물 밖을 가리켜서 작업 폴더로 복사하지 않았습니다: {names}",
+    },
+    "r_copy_others": {
+        "en": "not copied to the workspace (FIFOs, devices, sockets and hard links are not): {names}",
+        "ko": "작업 폴더로 복사하지 않았습니다 (FIFO, 장치 파일, 소켓, 하드 링크는 복사하지 않습니다): {names}",
+    },
+    "r_copy_full": {
+        "en": "the submission's files are more than {limit}: only the first were copied to its workspace",
+        "ko": "제출물의 파일이 {limit} 보다 많아서 앞의 것만 작업 폴더로 복사했습니다",
+    },
 }

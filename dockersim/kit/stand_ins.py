@@ -19,6 +19,7 @@ from typing import Protocol
 
 from dockersim.engine.client import Docker
 from dockersim.engine.flavour import DOCKER
+from dockersim.engine.images import carry
 from dockersim.errors import DockersimError
 from dockersim.host.leases import Lease
 from dockersim.i18n.phrase import Phrase
@@ -62,6 +63,7 @@ RECIPES: dict[str, Recipe] = {
         Recipe(BASE, (), "debootstrap"),
         Recipe("dockersim/busybox:latest", ("busybox", "busybox:latest"), "busybox"),
         Recipe("dockersim/ubuntu:14.04", ("ubuntu:14.04", "ubuntu"), "ubuntu.Dockerfile", (BASE,)),
+        Recipe("dockersim/debian:bookworm", ("debian:bookworm", "debian:12", "debian"), "debian.Dockerfile", (BASE,)),
         Recipe("dockersim/centos:8", ("centos:8", "centos"), "centos.Dockerfile", ("dockersim/ubuntu:14.04",)),
         Recipe("dockersim/mysql:5.7", ("mysql:5.7", "mysql"), "mysql.Dockerfile", ("dockersim/ubuntu:14.04",)),
         Recipe(
@@ -295,19 +297,8 @@ def copy(source: Docker, target: Docker, tags: list[str], say: Callable[[str], N
         return []
     start = time.monotonic()
     say(Phrase("kit_copying", tags=", ".join(have)))
-    saver = subprocess.Popen(source.argv(["save", *have]), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             env=source.env, start_new_session=True)  # fmt: skip
-    assert saver.stdout is not None
-    try:
-        loaded = target.run_argv(target.argv(["load", "--quiet"]), timeout=900, stdin=saver.stdout)
-    finally:
-        saver.stdout.close()
-        try:
-            saver.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            saver.kill()
-            saver.wait()
-    if saver.returncode != 0 or loaded.status != 0:
+    loaded = carry(source, target, have, timeout=900)
+    if loaded.status != 0:
         raise KitError(f"copying {', '.join(have)} to the engine failed: {loaded.stderr.strip()[-200:]}")
     say(Phrase("kit_copied", seconds=time.monotonic() - start))
     return have

@@ -7,9 +7,11 @@ import csv
 import json
 import os
 import re
+import secrets
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from dockersim.engine.client import Docker
 from dockersim.ownership.inventory import Inventory
@@ -155,3 +157,74 @@ def test_a_busy_service_is_waited_for_and_an_idle_one_is_not(tmp_path: Path) -> 
     # Idle from the start: looked at until docker stats has shown it idle (about 2 s at 2 looks a second),
     # not for the 60 s of `settle`.
     assert results["idle"]["outcome"] == "failed" and results["idle"]["looks"] <= 10, results["idle"]
+
+
+DOCKERFILE_HW = ROOT / "examples" / "hw-dockerfile"
+CANARY = Path("/etc/dockersim-canary")  # a file of the grading machine's: Mallory's `secret-link` points at it
+
+
+def test_the_dockerfile_homework_grades_alike_on_docker_and_podman_and_keeps_the_machine_out(
+    engine: Docker, tmp_path: Path
+) -> None:
+    """examples/hw-dockerfile on docker's sandboxes and on podman's: the scores EXPECTED.md gives, the same
+    gradebook. Mallory's builds are refused with their reasons or contained: a canary planted on the host is
+    in none of the images she built (searched from inside a container of her image of her whole folder), in
+    no file the grading wrote, and nothing was written on the host outside the sandboxes."""
+    canary = f"dockersim-canary-{secrets.token_hex(8)}"
+    CANARY.write_text(canary + "\n")
+    try:
+        submissions = tmp_path / "submissions"
+        shutil.copytree(DOCKERFILE_HW / "submissions", submissions, symlinks=True)  # her links stay links
+        shutil.copytree(DOCKERFILE_HW / "reference", tmp_path / "reference")
+        search = (f"sh -c 'for d in /*; do case $d in /proc|/sys|/dev) ;; *) grep -rqsF {canary} $d && echo FOUND "
+                  "$d;; esac; done; echo SEARCHED'")  # fmt: skip
+        spec = tmp_path / "spec.yaml"
+        spec.write_text((DOCKERFILE_HW / "spec.yaml").read_text() + (
+            "  - name: nothing of the grading machine is in the image Mallory built of her folder\n"
+            "    points: 0\n"
+            f'    probe: {{exec: {{container: loot, command: "{search}"}}, stdout: \'\\ASEARCHED\\s*\\Z\'}}\n'
+        ))  # fmt: skip
+        etc = sorted(os.listdir("/etc"))
+        folders = sorted(str(p) for p in submissions.iterdir())
+        gradebooks = {}
+        for kind in ("docker", "podman"):
+            out = tmp_path / kind
+            options = ["--docker", "podman"] if kind == "podman" else []
+            done = dockersim("grade", *options, "--jobs", "2", "--out", str(out), str(spec), *folders, timeout=1800)
+            assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+            with (out / "gradebook.csv").open() as f:
+                scores = {row["student"]: int(row["score"]) for row in csv.DictReader(f)}
+            assert scores == expected_scores(DOCKERFILE_HW), (kind, done.stderr[-3000:])
+            gradebooks[kind] = (out / "gradebook.csv").read_text()
+            _mallory_contained(json.loads((out / "results.json").read_text()), kind)
+            written = [p for p in out.rglob("*") if p.is_file() and canary.encode() in p.read_bytes()]
+            assert not written, (kind, written)
+        assert gradebooks["docker"] == gradebooks["podman"]
+        # Nothing on the host's engine (others use it too: its own names are looked for), nothing she aimed at
+        # on the host's files.
+        for ref in ("hello-web:1.0", "stolen/context", "stolen/link", "stolen/copy-out"):
+            assert engine.call(["image", "inspect", ref], check=False).status != 0, ref
+        assert engine.call(["container", "inspect", "web", "loot"], check=False).stdout.strip() in ("", "[]")
+        assert sorted(os.listdir("/etc")) == etc
+        assert not [p for p in ("/tmp/out.tar", "/tmp/iid", "/tmp/meta.json", "/root/index.html") if Path(p).exists()]
+    finally:
+        CANARY.unlink(missing_ok=True)
+
+
+def _mallory_contained(results: dict[str, Any], kind: str) -> None:
+    [m] = [s for s in results["students"] if s["student"] == "mallory"]
+    refused = {line["number"]: line["refused"] for line in m["lines"] if line["refused"]}
+    assert set(refused) == {*range(3, 32), 33, 34, 35, 36}, (kind, refused)
+    assert all(why and "\n" not in why for why in refused.values())
+    assert "--output reads or writes the grading machine's files" in refused[3]
+    assert "--secret would lend the build a secret" in refused[11]
+    for number, file, line in ((33, "mount-root", 3), (34, "mount-from", 5), (35, "escaped", 4), (36, "onbuild", 3)):
+        assert (
+            refused[number] == f"when it was to run: {file}.Dockerfile:{line}: RUN --mount is BuildKit's and "
+            "a graded build does not give it: a RUN step reaches only what a container may"
+        )
+    status = {line["number"]: line["status"] for line in m["lines"] if not line["refused"]}
+    assert status[32] != 0 and status[37] != 0 and status[38] == status[39] == status[40] == 0, (kind, status)
+    assert m["notes"] == ["3 link(s) of the submission lead out of it and were not copied to its workspace: "
+                          "hostetc, secret-link, shadow.Dockerfile"]  # fmt: skip
+    assert m["checks"][-1]["outcome"] == "passed", (kind, m["checks"][-1])  # her image searched: no canary

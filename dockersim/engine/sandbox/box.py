@@ -40,7 +40,7 @@ KIT_ROOM = 8 * 1024**3
 HOLDERS = ("nsenter", "unshare", "tini")  # a podman sandbox's init, and what starts it
 # What each engine needs on the machine, and the packages that bring it.
 NEEDS = {"dockerd": (("dockerd",), "docker.io iproute2"),
-         "podman": (("podman", "tini", "setpriv"), "podman tini util-linux iproute2")}  # fmt: skip
+         "podman": (("podman", "tini", "setpriv", "newuidmap"), "podman tini util-linux uidmap iproute2")}  # fmt: skip
 
 
 class SandboxError(DockersimError):
@@ -74,7 +74,7 @@ class Box:
     @property
     def storage(self) -> tuple[str, ...]:
         """The folders of its data root its engine keeps its state in (an isolated one binds those alone)."""
-        return ("data",) if self.engine == "dockerd" else ("storage", "tmp")
+        return ("data",) if self.engine == "dockerd" else ("storage", "tmp", "build")
 
     @property
     def disk(self) -> Disk:
@@ -120,6 +120,17 @@ class Box:
     def client(self) -> Path:
         """A podman sandbox's client: podman, run in the sandbox's namespaces on its own storage."""
         return self.run_dir / "podman"
+
+    @property
+    def builder(self) -> Path:
+        """A podman sandbox's builder: podman's builds, in a user namespace of their own (podman.py)."""
+        return self.run_dir / "podman-build"
+
+    @property
+    def builds(self) -> Path:
+        """Where a sandbox's builds are: each build's context as it reads it and, on podman, the builder's
+        storage; on its own disk, where no container reaches."""
+        return self.data_root / "build"
 
     @property
     def endpoint(self) -> str:
@@ -215,8 +226,9 @@ class Box:
         # client, and podman's state of running containers, thrown away: the next start begins with none.
         self.pidfile.unlink(missing_ok=True)
         self.client.unlink(missing_ok=True)
+        self.builder.unlink(missing_ok=True)
         # dockerd's exec root too: a containerd it left (killed with it) must not stand in the next one's way.
-        for folder in (self.run_dir / "s", self.run_dir / "runtime", self.run_dir / "exec"):
+        for folder in (self.run_dir / "s", self.run_dir / "b", self.run_dir / "runtime", self.run_dir / "exec"):
             shutil.rmtree(folder, ignore_errors=True)
         self.cgroup.remove()
         if not keep_disk:

@@ -11,8 +11,8 @@ root=$1 first=$2 count=$3 binds=$4
 shift 4
 mount -t tmpfs -o mode=0755 dockersim-root "$root"
 cd "$root"
-mkdir usr etc proc sys dev tmp var run root .oldroot
-chmod 1777 tmp
+mkdir usr etc proc sys dev tmp var var/tmp run root .oldroot
+chmod 1777 tmp var/tmp
 chmod 0700 root
 ln -s usr/bin bin
 ln -s usr/sbin sbin
@@ -46,6 +46,9 @@ echo "dockremap:x:$first:$first:dockersim user namespace:/nonexistent:/usr/sbin/
 echo "dockremap:x:$first:" >> etc/group
 echo "dockremap:$first:$count" > etc/subuid
 echo "dockremap:$first:$count" > etc/subgid
+# The same ids for root's own user namespaces (newuidmap reads them): a podman sandbox's builds run in one.
+echo "root:$first:$count" >> etc/subuid
+echo "root:$first:$count" >> etc/subgid
 
 mount -t proc proc proc
 mount --rbind /sys sys

@@ -53,6 +53,7 @@ def start(box: Box, timeout: float) -> None:
     mntns = proc.mount_namespace(init)
     box.mntns_file.write_text(mntns + "\n")
     _write_client(box, init, mntns)
+    _write_builder(box, init, mntns)
 
 
 def _write_client(box: Box, init: int, mntns: str) -> None:
@@ -80,15 +81,59 @@ def _write_client(box: Box, init: int, mntns: str) -> None:
         box.client,
         "#!/bin/sh\n"
         f"# podman in the dockersim sandbox {box.name}: its namespaces, its storage, its user namespace.\n"
-        f'if [ "$(readlink /proc/{init}/ns/mnt)" != {shlex.quote(mntns)} ]; then\n'
-        f'  echo "dockersim: the podman sandbox {box.name} is not running" >&2; exit 125\n'
-        "fi\n"
+        f"{_alive(box, init, mntns)}"
         'case "$1 $2" in\n'
         f'  "run "*|"create "*) _v=$1; shift; set -- "$_v" {mapped} "$@" ;;\n'
         f'  "container run"|"container create") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {mapped} "$@" ;;\n'
         f'  "build "*) _v=$1; shift; set -- "$_v" {built} "$@" ;;\n'
         f'  "image build"|"buildx build") _o=$1; _v=$2; shift 2; set -- "$_o" "$_v" {built} "$@" ;;\n'
         "esac\n"
+        f'exec {shlex.join(enter)} TERM="${{TERM:-dumb}}" {shlex.join(podman)} "$@"\n',
+    )
+
+
+def _alive(box: Box, init: int, mntns: str) -> str:
+    """A script's first lines: it enters nothing once the sandbox's init is gone (its number may be another
+    process's by then)."""
+    return (f'if [ "$(readlink /proc/{init}/ns/mnt)" != {shlex.quote(mntns)} ]; then\n'
+            f'  echo "dockersim: the podman sandbox {box.name} is not running" >&2; exit 125\n'
+            "fi\n")  # fmt: skip
+
+
+def _write_builder(box: Box, init: int, mntns: str) -> None:
+    """The podman sandbox's builder (Box.builder): podman in the sandbox's namespaces, but as root of a user
+    namespace of its own whose ids are the sandbox's remapped ones, on a storage of its own (Box.builds), in
+    a cgroup below the sandbox's. podman 4.3's buildah cannot build in the user namespace a container gets
+    (`--userns-uid-map`: the layers it commits keep the host's ids); as root of its own, it builds as
+    rootless podman does, and nothing it runs is root on the host. A RUN step has the sandbox's network, as
+    a container of it has; what it builds is carried to the sandbox's storage (grading's SandboxEngine)."""
+    first, count, root, run = box.remap_root, REMAP_COUNT, box.builds, box.run_dir / "b"
+    for folder in (root / "storage", root / "tmp", root / "home", run):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, first, first)
+        folder.chmod(0o700)
+    (root / "contexts").mkdir(exist_ok=True)  # each build's context, copied there by the grader
+    conf = root / "containers.conf"  # not the machine's: big files on the sandbox's disk, not in /var/tmp
+    conf.write_text(f'[engine]\nimage_copy_tmp_dir = "{root / "tmp"}"\n')
+    cgroups = "" if box.limits is None else "".join(
+        f"mkdir -p {shlex.quote(str(f / 'build'))} && echo $$ > {shlex.quote(str(f / 'build' / 'cgroup.procs'))}"
+        " || exit 125\n" for f in sorted(set(box.cgroup.folders().values())))  # fmt: skip
+    enter = ["nsenter", "--target", str(init), "--net", "--mount", "--pid", "--root", "--wd", "--",
+             "setpriv", "--pdeathsig", "KILL", "--",
+             "unshare", f"--map-users={first},0,{count}", f"--map-groups={first},0,{count}", "--mount",
+             "--setuid", "0", "--setgid", "0", "--",
+             # buildah writes some temporary files to /var/tmp whatever it is told: the sandbox's disk there.
+             "sh", "-c", 'mount --bind "$1" /var/tmp && shift && exec "$@"', "sh", str(root / "tmp"),
+             "env", "-i", f"PATH={PATH}", f"HOME={root / 'home'}", f"XDG_RUNTIME_DIR={run}", f"TMPDIR={root / 'tmp'}",
+             f"CONTAINERS_CONF={conf}", "_CONTAINERS_USERNS_CONFIGURED=done", f"_CONTAINERS_ROOTLESS_UID={first}",
+             "LC_ALL=C.UTF-8"]  # fmt: skip
+    podman = [shutil.which("podman") or "podman", "--root", str(root / "storage"), "--runroot", str(run),
+              "--storage-driver", "overlay", "--cgroup-manager", "cgroupfs"]  # fmt: skip
+    write_script(
+        box.builder,
+        "#!/bin/sh\n"
+        f"# podman's builds in the dockersim sandbox {box.name}: root of their own user namespace, their storage.\n"
+        f"{_alive(box, init, mntns)}{cgroups}"
         f'exec {shlex.join(enter)} TERM="${{TERM:-dumb}}" {shlex.join(podman)} "$@"\n',
     )
 
