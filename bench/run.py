@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.baseline import run_plain  # noqa: E402
+from bench.verdict import verdict_rows  # noqa: E402
 from dockersim.checks.base import PlainContext  # noqa: E402
 from dockersim.checks.container import ContainerCheck  # noqa: E402
 from dockersim.engine.client import Docker  # noqa: E402
@@ -341,6 +342,8 @@ def main() -> None:
     rows += scenario_overhead(1 if args.quick else 7, ["2.2.2-listing-containers.yaml"], 1.05)
     rows += state_reads([10] if args.quick else [10, 100, 300])
     rows += latency(20 if args.quick else 200)
+    if not args.quick:  # a chapter typed in practice: a minute or two, with the kit's ubuntu and centos
+        rows += verdict_rows(ROOT / "scenarios" / "2.2.1-creating-containers.yaml")
     rows += startup(3 if args.quick else 15)
     if not args.quick:
         rows += grading([1, 2])

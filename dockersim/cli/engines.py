@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from dockersim.cli.options import EXIT_FAILED, connected, engine_options, show_progress
+from dockersim.cli.options import EXIT_FAILED, connected, engine_options, lang_option, show_progress
 from dockersim.errors import DockersimError
 
 
@@ -181,19 +181,25 @@ def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
 
 @click.command()
 @engine_options
+@lang_option
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON.")
-def doctor(docker_bin: str, context: str | None, as_json: bool) -> None:
-    """Say whether a tutorial run would work here: clients, the engine and its kind, the kit, ports.
+def doctor(docker_bin: str, context: str | None, lang: str | None, as_json: bool) -> None:
+    """Say whether a tutorial run would work here, by trying: clients, the engine and what it is, a container
+    started for real, a port published on 127.0.0.1 and connected to, the kit.
 
-    Exit status 0 when a run would work, 1 otherwise; each problem comes with how to fix it.
+    Exit status 0 when nothing found would stop a run, 1 otherwise; each problem comes with how to fix it,
+    a failure with the engine's own words.
 
     \b
     Examples:
       dockersim doctor
+      dockersim doctor --docker podman --lang ko
       dockersim doctor --json
     """
+    from dockersim.i18n.phrase import default_lang
     from dockersim.run.doctor import diagnose
 
     found = diagnose(docker_bin, context)
-    click.echo(found.to_json() if as_json else found.text())
+    lang = lang or default_lang()
+    click.echo(found.to_json(lang) if as_json else found.text(lang))
     sys.exit(0 if found.ok else EXIT_FAILED)

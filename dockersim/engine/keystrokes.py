@@ -44,15 +44,13 @@ def wait_taken(master: int, pids: list[int], reads_before: int, timeout: float =
     reader a moment later, so an empty queue alone is not enough; where the reads cannot be counted, it has
     to do."""
     deadline = time.monotonic() + timeout
-    try:
-        number = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
-        fd = os.open(f"/dev/pts/{number}", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
-    except OSError:
+    fd = _terminal(master)
+    if fd is None:
         return  # no pty to ask (not Linux): the keys go as they are
     seen = False
     try:
         while time.monotonic() < deadline:
-            queued = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+            queued = _queued(fd)
             seen = seen or queued > 0
             now = reads(pids)
             if not queued and (seen or now == -1 or now != reads_before):
@@ -60,3 +58,36 @@ def wait_taken(master: int, pids: list[int], reads_before: int, timeout: float =
             time.sleep(0.001)  # poll: the program reads the key within a few milliseconds
     finally:
         os.close(fd)
+
+
+def discard(master: int, timeout: float = KEY_READ) -> None:
+    """Drop what was written into the pty that nothing has read: keys typed at a client that does not pass
+    them on (`docker run -t` without -i), which the shell would otherwise read as a command when the client
+    ends. Once the terminal has taken them in (and echoed them, as it does while they wait: the screen shows
+    what was typed), polled to a deadline, its input queue is flushed."""
+    fd = _terminal(master)
+    if fd is None:
+        return
+    deadline = time.monotonic() + timeout
+    try:
+        while not _queued(fd) and time.monotonic() < deadline:
+            time.sleep(0.001)  # poll: the terminal takes input in within a few milliseconds
+        termios.tcflush(fd, termios.TCIFLUSH)
+    except (OSError, termios.error):
+        pass
+    finally:
+        os.close(fd)
+
+
+def _terminal(master: int) -> int | None:
+    """The terminal end of a pty (its /dev/pts/N), opened to ask about and act on its input queue."""
+    try:
+        number = struct.unpack("I", fcntl.ioctl(master, TIOCGPTN, b"\0" * 4))[0]
+        return os.open(f"/dev/pts/{number}", os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return None
+
+
+def _queued(fd: int) -> int:
+    """Bytes in a terminal's input queue that its reader may read now."""
+    return int(struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0])

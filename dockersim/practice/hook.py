@@ -32,14 +32,17 @@ hint() { printf '\033]777;dockersim;ask;hint\007'; }
 solve() { printf '\033]777;dockersim;ask;solve\007'; }
 skip() { printf '\033]777;dockersim;ask;skip\007'; }
 PATH='__SHIM__':$PATH
+__MORE__
 printf '\033]777;dockersim;ready\007'
 """
 
 
-def bash_rc(folder: Path, shim_dir: Path) -> Path:
-    """The rc file the practice shell starts with: the learner's own ~/.bashrc, then the hook."""
+def bash_rc(folder: Path, shim_dir: Path, more: str = "") -> Path:
+    """The rc file the practice shell starts with: the learner's own ~/.bashrc, then the hook; `more`: bash of
+    the caller's own, run last (`dockersim record` defines its `dsim` there)."""
     rc = folder / "bashrc"
-    rc.write_text(BASH_RC.replace("__HISTFILE__", str(folder / "history")).replace("__SHIM__", str(shim_dir)))
+    text = BASH_RC.replace("__HISTFILE__", str(folder / "history")).replace("__SHIM__", str(shim_dir))
+    rc.write_text(text.replace("__MORE__\n", more.rstrip("\n") + "\n" if more else ""))
     return rc
 
 

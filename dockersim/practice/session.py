@@ -20,7 +20,8 @@ from dockersim.ownership.run import Ownership
 from dockersim.practice.hook import bash_rc
 from dockersim.practice.shim import ENV as SHIM_ENV
 from dockersim.practice.tracker import Progress, Tracker
-from dockersim.practice.watch import Watch
+from dockersim.practice.watch import Handler, Watch
+from dockersim.run.base import RunOptions
 from dockersim.run.batch import Plan, prepared
 from dockersim.run.runner import ScenarioRun
 from dockersim.scenario.model import Scenario, for_engine
@@ -82,9 +83,19 @@ class _Chapters:
         tracker = self.tracker
         if tracker is None:
             return
-        lines = tracker.command(command, status, transcript)
+        told: list[str] = []
+
+        def verdict(lines: list[str]) -> None:
+            told.extend(lines)
+            watch.show(lines, "bold")
+
+        tracker.on_verdict = verdict
+        try:
+            lines = tracker.command(command, status, transcript, columns=watch.columns)
+        finally:
+            tracker.on_verdict = None
         watch.show(lines, "bold")
-        self._moved_on(watch, tracker, bool(lines))
+        self._moved_on(watch, tracker, bool(told or lines))
 
     def asked(self, watch: Watch, what: str) -> None:
         tracker = self.tracker
@@ -103,7 +114,7 @@ class _Chapters:
                 self._moved_on(watch, tracker, True)
                 return
             run = self.runs[-1]
-            watch.type_at_prompt(solution.command, solution.actions, run.resolve_now)
+            watch.type_at_prompt(solution.command, solution.actions, run.resolve_now, solution.reads_input)
 
     def _moved_on(self, watch: Watch, tracker: Tracker, changed: bool) -> None:
         if tracker.finished:
@@ -150,6 +161,17 @@ def practise(scenarios: list[Scenario], plan: Plan, practice: Practice, say: Cal
 
 
 def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapters, practice: Practice) -> None:
+    watch = watched_shell(docker, ownership, folder, chapters, chapters.plan.options, practice.colour)
+    chapters.banner(watch)
+    watch.run()
+
+
+def watched_shell(docker: Docker, ownership: Ownership, folder: Path, handler: Handler, options: RunOptions,
+                  colour: bool = False, tool: str = "practice", rc: str = "") -> Watch:  # fmt: skip
+    """The learner's bash on a watched pty (not yet running), with the docker shim first on its PATH: what it
+    makes carries the run's labels, and the removals and prunes the options do not allow are refused. `tool`:
+    who the shim says it is ("practice", "record": a recording also refuses prunes outside the sandbox); `rc`:
+    bash of the caller's own for the shell's rc."""
     shim = folder / "bin"
     shim.mkdir()
     # Not `python -m`: the learner's working folder must not come first on the shim's import path.
@@ -157,9 +179,9 @@ def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapte
     (shim / "docker").write_text(f'#!/bin/sh\nexec "{sys.executable}" -c \'{start}\' "$@"\n')
     (shim / "docker").chmod(0o755)
     real = shutil.which(docker.binary) or docker.binary
-    config = {"docker": real, "labels": ownership.labels, "images": chapters.plan.options.image_map,
-              "journal": str(ownership.journal), "destructive": chapters.plan.options.allow_destructive,
-              "lang": chapters.plan.options.lang}  # fmt: skip
+    config = {"docker": real, "labels": ownership.labels, "images": options.image_map,
+              "journal": str(ownership.journal), "destructive": options.allow_destructive,
+              "lang": options.lang, "tool": tool}  # fmt: skip
     env = {**os.environ, **docker.env, SHIM_ENV: json.dumps(config), "DOCKERSIM_PRACTICE": "1"}
     for key in ("NO_COLOR", "PAGER", "LC_ALL"):  # the driver's own settings, not the learner's
         if key in os.environ:
@@ -171,7 +193,4 @@ def _watch(docker: Docker, ownership: Ownership, folder: Path, chapters: _Chapte
     bash = shutil.which("bash")
     if bash is None:
         raise DockersimError(Phrase("practice_needs_bash"))
-    watch = Watch([bash, "--rcfile", str(bash_rc(folder, shim)), "-i"], env, chapters, practice.colour,
-                  chapters.plan.options.lang)  # fmt: skip
-    chapters.banner(watch)
-    watch.run()
+    return Watch([bash, "--rcfile", str(bash_rc(folder, shim, rc)), "-i"], env, handler, colour, options.lang)

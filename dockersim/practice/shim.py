@@ -1,10 +1,10 @@
 """`docker` in a practice shell, first on its PATH: the learner's command goes to the real client with the
 practice's labels on what it creates, the volumes it names noted in the run's journal (they carry no
-label), the chapter's image names mapped to their stand-ins when the engine cannot pull them, prunes and
-scripted listings (`$(docker ps -a -q)`) kept to what the practice made, and removals (rm, stop, kill,
-rmi, volume rm, network rm) of anything else refused unless --allow-destructive: no command typed in
-practice touches the learner's own objects. A command the grammar does not know (a plugin such as
-compose) is refused, since what it made could not be found to clean up.
+label), the chapter's image names mapped to their stand-ins where the grammar expects an image (when the
+engine cannot pull them), prunes and scripted listings (`$(docker ps -a -q)`) kept to what the practice
+made, and removals (rm, stop, kill, rmi, volume rm, network rm) of anything else refused unless
+--allow-destructive: no command typed in practice touches the learner's own objects. A command the grammar
+does not know (a plugin such as compose) is refused, since what it made could not be found to clean up.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from dockersim.ownership.journal import Volumes
 from dockersim.ownership.labels import LABEL_KEY
 
 ENV = "DOCKERSIM_SHIM"  # JSON: {"docker", "labels", "images", "journal", "destructive"}
+# What the shim says of another's object it will not remove, by the tool it serves (config "tool"); a
+# recording refuses prunes as well, rather than keeping them to what it made: its step could not be replayed so.
+NOT_OURS = {"practice": "shim_not_ours", "record": "rec_shim_not_ours"}
 REMOVES = {"container rm": "container", "container stop": "container", "container kill": "container",
            "volume rm": "volume", "network rm": "network", "image rm": "image"}  # fmt: skip
 
@@ -40,11 +43,8 @@ def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted
         raise Refused(Phrase("shim_unknown", error=e.args[0])) from None
     if cmd is None:
         return argv
-    if images:  # only arguments (never options or their values) that name a chapter image exactly
-        taken = {o.at for o in cmd.options} | {o.at + 1 for o in cmd.options if _value_follows(argv, o)}
-        at = [i for i in range(cmd.options_at, len(argv)) if i not in taken and argv[i] != "--"]
-        if cmd.path in ("container run", "container create"):
-            at = at[:1]  # the image; what follows is the container's command
+    if images:  # only where the grammar expects an image (`docker port wordpress` names a container)
+        at = set(commandline.image_words(argv))
         argv = [images.get(w, w) if i in at else w for i, w in enumerate(argv)]
     argv = commandline.with_label(argv, labels)
     run = _run_label(labels)
@@ -52,11 +52,6 @@ def rewrite(argv: list[str], labels: list[str], images: dict[str, str], scripted
     if not destructive and (cmd.path in commandline.PRUNES or quiet_listing):
         argv = [*argv[: cmd.options_at], "--filter", f"label={run}", *argv[cmd.options_at :]]
     return argv
-
-
-def _value_follows(argv: list[str], o: commandline.Option) -> bool:
-    """Whether an option's value is the next word (`-v /x:/y`, `-dv /x:/y`), not glued (`-v=/x:/y`)."""
-    return o.value is not None and not argv[o.at].endswith(o.value)
 
 
 def _run_label(labels: list[str]) -> str:
@@ -69,11 +64,14 @@ def strangers(real: str, argv: list[str], labels: list[str], images: dict[str, s
     kind = REMOVES.get(cmd.path) if cmd else None
     if cmd is None or kind is None or not cmd.args:
         return []
-    if kind == "image":  # practice makes none; the stand-ins' registry names are the run's own tags
-        return [f"image {a}" for a in cmd.args if a not in images.values()]
     import subprocess
 
     run = _run_label(labels).partition("=")[2]
+    if kind == "image":  # the stand-ins' registry names are the run's own tags; what it built carries its label
+        label = f'{{{{index .Config.Labels "{LABEL_KEY}"}}}}'
+        return [f"image {a}" for a in cmd.args if a not in images.values() and subprocess.run(
+            [real, *_engine(cmd), "image", "inspect", "--format", label, a], capture_output=True, text=True
+        ).stdout.strip() != run]  # fmt: skip
     labels_of = ".Config.Labels" if kind == "container" else ".Labels"
     ident = "{{.Name}}" if kind == "volume" else "{{.Id}}"  # a volume has no ID but its name
     fields = f'{ident}|{{{{.Name}}}}|{{{{index {labels_of} "{LABEL_KEY}"}}}}'
@@ -128,14 +126,17 @@ def _note_volumes(real: str, argv: list[str], path: str) -> None:
 def main() -> None:
     config = json.loads(os.environ[ENV])
     real, labels, images = config["docker"], config["labels"], config.get("images", {})
+    tool = config.get("tool") if config.get("tool") in NOT_OURS else "practice"
     try:
         destructive = bool(config.get("destructive"))
         argv = rewrite(["docker", *sys.argv[1:]], labels, images, not os.isatty(1), destructive)
+        if tool == "record" and not destructive and commandline.prunes(argv):
+            raise Refused(Phrase("rec_shim_prune"))
         others = [] if destructive else strangers(real, argv, labels, images, config.get("journal", ""))
         if others:
-            raise Refused(Phrase("shim_not_ours", items=", ".join(others)))
+            raise Refused(Phrase(NOT_OURS[tool], items=", ".join(others)))
     except Refused as e:
-        print(f"dockersim practice: {localise(e.args[0], config.get('lang', 'en'))}", file=sys.stderr)
+        print(f"dockersim {tool}: {localise(e.args[0], config.get('lang', 'en'))}", file=sys.stderr)
         sys.exit(125)
     if config.get("journal"):
         with contextlib.suppress(commandline.CommandLineError, OSError):  # the client will say what is wrong

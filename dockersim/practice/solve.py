@@ -25,6 +25,9 @@ class Script:
     at: int = 0  # where in the screen's text the next expect looks
     pattern: re.Pattern[str] | None = None  # the current expect, resolved
     deadline: float = 0.0
+    # Whether the command passes what is typed on to its container: if not (`docker run -t` without -i), what
+    # the script types is echoed, then dropped before the shell could read it as a command (Watch).
+    reads_input: bool = True
 
     def start(self) -> None:
         self.started = True

@@ -21,12 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from dockersim.checks.container import ContainerCheck
+from dockersim.checks.objects import ImageCheck
 from dockersim.checks.vocabulary import bare
 from dockersim.dockercli import commandline
 from dockersim.errors import DockersimError
 from dockersim.i18n.phrase import Phrase, say
 from dockersim.ownership.labels import state_home
+from dockersim.practice import hints
 from dockersim.run.results import Outcome, StepResult
+from dockersim.run.steps import exit_ok
 from dockersim.scenario import placeholders
 from dockersim.scenario.model import Scenario, Step, TtyAction
 from dockersim.yamlfile.texts import pick
@@ -107,6 +111,7 @@ class Solution:
 
     command: str
     actions: list[TtyAction]
+    reads_input: bool = True  # whether the command's client passes what is typed on to the container
 
 
 def _commands(text: str) -> list[list[str]]:
@@ -171,7 +176,11 @@ class Tracker:
         self.at = 0  # position in scenario.steps of the current step
         self.failures = 0  # failed tries at the current step
         self.last: StepResult | None = None  # the current step's last failed try
+        self.tried: hints.Try | None = None  # and what was typed for it
         self.solving = False
+        # Told a passed step's verdict as soon as it is known; without it, the verdict comes first in what
+        # command() returns, after the steps dockersim runs next (a check, a probe) have run.
+        self.on_verdict: Callable[[list[str]], None] | None = None
         progress.title, progress.total = self.title, self.total
 
     # -- where the learner is ------------------------------------------------------------------
@@ -224,16 +233,25 @@ class Tracker:
 
     # -- what the learner does ----------------------------------------------------------------
 
-    def command(self, typed: str, status: int, transcript: str, seconds: float = 0.0) -> list[str]:
-        """A command the learner finished: judged if it tries the current step, else let be."""
+    def command(self, typed: str, status: int, transcript: str, seconds: float = 0.0, columns: int = 0) -> list[str]:
+        """A command the learner finished: judged if it tries the current step, else let be. columns: the width
+        of the terminal its transcript was read on."""
         step = self.step
         commands = _commands(typed)
         if step is None or not commands:
             return []
         if any(words[0] == "sudo" for words in commands):
             return [say("practice_sudo", self.lang)]
-        if not attempts(step, typed, self.run.resolve_now):
-            return []
+        words = self._try_of(step, commands)
+        if words is None:
+            missed = next((w for w in commands if hints.near_miss(self._wanted(step), w)), None)
+            if missed is None:
+                return []
+            self.tried = hints.Try(missed, status, transcript, columns=columns)  # the verb, on another container
+            reason = hints.other_container(self._wanted(step), missed, self.lang)
+            return self._failed(StepResult(self.scenario.path, step.index, self.total, "", Outcome.FAILED, seconds,
+                                           reason=reason))  # fmt: skip
+        self.tried = hints.Try(words, status, transcript, not exit_ok(step.exit, status), columns)
         result = self.run.judge(step, status, transcript, seconds)
         strangers = self.run.strangers(step) if result.outcome == Outcome.PASSED else []
         if strangers:  # made by another client than practice's docker (an alias, a full path)
@@ -242,7 +260,13 @@ class Tracker:
         if result.outcome == Outcome.PASSED:
             how = "solved" if self.solving else "passed"
             line = say(DONE_SAID[how], self.lang, n=step.index, name=result.name)
-            return [line, *self._done(how)]
+            if self.on_verdict is None:
+                return [line, *self._done(how)]
+            self.on_verdict([line])  # on the screen now, before the steps dockersim runs after it
+            return self._done(how)
+        return self._failed(result)
+
+    def _failed(self, result: StepResult) -> list[str]:
         self.solving = False
         self.failures += 1
         self.last = result
@@ -251,14 +275,31 @@ class Tracker:
             lines += self.hint()
         return lines
 
+    def _try_of(self, step: Step, commands: list[list[str]]) -> list[str] | None:
+        """The docker command of a line that tries the step, as words."""
+        return next((words for words in commands if step.run and _tries(step.run, words, self.run.resolve_now)), None)
+
+    def _wanted(self, step: Step) -> list[str]:
+        """The step's command as the learner would type it; a value not known yet as its placeholder."""
+        out = []
+        for word in step.run or []:
+            try:
+                out.append(self._typed_word(word))
+            except DockersimError:
+                out.append(word)
+        return out
+
     def hint(self) -> list[str]:
+        """What the last try lacked (hints.py), then the step's own hint; without either, what the last try
+        showed and where to look; without a try, what the step is about."""
         step = self.step
         if step is None:
             return []
-        lines = []
+        said = hints.lacked(self._wanted(step), self.tried, self.lang) if self.tried is not None else []
+        lines = [say("practice_hint", self.lang, hint=line) for line in said]
         if step.hint:
             lines.append(say("practice_hint", self.lang, hint=pick(step.hint, self.lang)))
-        if self.last is not None:  # what the last try showed, with where to look
+        if not lines and self.last is not None:  # what the last try showed, with where to look
             lines += [say("practice_hint", self.lang, hint=d) for d in [self.last.reason, *self.last.details][:3] if d]
             lines += self._look_at()
         if not lines:
@@ -269,11 +310,17 @@ class Tracker:
         return lines
 
     def _look_at(self) -> list[str]:
-        """Where to look next for a container that exists but is not as expected."""
+        """Where to look next for what a check found not as expected: a container's list row and logs, an
+        image's inspect output and history."""
         for check in self.step.checks if self.step else []:
-            ref = getattr(bare(check), "ref", None)
-            if isinstance(ref, str) and "{" not in ref:
+            checked = bare(check)
+            ref = getattr(checked, "ref", None)
+            if not isinstance(ref, str) or "{" in ref:
+                continue
+            if isinstance(checked, ContainerCheck):
                 return [f"  docker ps -a --filter name=^{ref}$   docker logs {ref}"]
+            if isinstance(checked, ImageCheck):
+                return [f"  docker inspect --type image {ref}   docker history {ref}"]
         return []
 
     def skip(self) -> list[str]:
@@ -297,7 +344,7 @@ class Tracker:
         self.run.clear(step)  # what a failed try left under the step's names
         self.solving = True
         words = [self._typed_word(w) for w in step.run]
-        return Solution(shlex.join(words), list(step.tty or []))
+        return Solution(shlex.join(words), list(step.tty or []), commandline.reads_input(words))
 
     def _typed_word(self, template: str) -> str:
         images = self.scenario.images
@@ -325,7 +372,7 @@ class Tracker:
         self.progress.steps[step.index] = how
         self.progress.save()
         self.at += 1
-        self.failures, self.last, self.solving = 0, None, False
+        self.failures, self.last, self.tried, self.solving = 0, None, None, False
         return self._advance_auto()
 
     def _advance_auto(self) -> list[str]:

@@ -76,6 +76,9 @@ class Watch:
     signalled: int = 0  # SIGTERM or SIGHUP that ended practice
     _at_line_start: bool = True
     _wake: tuple[int, int] = (-1, -1)
+    # Told of the keys typed, before they reach the shell or the command it runs (in_command says which; the
+    # command's screen is what they answered): `dockersim record` writes them down as a tty step's actions.
+    on_input: Callable[[Watch, bytes], None] | None = None
 
     # -- what the handler may do ---------------------------------------------------------------
 
@@ -96,10 +99,13 @@ class Watch:
         values = {k: localise(v, self.lang) if isinstance(v, str) else v for k, v in values.items()}
         self.show([f"dockersim: {say(key, self.lang, **values)}"], style)
 
-    def type_at_prompt(self, text: str, actions: list[TtyAction], resolve: Callable[[str, bool], str]) -> None:
-        """Type a command line at the next prompt, then carry out its tty actions on what it shows."""
+    def type_at_prompt(self, text: str, actions: list[TtyAction], resolve: Callable[[str, bool], str],
+                       reads_input: bool = True) -> None:  # fmt: skip
+        """Type a command line at the next prompt, then carry out its tty actions on what it shows. reads_input:
+        whether the command passes what is typed on to its container (else what is typed is dropped once shown,
+        so that it is not left for the shell)."""
         self._to_type, self._type_by = text, time.monotonic() + TYPE_WAIT
-        self._script = Script(actions, resolve) if actions else None
+        self._script = Script(actions, resolve, reads_input=reads_input) if actions else None
 
     def stop(self) -> None:
         """End the shell and what it started: a hangup now, a kill if they are still there after GRACE."""
@@ -233,6 +239,11 @@ class Watch:
     def _type(self, data: bytes) -> None:
         """The learner's keys, a control key at a time (Ctrl+P, Ctrl+Q that came in one read), each read by
         the program in the foreground before the next: podman's client detaches only on keys read apart."""
+        if self.on_input is not None:
+            try:
+                self.on_input(self, data)
+            except Exception as e:  # the keys go on to the shell whatever the listener made of them
+                self.tell("practice_not_checked", "bold", error=said(e))
         pieces = keystrokes.apart(data)
         for i, piece in enumerate(pieces):
             if i == len(pieces) - 1:
@@ -263,6 +274,12 @@ class Watch:
             except OSError:
                 return  # the shell is gone
 
+    def _send_unread(self, data: bytes) -> None:
+        """Input for a client that does not pass it on: written (the terminal echoes it, as it would a
+        person's keys), then dropped from the terminal's queue before the shell could read it."""
+        self._send(data)
+        keystrokes.discard(self.fd, timeout=KEY_WAIT)
+
     # -- output ----------------------------------------------------------------------------------
 
     def _output(self, data: bytes) -> None:
@@ -272,6 +289,16 @@ class Watch:
                 self._marker(piece)
             else:
                 self._pass(piece)
+
+    @property
+    def columns(self) -> int:
+        """The width of the screen the command running now (or just ended) is read on."""
+        return self._screen.columns if self._screen is not None else self._size[1]
+
+    @property
+    def in_command(self) -> bool:
+        """Whether a command the shell started is running (between the hook's start and done markers)."""
+        return self._in_command
 
     @property
     def transcript(self) -> str:
@@ -339,7 +366,7 @@ class Watch:
         script = self._script
         if script is None or not script.started:
             return
-        missed = script.advance(lambda: self.transcript, self._send)
+        missed = script.advance(lambda: self.transcript, self._send if script.reads_input else self._send_unread)
         if script.over and self._script is script:
             self._script = None
         if missed is not None:

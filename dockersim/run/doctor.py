@@ -1,33 +1,57 @@
-"""`dockersim doctor`: whether a tutorial run would work here, and what to do where it would not.
+"""`dockersim doctor`: whether a tutorial run would work here, found by trying, and what to do where it would not.
 
-Each finding is one line: what was looked at, what was found, and — for a problem — one sentence on how
-to fix it. Everything is asked of the docker client and the engine it resolves; nothing is changed but a
-throwaway container, when a kit image is there to probe published ports with.
+Each finding is one line: what was looked at or tried, what was found, and — for a problem — one sentence on
+how to fix it, in the reader's language (i18n/doctor.py). Before it says yes it starts a container for real
+and connects to a port it publishes on 127.0.0.1; where that fails it quotes the engine's own words. The
+probes' containers carry a run's labels, so that the run's reaper removes them if doctor is killed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import resource
 import shutil
 import socket
-from dataclasses import asdict, dataclass, field
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from dockersim.engine.client import Docker
 from dockersim.engine.parse.ports import parse_port_output
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.errors import DockersimError
+from dockersim.i18n.phrase import Phrase, localise, said, say
 from dockersim.kit import stand_ins as kit
-from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY, owner_id
+from dockersim.ownership.run import Ownership
+
+PROBE_IMAGE = "dockersim/busybox:latest"  # its httpd answers the ports probe
+PORT_WAIT = 10.0  # seconds the probe's web server has to answer
+# Topics, as JSON names them, and how each is said.
+TOPICS = {"clients": "dr_t_clients", "engine resolved": "dr_t_resolved", "engine": "dr_t_engine",
+          "container start": "dr_t_start", "published ports": "dr_t_ports", "offline kit": "dr_t_kit",
+          "sandbox engine": "dr_t_sandbox"}  # fmt: skip
+# What the engine's words say went wrong when a container would not start, and the fix: a row each, for one
+# engine or for any ("").
+START_FIXES = {
+    ("podman", r"setrlimit|setting\srlimit"): "dr_fix_ulimits_podman",
+    ("docker", r"setrlimit|setting\srlimit"): "dr_fix_ulimits_docker",
+    ("", r"no\sspace\sleft"): "dr_fix_disk",
+    ("", r"."): "dr_fix_start",
+}
 
 
 @dataclass
 class Finding:
-    topic: str
+    topic: str  # one of TOPICS
     found: str
     ok: bool = True
     fix: str = ""  # one sentence, for a problem
     blocking: bool = True  # a problem that stops a tutorial run (others only limit it)
+    tried: bool = True  # False: what it is about could not be tried here (a note, never ok)
 
 
 @dataclass
@@ -38,100 +62,214 @@ class Diagnosis:
     def ok(self) -> bool:
         return all(f.ok or not f.blocking for f in self.findings)
 
+    @property
+    def tried_all(self) -> bool:
+        return all(f.tried for f in self.findings)
+
     def add(self, topic: str, found: str, fix: str = "", blocking: bool = True) -> None:
         self.findings.append(Finding(topic, found, not fix, fix, blocking))
 
-    def to_json(self) -> str:
-        return json.dumps({"ok": self.ok, "findings": [asdict(f) for f in self.findings]}, indent=2)
+    def untried(self, topic: str, found: str, fix: str = "") -> None:
+        self.findings.append(Finding(topic, found, False, fix, blocking=False, tried=False))
 
-    def text(self) -> str:
+    def to_json(self, lang: str = "en") -> str:
+        findings = [{"topic": f.topic, "said": say(TOPICS[f.topic], lang), "found": localise(f.found, lang),
+                     "ok": f.ok, "fix": localise(f.fix, lang), "blocking": f.blocking, "tried": f.tried}
+                    for f in self.findings]  # fmt: skip
+        return json.dumps({"ok": self.ok, "tried_all": self.tried_all, "findings": findings}, indent=2,
+                          ensure_ascii=False)  # fmt: skip
+
+    def text(self, lang: str = "en") -> str:
         lines = []
         for f in self.findings:
             mark = "ok  " if f.ok else ("FAIL" if f.blocking else "note")
-            lines.append(f"{mark}  {f.topic}: {f.found}" + (f"\n      fix: {f.fix}" if f.fix else ""))
-        lines.append("\n" + ("a tutorial run would work here" if self.ok else "a tutorial run would not work yet"))
-        return "\n".join(lines)
-
-
-def _engine_kind(info: dict[str, object], components: str, endpoint: str) -> str:
-    options = info.get("SecurityOptions")
-    security = " ".join(str(s) for s in options) if isinstance(options, list) else ""
-    system = str(info.get("OperatingSystem", ""))
-    if "podman" in components.lower():
-        return "podman"
-    if "Docker Desktop" in system:
-        return "Docker Desktop"
-    if endpoint.startswith(("tcp://", "ssh://")):
-        return f"remote ({endpoint.split('://', 1)[0]})"
-    if "rootless" in security:
-        return "rootless docker"
-    return "rootful docker"
+            fix = "\n      " + say("dr_fix", lang, fix=localise(f.fix, lang)) if f.fix else ""
+            lines.append(f"{mark}  {say(TOPICS[f.topic], lang)}: {localise(f.found, lang)}{fix}")
+        verdict = "dr_would_not" if not self.ok else "dr_would_work" if self.tried_all else "dr_not_all_tried"
+        return "\n".join([*lines, "", say(verdict, lang)])
 
 
 def diagnose(docker_bin: str = "docker", context: str | None = None) -> Diagnosis:
     d = Diagnosis()
-    clients = [f"{name} at {path}" for name in ("docker", "podman") if (path := shutil.which(name))]
+    clients = [Phrase("dr_client_at", name=name, path=path) for name in ("docker", "podman")
+               if (path := shutil.which(name))]  # fmt: skip
     try:
         docker = Docker(docker_bin, context)
     except DockersimError as e:
-        d.add("client", str(e), "install a docker client (Debian: apt-get install docker.io) or pass --docker PATH")
+        d.add("clients", said(e), Phrase("dr_fix_client"))
         return d
-    d.add("clients", ", ".join(clients) or docker.binary)
-    context_name = context or os.environ.get("DOCKER_CONTEXT") or _out(docker, ["context", "show"]) or "default"
-    endpoint = os.environ.get("DOCKER_HOST") or _out(
-        docker, ["context", "inspect", context_name, "--format", "{{.Endpoints.docker.Host}}"]
-    )
-    d.add("engine resolved", f"context {context_name}, endpoint {endpoint or 'unknown'}")
+    listed: str = clients[0] if clients else docker.binary
+    for client in clients[1:]:
+        listed = Phrase("dr_and", a=listed, b=client)
+    d.add("clients", listed)
+    endpoint = _resolved(d, docker, context)
     try:
         server = docker.server_version()
     except DockersimError as e:
         denied = "permission denied" in str(e).lower()
-        fix = ("add yourself to the docker group (sudo usermod -aG docker $USER), then log in again" if denied
-               else "start the engine (sudo systemctl start docker), or name another with --context")  # fmt: skip
-        d.add("engine", str(e), fix)
+        d.add("engine", said(e), Phrase("dr_fix_group" if denied else "dr_fix_engine"))
         return d
-    info = _json(docker, ["info", "--format", "{{json .}}"])
-    components = _out(docker, ["version", "--format", "{{json .Server.Components}}"])
-    kind = _engine_kind(info, components, endpoint)
-    d.add("engine", f"{kind} {server}, client {docker.client_version()}, reachable as {_user()}")
+    kind = _engine_kind(docker, server, endpoint)
+    d.add("engine", Phrase("dr_engine", kind=kind, client=docker.client_version(), user=_user()))
+    _try_containers(d, docker, kind, remote=endpoint.startswith(("tcp://", "ssh://")))
     missing = [r.tag for r in kit.RECIPES.values() if not kit.present(docker, r.tag)]
     if missing:
-        how = ("as root, dockersim images build makes them from Debian's archive (about 2 minutes)"
-               if os.geteuid() == 0 else "ask someone with root to run sudo dockersim images build once")  # fmt: skip
-        d.add("offline kit", f"missing {', '.join(missing)}", how, blocking=False)
+        how = Phrase("dr_fix_kit_root" if os.geteuid() == 0 else "dr_fix_kit_ask")
+        d.add("offline kit", Phrase("dr_kit_missing", tags=", ".join(missing)), how, blocking=False)
     else:
-        d.add("offline kit", f"all {len(kit.RECIPES)} stand-ins built")
-    _ports(d, docker, kind)
+        d.add("offline kit", Phrase("dr_kit_ok", n=len(kit.RECIPES)))
     try:
         Sandbox().check_can_run()
-        d.add("sandbox engine", "possible here (root, Linux, dockerd, ip, nsenter, iptables)")
+        d.add("sandbox engine", Phrase("dr_sandbox_ok"))
     except DockersimError as e:
-        d.add("sandbox engine", str(e), "run as root for --sandbox and grading; the tutorial runs without it",
-              blocking=False)  # fmt: skip
+        d.add("sandbox engine", said(e), Phrase("dr_fix_sandbox"), blocking=False)
     return d
 
 
-def _ports(d: Diagnosis, docker: Docker, kind: str) -> None:
-    """Publish a port from a throwaway busybox httpd and connect where the checks will look (127.0.0.1)."""
-    if not kit.present(docker, "dockersim/busybox:latest"):
-        d.add("published ports", "not probed: the kit's busybox image is not built", blocking=False)
+def _resolved(d: Diagnosis, docker: Docker, context: str | None) -> str:
+    """Where the client's commands go: the context and its endpoint (podman has neither: it is its engine)."""
+    if docker.kind == "podman":
+        d.add("engine resolved", Phrase("dr_resolved_podman"))
+        return ""
+    name = context or os.environ.get("DOCKER_CONTEXT") or _out(docker, ["context", "show"]) or "default"
+    endpoint = os.environ.get("DOCKER_HOST") or _out(
+        docker, ["context", "inspect", name, "--format", "{{.Endpoints.docker.Host}}"]
+    )
+    d.add("engine resolved", Phrase("dr_resolved", context=name, endpoint=endpoint or Phrase("dr_unknown")))
+    return endpoint
+
+
+def _engine_kind(docker: Docker, server: str, endpoint: str) -> str:
+    """The engine by what it is: `podman 4.3.1, rootful`, `docker 28.2.2, rootless`, Docker Desktop, remote."""
+    engine = docker.kind
+    if engine == "podman":
+        rootless = _out(docker, ["info", "--format", "{{.Host.Security.Rootless}}"]).lower() == "true"
+        return Phrase("dr_kind_rootless" if rootless else "dr_kind_rootful", engine=engine, version=server)
+    info = _json(docker, ["info", "--format", "{{json .}}"])
+    options = info.get("SecurityOptions")
+    security = " ".join(str(s) for s in options) if isinstance(options, list) else ""
+    if "Docker Desktop" in str(info.get("OperatingSystem", "")):
+        return Phrase("dr_kind_desktop", version=server)
+    if endpoint.startswith(("tcp://", "ssh://")):
+        return Phrase("dr_kind_remote", engine=engine, version=server, scheme=endpoint.split("://", 1)[0])
+    key = "dr_kind_rootless" if "rootless" in security else "dr_kind_rootful"
+    return Phrase(key, engine=engine, version=server)
+
+
+# -- trying it -------------------------------------------------------------------------------------------
+
+
+def _try_containers(d: Diagnosis, docker: Docker, kind: str, remote: bool) -> None:
+    """A container started for real, then a port published on 127.0.0.1 and connected to."""
+    image = _probe_image(docker)
+    if image is None:
+        d.untried("container start", Phrase("dr_start_untried"), Phrase("dr_fix_busybox"))
+        d.untried("published ports", Phrase("dr_ports_untried"), Phrase("dr_fix_busybox"))
         return
-    labels = [f"--label={LABEL_KEY}=doctor-{os.getpid()}", f"--label={OWNER_KEY}={owner_id()}"]  # clean finds it
-    started = docker.call(["run", "-d", "--rm", *labels, "-p", "127.0.0.1::8080", "dockersim/busybox:latest",
-                           "httpd", "-f", "-p", "8080"], check=False)  # fmt: skip
+    with _owned(docker) as labels:
+        started = docker.call(["run", "--rm", *labels, "--entrypoint", "sh", image, "-c", "exit 0"], check=False)
+        if started.status != 0:
+            words = _engine_words(started.stderr or started.stdout)
+            d.add("container start", Phrase("dr_start_failed", image=image, said=words), _start_fix(docker, words))
+            d.untried("published ports", Phrase("dr_ports_no_start"))
+            return
+        d.add("container start", Phrase("dr_start_ok", image=image))
+        if image != PROBE_IMAGE:
+            d.untried("published ports", Phrase("dr_ports_untried"), Phrase("dr_fix_busybox"))
+            return
+        _ports(d, docker, labels, kind, remote)
+
+
+def _ports(d: Diagnosis, docker: Docker, labels: list[str], kind: str, remote: bool) -> None:
+    """The kit's busybox serving HTTP on a port published on 127.0.0.1, asked where the checks will ask."""
+    fix = Phrase("dr_fix_ports_remote" if remote else "dr_fix_ports_local")
+    started = docker.call(["run", "-d", "--rm", *labels, "-p", "127.0.0.1::8080", PROBE_IMAGE, "httpd", "-f", "-p",
+                           "8080"], check=False)  # fmt: skip
     ident = started.stdout.strip()
     if started.status != 0 or not ident:
-        d.add("published ports", f"a test container did not start: {started.stderr.strip()[-200:]}", blocking=False)
+        words = _engine_words(started.stderr or started.stdout)
+        d.add("published ports", Phrase("dr_ports_not_started", said=words), fix, blocking=not remote)
         return
+    port = 0
     try:
         [binding, *_] = parse_port_output(_out(docker, ["port", ident, "8080/tcp"]), "8080/tcp")
-        with socket.create_connection(("127.0.0.1", binding.host_port or 0), timeout=5):
-            d.add("published ports", f"answer on 127.0.0.1 ({kind})")
-    except (OSError, ValueError, DockersimError) as e:
-        d.add("published ports", f"127.0.0.1 does not answer ({e})",
-              "with a remote engine, checks of published ports need its host's address", blocking=False)  # fmt: skip
+        port = binding.host_port or 0
+        _http_answers("127.0.0.1", port, PORT_WAIT)
+        d.add("published ports", Phrase("dr_ports_ok", port=port, engine=kind))
+    except (ValueError, DockersimError) as e:
+        words = said(e) if isinstance(e, DockersimError) else str(e) or type(e).__name__
+        d.add("published ports", Phrase("dr_ports_failed", port=port, said=words), fix, blocking=not remote)
     finally:
         docker.call([*docker.force_remove(), ident], check=False)
+
+
+def _http_answers(host: str, port: int, timeout: float) -> None:
+    """An HTTP answer from host:port (a proxy that accepts and closes is not one), polled to a deadline while
+    the server starts; DockersimError with the last error if none came."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((host, port), timeout=max(0.1, deadline - time.monotonic())) as s:
+                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                if s.recv(16).startswith(b"HTTP/"):
+                    return
+                last: str = Phrase("dr_no_http")
+        except OSError as e:
+            last = e.strerror or str(e) or type(e).__name__
+        if time.monotonic() >= deadline:
+            raise DockersimError(last)
+        time.sleep(0.05)  # poll: the container's web server starting, to the deadline
+
+
+def _probe_image(docker: Docker) -> str | None:
+    """The kit's busybox, else another of its stand-ins (each has sh), else none."""
+    tags = [PROBE_IMAGE, *(r.tag for r in kit.RECIPES.values())]
+    return next((tag for tag in tags if kit.present(docker, tag)), None)
+
+
+@contextmanager
+def _owned(docker: Docker) -> Iterator[list[str]]:
+    """The labels of a run of doctor's own: what carries them is removed at the end, or by the run's reaper
+    if doctor is killed meanwhile."""
+    ownership = Ownership(docker)
+    try:
+        yield [word for label in ownership.labels for word in ("--label", label)]
+    finally:
+        try:
+            ownership.remove()
+        finally:
+            ownership.close()
+
+
+def _engine_words(text: str) -> str:
+    """What the engine said, its last lines that say something (bounded)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    words = " ".join(lines[-2:])
+    return words if len(words) <= 400 else "…" + words[-399:]
+
+
+def _start_fix(docker: Docker, words: str) -> str:
+    row = next(r for r in START_FIXES if r[0] in ("", docker.kind) and re.search(r[1], words, re.IGNORECASE))
+    files, procs = _hard_limits()
+    content = f'[containers] default_ulimits = ["nofile={files}:{files}", "nproc={procs}:{procs}"]'
+    return Phrase(START_FIXES[row], path=_drop_in(), content=content, limits=f"nofile {files}, nproc {procs}")
+
+
+def _hard_limits() -> tuple[int, int]:
+    """The open files and processes this machine lets a container have: its hard limits, as
+    scripts/ensure-podman reads them (processes at most 32768)."""
+    files = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    procs = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    files = 1048576 if files == resource.RLIM_INFINITY else files
+    procs = 32768 if procs == resource.RLIM_INFINITY else min(procs, 32768)
+    return files, procs
+
+
+def _drop_in() -> str:
+    """Where podman reads a drop-in of its configuration: the system's as root, the user's own otherwise."""
+    if os.geteuid() == 0:
+        return "/etc/containers/containers.conf.d/dockersim.conf"
+    return str(Path.home() / ".config" / "containers" / "containers.conf.d" / "dockersim.conf")
 
 
 def _out(docker: Docker, args: list[str]) -> str:
@@ -155,4 +293,4 @@ def _user() -> str:
         return "root"
     name = pwd.getpwuid(os.geteuid()).pw_name
     in_group = any(grp.getgrgid(g).gr_name == "docker" for g in os.getgroups())
-    return name + (" in the docker group" if in_group else "")
+    return Phrase("dr_user_group", name=name) if in_group else name
