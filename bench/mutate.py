@@ -23,12 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from dockersim.run.base import RunOptions  # noqa: E402
 from dockersim.run.batch import Plan, run_scenarios  # noqa: E402
+from dockersim.run.mutation import HARMLESS, mutable, mutants  # noqa: E402,F401
 from dockersim.run.results import Outcome, StepResult  # noqa: E402
 from dockersim.scenario.loader import load_scenario, parse_scenario  # noqa: E402
-from dockersim.scenario.model import Scenario, Step  # noqa: E402
+from dockersim.scenario.model import Scenario  # noqa: E402
 from dockersim.yamlfile.texts import pick  # noqa: E402
-
-HARMLESS = ["docker", "version"]
 
 
 class _Quiet:
@@ -40,25 +39,6 @@ class _Quiet:
 
     def progress(self, line: str) -> None:
         pass
-
-
-def mutable(step: Step, destructive: bool) -> bool:
-    """A docker step whose command can be swapped (one the run would carry out): one-shot, or a tty step,
-    whose session then talks to `docker version`."""
-    swappable = step.run is not None and step.run[0] == "docker" and step.run != HARMLESS
-    for_docker = step.requires is None or step.requires.unmet("docker") is None  # a podman step is skipped here
-    return swappable and for_docker and (destructive or not step.destructive)
-
-
-def mutants(scenario: Scenario, destructive: bool) -> list[Scenario]:
-    """One scenario a mutable step: the steps up to it, its command harmless, its expectations kept."""
-    out = []
-    for i, step in enumerate(scenario.steps):
-        if mutable(step, destructive):
-            # Named as in the file: a step without a name would otherwise be named by `docker version`.
-            steps = [*scenario.steps[:i], dataclasses.replace(step, run=list(HARMLESS), named=True)]
-            out.append(dataclasses.replace(scenario, steps=steps))
-    return out
 
 
 def survivors(files: list[Path], sandbox: bool = False) -> tuple[int, list[str]]:

@@ -14,6 +14,7 @@ from dockersim.cli.engines import clean, doctor, engine, images, state
 from dockersim.cli.grade import check, grade, gradebook
 from dockersim.cli.options import EXIT_USAGE
 from dockersim.cli.practice import hint, practice, progress, skip, solve
+from dockersim.cli.record import record
 from dockersim.cli.run import run, validate
 from dockersim.errors import DockersimError
 from dockersim.host.interrupts import Interrupted, handle_signals
@@ -69,6 +70,7 @@ def main() -> None:
       dockersim run scenarios/2.2.1-creating-containers.yaml
       dockersim run --offline scenarios/
       dockersim practice --offline scenarios/2.2.1-creating-containers.yaml
+      dockersim record --offline my-chapter.yaml
       sudo dockersim run --sandbox --offline scenarios/
       dockersim state --json
       dockersim clean --dry-run
@@ -81,5 +83,5 @@ def main() -> None:
 
 
 for command in (validate, run, state, clean, doctor, check, grade, gradebook, images, engine, practice, progress, hint,
-                solve, skip):  # fmt: skip
+                solve, skip, record):  # fmt: skip
     main.add_command(command)

@@ -8,10 +8,10 @@ import locale
 import os
 from collections.abc import Callable
 
-from dockersim.i18n import checks, engine, grading, practice, refusals, report, run
+from dockersim.i18n import checks, doctor, engine, grading, practice, record, refusals, report, run
 
 CATALOGUE: dict[str, dict[str, str]] = {}
-for _part in (run, checks, engine, practice, grading, report, refusals):
+for _part in (run, checks, engine, doctor, practice, grading, report, refusals, record):
     _twice = CATALOGUE.keys() & _part.CATALOGUE.keys()
     assert not _twice, f"said in two parts: {sorted(_twice)}"
     CATALOGUE.update(_part.CATALOGUE)

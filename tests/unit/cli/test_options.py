@@ -14,9 +14,10 @@ SHARED = ("--docker", "--context", "--image-map", "--offline", "--lang")
 EXPECTED = {
     "run": SHARED,
     "practice": SHARED,
+    "record": SHARED,
     "check": SHARED,
     "state": ("--docker", "--context"),
-    "doctor": ("--docker", "--context"),
+    "doctor": ("--docker", "--context", "--lang"),
     "clean": ("--docker", "--context"),
     "images list": ("--docker", "--context"),
     "images build": ("--docker", "--context"),
