@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from dockersim.run.base import RunOptions  # noqa: E402
 from dockersim.run.batch import Plan, run_scenarios  # noqa: E402
-from dockersim.run.mutation import HARMLESS, mutable, mutants  # noqa: E402,F401
+from dockersim.run.mutation import HARMLESS, interleaved, mutable, mutants  # noqa: E402,F401
 from dockersim.run.results import Outcome, StepResult  # noqa: E402
 from dockersim.scenario.loader import load_scenario, parse_scenario  # noqa: E402
 from dockersim.scenario.model import Scenario  # noqa: E402
@@ -42,16 +42,20 @@ class _Quiet:
 
 
 def survivors(files: list[Path], sandbox: bool = False) -> tuple[int, list[str]]:
-    """How many steps were mutated, and those that still passed ('file step N: name')."""
-    batch = [m for f in files for m in mutants(load_scenario(f), destructive=sandbox)]
+    """How many steps were mutated, and those that still passed ('file step N: name'), or whose own run
+    failed after the mutants before it (then what the mutants after it found says nothing)."""
+    batch = [interleaved(load_scenario(f), destructive=sandbox) for f in files]
     plan = Plan(RunOptions(lang="en"), sandbox=sandbox, offline=True)
-    report = run_scenarios(batch, plan, _Quiet())
+    report = run_scenarios([scenario for scenario, _ in batch], plan, _Quiet())
     found = []
-    for result in report.scenarios:
-        last = result.steps[-1]
-        if last.outcome == Outcome.PASSED:
-            found.append(f"{Path(result.path).name} step {last.index}: {last.name}")
-    return len(batch), found
+    for result, (scenario, at) in zip(report.scenarios, batch, strict=True):
+        assert len(result.steps) == len(scenario.steps), (result.path, len(result.steps))
+        for i, step in enumerate(result.steps):
+            if i in at and step.outcome == Outcome.PASSED:
+                found.append(f"{Path(result.path).name} step {step.index}: {step.name}")
+            elif i not in at and step.outcome in (Outcome.FAILED, Outcome.ERROR):  # a mutant hid what is after it
+                found.append(f"{Path(result.path).name} step {step.index} failed after its mutant: {step.reason}")
+    return sum(len(at) for _, at in batch), found
 
 
 @dataclass(frozen=True)

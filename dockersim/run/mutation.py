@@ -2,8 +2,8 @@
 
 A mutant is the scenario up to one docker step (one-shot or tty), that step's command replaced by a harmless
 one (`docker version`) and every expectation kept. Run, a mutant whose last step still passes shows a step
-that checks nothing its command does: a survivor. `bench/mutate.py` runs them over the chapters, and
-`dockersim record` over what it wrote.
+that checks nothing its command does: a survivor. interleaved() runs them all in one pass (`bench/mutate.py`
+and the CI test, over the chapters); `dockersim record` runs each over what it wrote.
 """
 
 from __future__ import annotations
@@ -29,6 +29,21 @@ def mutant(scenario: Scenario, at: int) -> Scenario:
     step = scenario.steps[at]
     steps = [*scenario.steps[:at], dataclasses.replace(step, run=list(HARMLESS), named=True)]
     return dataclasses.replace(scenario, steps=steps)
+
+
+def interleaved(scenario: Scenario, destructive: bool, engine: str = "docker") -> tuple[Scenario, list[int]]:
+    """Every mutant of the scenario in one run: each mutable step preceded by its mutant (its command
+    harmless, its expectations kept), and where those mutants are. `docker version` changes nothing, so the
+    real step that follows finds what it would have found without it: the same verdicts as mutant()'s, in
+    one pass over the steps rather than one pass per step."""
+    steps: list[Step] = []
+    at: list[int] = []
+    for step in scenario.steps:
+        if mutable(step, destructive, engine):
+            at.append(len(steps))
+            steps.append(dataclasses.replace(step, run=list(HARMLESS), named=True))
+        steps.append(step)
+    return dataclasses.replace(scenario, steps=steps), at
 
 
 def mutants(scenario: Scenario, destructive: bool, engine: str = "docker") -> list[Scenario]:

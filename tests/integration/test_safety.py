@@ -18,8 +18,11 @@ from tests.test_coverage import coverage_rows
 
 
 def test_everything_runs_on_the_sandbox_and_the_host_keeps_its_objects(
-    client: Docker, images: dict[str, str], sandbox: Sandbox
+    engine: Docker, images: dict[str, str], sandbox: Sandbox
 ) -> None:
+    # With the first client on PATH: each client runs the whole tutorial in test_run, and the sandbox is the
+    # same engine to both.
+    client = engine
     # A learner's own things on the host engine, named as the chapter names things (a killed test run's first).
     client.call(["rm", "-f", "mycentos"], check=False)
     client.call(["create", "--name", "mycentos", images["busybox"]])
