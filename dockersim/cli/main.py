@@ -4,20 +4,24 @@ only in the commands that need them, so `--help` and `validate` start fast."""
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any, NoReturn
 
 import click
 
 from dockersim import __version__
-from dockersim.cli.engines import clean, doctor, engine, images, state
-from dockersim.cli.grade import check, grade, gradebook
-from dockersim.cli.options import EXIT_USAGE
-from dockersim.cli.practice import hint, practice, progress, skip, solve
-from dockersim.cli.record import record
-from dockersim.cli.run import run, validate
 from dockersim.errors import DockersimError
 from dockersim.host.interrupts import Interrupted, handle_signals
+
+# Each command and the module of cli/ it lives in, imported only when it runs (or --help lists it): `run`
+# does not load grading's or practice's modules, and --version loads none (bench/run.py's start-up rows).
+COMMANDS = {
+    "validate": "run", "run": "run", "state": "engines", "clean": "engines", "doctor": "engines",
+    "check": "grade", "grade": "grade", "gradebook": "grade", "images": "engines", "engine": "engines",
+    "practice": "practice", "progress": "practice", "hint": "practice", "solve": "practice", "skip": "practice",
+    "record": "record",
+}  # fmt: skip
 
 
 def entry_point() -> None:
@@ -43,12 +47,26 @@ def _lang_asked() -> str | None:
 
 
 def _fail(message: str) -> NoReturn:
+    from dockersim.cli.options import EXIT_USAGE
+
     click.echo(f"dockersim: {message}", err=True)
     sys.exit(EXIT_USAGE)
 
 
 class _Commands(click.Group):
-    """Every command's library errors become one sentence on stderr and exit 2."""
+    """The commands, each loaded when asked for (COMMANDS); every command's library errors become one
+    sentence on stderr and exit 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is None:
+            return None
+        command = getattr(importlib.import_module(f"dockersim.cli.{module}"), cmd_name)
+        assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -80,8 +98,3 @@ def main() -> None:
 
     Exit status: 0 every step passed, 1 a step failed, 2 bad input or no engine.
     """
-
-
-for command in (validate, run, state, clean, doctor, check, grade, gradebook, images, engine, practice, progress, hint,
-                solve, skip, record):  # fmt: skip
-    main.add_command(command)

@@ -13,11 +13,12 @@ from dockersim import __version__
 from dockersim.cli.main import main
 from dockersim.run.results import Outcome
 from tests.conftest import ROOT
+from tests.unit.cli import loaded
 
 
 def all_commands(group: click.Group = main, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out = []
-    for name, cmd in group.commands.items():
+    for name, cmd in loaded(group).items():
         out.append((*prefix, name))
         if isinstance(cmd, click.Group):
             out += all_commands(cmd, (*prefix, name))
@@ -29,7 +30,7 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> Non
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
-    leaf = not command or not isinstance(main.commands.get(command[0]), click.Group) or len(command) > 1
+    leaf = not command or not isinstance(loaded(main).get(command[0]), click.Group) or len(command) > 1
     if leaf and command != ("images",):
         assert "Example" in result.output
 

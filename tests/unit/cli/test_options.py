@@ -6,6 +6,7 @@ import click
 import pytest
 
 from dockersim.cli.main import main
+from tests.unit.cli import loaded
 
 SHARED = ("--docker", "--context", "--image-map", "--offline", "--lang")
 
@@ -28,7 +29,7 @@ EXPECTED = {
 
 def commands(group: click.Group = main, prefix: str = "") -> dict[str, click.Command]:
     out: dict[str, click.Command] = {}
-    for name, cmd in group.commands.items():
+    for name, cmd in loaded(group).items():
         if isinstance(cmd, click.Group):
             out |= commands(cmd, f"{prefix}{name} ")
         else:
