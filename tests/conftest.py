@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -148,10 +149,16 @@ def dockersim(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[s
 
 
 def start_dockersim(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """`python -m dockersim ARGS` in the background, its output unbuffered, for tests that act meanwhile."""
+    """`python -m dockersim ARGS` in the background, its output unbuffered, for tests that act meanwhile;
+    with SIGINT as a terminal or a supervisor gives it (a test run started in the background of a shell has
+    it ignored, and a program keeps a signal ignored until it sets its own handler)."""
     return subprocess.Popen([sys.executable, "-m", "dockersim", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint,
                             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})  # fmt: skip
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def describe(results: list[StepResult]) -> str:
