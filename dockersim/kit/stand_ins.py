@@ -19,7 +19,7 @@ from typing import Protocol
 
 from dockersim.engine.client import Docker
 from dockersim.engine.flavour import DOCKER
-from dockersim.engine.images import carry
+from dockersim.engine.images import carry, listing, normal_ref
 from dockersim.errors import DockersimError
 from dockersim.host.leases import Lease
 from dockersim.i18n.phrase import Phrase
@@ -289,10 +289,12 @@ def from_docker(target: Docker, tags: list[str], say: Callable[[str], None]) -> 
 
 
 def copy(source: Docker, target: Docker, tags: list[str], say: Callable[[str], None]) -> list[str]:
-    """The stand-ins `source` has and `target` lacks, streamed from one engine to the other (`docker save |
-    docker load`: the same image IDs, in seconds where a build takes minutes); the tags copied."""
-    wanted = [r.tag for r in order(tags) if not present(target, r.tag)]
-    have = [tag for tag in wanted if present(source, tag)]
+    """The stand-ins `source` has and `target` lacks, or holds as another image (an older build of the kit:
+    a sandbox keeps its images between runs), streamed from one engine to the other (`docker save | docker
+    load`: the same image IDs, on docker and podman alike, in seconds where a build takes minutes); the
+    tags copied."""
+    theirs, mine = dict(listing(target)), dict(listing(source))
+    have = [r.tag for r in order(tags) if mine.get(normal_ref(r.tag)) not in (None, theirs.get(normal_ref(r.tag)))]
     if not have:
         return []
     start = time.monotonic()
@@ -301,6 +303,9 @@ def copy(source: Docker, target: Docker, tags: list[str], say: Callable[[str], N
     if loaded.status != 0:
         raise KitError(f"copying {', '.join(have)} to the engine failed: {loaded.stderr.strip()[-200:]}")
     say(Phrase("kit_copied", seconds=time.monotonic() - start))
+    older = sorted({theirs[normal_ref(tag)] for tag in have if normal_ref(tag) in theirs})
+    if older:  # the builds the copy replaced, nameless now: gone, unless something still uses them
+        target.call(["image", "rm", *older], check=False)
     return have
 
 
