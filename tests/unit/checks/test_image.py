@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dockersim.checks.base import PlainContext
 from dockersim.checks.image import IMAGE_FIELDS, built_on, decimal, duration_ns, image_size, nearest_bases
 from dockersim.checks.vocabulary import parse_check
 from dockersim.engine.client import Docker
 from dockersim.engine.parse.inspect import parse_images
 from dockersim.engine.process import Completed
 from dockersim.engine.snapshot import Snapshot
-from dockersim.engine.state import ContainerState
 from dockersim.errors import ScenarioError
 from dockersim.yamlfile.source import LMap, load_yaml
 from tests.conftest import ROOT
@@ -56,7 +56,7 @@ class Played:
         return Completed(["docker", *args], 0, out, "", 0.0)
 
 
-class Kit:
+class Kit(PlainContext):
     """A run's context: busybox is the kit's stand-in."""
 
     def resolve(self, template: str) -> str:
@@ -64,15 +64,6 @@ class Kit:
 
     def image_ref(self, ref: str) -> str:
         return {"busybox": "dockersim/busybox:latest"}.get(ref, ref)
-
-    def owned(self, container: ContainerState) -> bool:
-        return True
-
-    def host_path(self, path: str) -> str:
-        return path
-
-    def host_root(self) -> str | None:
-        return None
 
 
 def snapshot(engine: str) -> Snapshot:
