@@ -42,7 +42,8 @@ def start(box: Box, timeout: float) -> None:
     # Only the network namespace: `ip netns exec` would hide cgroups.
     argv = ["nsenter", f"--net=/run/netns/{box.netns}", *dockerd]
     with open(box.run_dir / "dockerd.log", "ab") as log:
-        proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True,
+                                env=engine_environment())  # fmt: skip
     deadline = time.monotonic() + timeout
     while box.version() is None:
         ended = proc.poll() is not None
@@ -54,6 +55,13 @@ def start(box: Box, timeout: float) -> None:
         time.sleep(0.1)  # poll: until the new daemon answers on its socket, bounded by the deadline
     if box.isolated:
         box.mntns_file.write_text(os.readlink(f"/proc/{proc.pid}/ns/mnt") + "\n")
+
+
+def engine_environment() -> dict[str, str]:
+    """dockerd's environment: the caller's (its PATH, its proxies for a learner's pulls), but not TMPDIR. A
+    caller's temporary folder is not in an isolated engine's mount namespace, and an engine, containerd and
+    runc that cannot make their temporary files there start no container with a volume and exec nothing."""
+    return {name: value for name, value in os.environ.items() if name != "TMPDIR"}
 
 
 def _open_files() -> int:
