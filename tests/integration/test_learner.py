@@ -13,9 +13,10 @@ from tests.test_coverage import coverage_rows
 
 
 def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[str, str], learner: Learner) -> None:
-    """With the other client than test_run's (20.10, Debian's own, where it is installed): one tutorial run
-    for both, as the learner on a Debian machine with docker.io would have it."""
+    """With Debian's own client (20.10, where it is installed), as the learner on a Debian machine with
+    docker.io would have it; test_safety runs the whole tutorial with the other (28), on the sandbox."""
     before = Inventory.read(engine)
+    tags_before = set(_kit_tags(engine))
     client = CLIENTS["20"] if "20" in available_clients() else "docker"
     done = learner.run(f"dockersim run --offline --json --docker {client} {ROOT}/scenarios/")
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -28,11 +29,19 @@ def test_the_whole_tutorial_as_a_docker_group_user(engine: Docker, images: dict[
     assert all(st["reason"] for st in skipped)  # each skip says what would run it
     # Every claim COVERAGE.md lists was checked: passed, or skipped only where it needs a sandbox.
     steps = {(Path(st["scenario"]).name, st["name"]): st for sc in report["scenarios"] for st in sc["steps"]}
+    assert {"index", "name", "outcome", "seconds", "reason", "screen", "command"} <= set(next(iter(steps.values())))
     for claim, file, step in coverage_rows():
         allowed = ("passed", "skipped") if "(*sandbox*)" in claim else ("passed",)
         assert steps[(file, step)]["outcome"] in allowed, f"{file}: {step!r}"
-    assert done.returncode == 0
+    assert done.returncode == 0 and report["ok"]
     assert Inventory.read(engine) == before
+    assert set(_kit_tags(engine)) <= tags_before  # the kit registry's tags are gone too
+
+
+def _kit_tags(client: Docker) -> list[str]:
+    """Tags naming a kit registry (127.0.0.1:PORT/…); one left by a run killed elsewhere is not this run's."""
+    tags = client.call(["images", "--format", "{{.Repository}}:{{.Tag}}"]).stdout.split()
+    return [t for t in tags if t.startswith("127.0.0.1:")]
 
 
 def test_the_kit_s_base_image_builds_without_root(engine: Docker, learner: Learner) -> None:

@@ -14,35 +14,6 @@ from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.ownership.inventory import Inventory
 from tests.conftest import CLIENTS, IMAGE_MAP, ROOT, dockersim, start_dockersim
 from tests.english import english_sentences
-from tests.test_coverage import coverage_rows
-
-
-def test_shipped_scenarios_pass(engine: Docker, images: dict[str, str]) -> None:
-    """With the first client on PATH (28); test_learner runs the whole tutorial with the other (20.10)."""
-    client = engine
-    before = Inventory.read(client)
-    tags_before = set(_kit_tags(client))
-    done = dockersim("run", "--json", "--offline", "--docker", client.binary, "scenarios/")
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    report = json.loads(done.stdout)
-    assert report["ok"] and report["counts"]["failed"] == 0 and report["counts"]["error"] == 0
-    assert report["engine"]["binary"] == client.binary and len(report["scenarios"]) >= 6
-    steps = {(Path(st["scenario"]).name, st["name"]): st for sc in report["scenarios"] for st in sc["steps"]}
-    assert {"index", "name", "outcome", "seconds", "reason", "screen", "command"} <= set(next(iter(steps.values())))
-    # Every claim COVERAGE.md lists was checked: passed, or skipped only where it needs a sandbox.
-    for claim, file, step in coverage_rows():
-        outcome = steps[(file, step)]["outcome"]
-        allowed = ("passed", "skipped") if "(*sandbox*)" in claim else ("passed",)
-        assert outcome in allowed, f"{file}: {step!r} {outcome}"
-    after = Inventory.read(client)
-    assert after.containers == before.containers and after.volumes == before.volumes
-    assert set(_kit_tags(client)) <= tags_before  # the kit registry's tags are gone too
-
-
-def _kit_tags(client: Docker) -> list[str]:
-    """Tags naming a kit registry (127.0.0.1:PORT/…); one left by a run killed elsewhere is not this run's."""
-    tags = client.call(["images", "--format", "{{.Repository}}:{{.Tag}}"]).stdout.split()
-    return [t for t in tags if t.startswith("127.0.0.1:")]
 
 
 def test_a_failing_step_exits_1_and_shows_reason_screen_and_hint(

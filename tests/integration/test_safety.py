@@ -20,8 +20,8 @@ from tests.test_coverage import coverage_rows
 def test_everything_runs_on_the_sandbox_and_the_host_keeps_its_objects(
     engine: Docker, images: dict[str, str], sandbox: Sandbox
 ) -> None:
-    # With the first client on PATH: each client runs the whole tutorial in test_run, and the sandbox is the
-    # same engine to both.
+    # With the first client on PATH (28): test_learner runs the whole tutorial with the other (20.10) on the
+    # machine's engine, and the sandbox is the same engine to both.
     client = engine
     # A learner's own things on the host engine, named as the chapter names things (a killed test run's first).
     client.call(["rm", "-f", "mycentos"], check=False)
