@@ -79,6 +79,32 @@ class Docker:
             raise DockerError(done.argv, done.status, stderr, done.stdout)
         return done
 
+    def calls(self, *commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> list[Completed]:
+        """Several `docker ARGS` that do not depend on one another (reads), each as `call` with check, at once:
+        a client process each, so that they cost the longest of them and not their sum. In the order given;
+        the first failure raises once all have ended. One after the other while a witness watches (it is
+        told of one command at a time)."""
+        if len(commands) < 2 or self.witness is not None:
+            return [self.call(args, timeout) for args in commands]
+        done: list[Completed | DockerError | None] = [None] * len(commands)
+
+        def one(i: int) -> None:
+            try:
+                done[i] = self.call(commands[i], timeout)
+            except DockerError as e:
+                done[i] = e
+
+        threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(1, len(commands))]
+        for thread in threads:
+            thread.start()
+        one(0)
+        for thread in threads:
+            thread.join()
+        for result in done:
+            if isinstance(result, DockerError):
+                raise result
+        return [result for result in done if isinstance(result, Completed)]
+
     def stream(
         self, args: Sequence[str], on_line: Callable[[str], None], timeout: float, env: dict[str, str] | None = None
     ) -> Completed:

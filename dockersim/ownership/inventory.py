@@ -24,21 +24,20 @@ class Inventory:
     @classmethod
     def read(cls, docker: Docker) -> Inventory:
         """Everything on the engine."""
-        return cls(
-            set(docker.call(["ps", "-a", "-q", "--no-trunc"]).stdout.split()),
-            set(docker.call(["volume", "ls", "-q"]).stdout.split()),
-            set(docker.call(["network", "ls", "-q", "--no-trunc"]).stdout.split()),
+        lists = docker.calls(
+            ["ps", "-a", "-q", "--no-trunc"], ["volume", "ls", "-q"], ["network", "ls", "-q", "--no-trunc"]
         )
+        return cls(*(set(done.stdout.split()) for done in lists))
 
     @classmethod
     def labelled(cls, docker: Docker, run_id: str, networks: bool = True) -> Inventory:
         """What carries a run's label now."""
         only = ["--filter", f"label={LABEL_KEY}={run_id}"]
-        return cls(
-            set(docker.call(["ps", "-a", "-q", "--no-trunc", *only]).stdout.split()),
-            set(docker.call(["volume", "ls", "-q", *only]).stdout.split()),
-            set(docker.call(["network", "ls", "-q", "--no-trunc", *only]).stdout.split()) if networks else set(),
-        )
+        commands = [["ps", "-a", "-q", "--no-trunc", *only], ["volume", "ls", "-q", *only]]
+        if networks:
+            commands.append(["network", "ls", "-q", "--no-trunc", *only])
+        lists = [set(done.stdout.split()) for done in docker.calls(*commands)]
+        return cls(lists[0], lists[1], lists[2] if networks else set())
 
 
 def remove(docker: Docker, made: Inventory, dirs: Sequence[str] = ()) -> list[str]:

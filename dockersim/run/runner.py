@@ -25,11 +25,9 @@ def existing_names(docker: Docker, scenarios: list[Scenario]) -> list[str]:
                 wanted |= {(k, n) for k, n in commandline.created_names(step.run) if "{" not in n}
     if not wanted:
         return []
-    have = {
-        "container": {
-            n for line in docker.call(["ps", "-a", "--format", "{{.Names}}"]).stdout.split() for n in line.split(",")
-        },
-        "volume": set(docker.call(["volume", "ls", "-q"]).stdout.split()),
-        "network": set(docker.call(["network", "ls", "--format", "{{.Name}}"]).stdout.split()),
-    }
+    listing = {"container": ["ps", "-a", "--format", "{{.Names}}"], "volume": ["volume", "ls", "-q"],
+               "network": ["network", "ls", "--format", "{{.Name}}"]}  # fmt: skip
+    kinds = sorted({kind for kind, _ in wanted})  # only the kinds the scenarios make, listed at once
+    have = {kind: {n for line in done.stdout.split() for n in line.split(",")}  # a container's names: a,b
+            for kind, done in zip(kinds, docker.calls(*(listing[k] for k in kinds)), strict=True)}  # fmt: skip
     return sorted(f"{kind} {name}" for kind, name in wanted if name in have[kind])

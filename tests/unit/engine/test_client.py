@@ -3,10 +3,14 @@ arguments in place of the client)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from dockersim.engine.client import Docker
+from dockersim.errors import DockerError
 
 
 def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
@@ -23,3 +27,21 @@ def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
         "--context ctx volume create --label k=v w v",
         "--context ctx ps -q",
     ]
+
+
+def test_reads_at_once_answer_in_the_order_asked_and_the_first_failure_is_raised(tmp_path: Path) -> None:
+    """Three reads at once (the script waits on a FIFO the last one opens, so that they end only if they ran
+    together): each answer in its place; a failing one raises DockerError once all have ended."""
+    fifo = tmp_path / "gate"
+    os.mkfifo(fifo)
+    script = tmp_path / "docker"
+    script.write_text(f'#!/bin/sh\ncase "$1" in\n  first) cat {fifo} >/dev/null; echo one ;;\n'
+                      f'  second) echo two ;;\n  third) echo go > {fifo}; echo three ;;\n'
+                      f'  bad) echo no >&2; exit 3 ;;\nesac\n')  # fmt: skip
+    script.chmod(0o755)
+    docker = Docker(str(script))
+    done = docker.calls(["first"], ["second"], ["third"], timeout=20)
+    assert [d.stdout.strip() for d in done] == ["one", "two", "three"]
+    with pytest.raises(DockerError) as raised:
+        docker.calls(["second"], ["bad"], timeout=20)
+    assert raised.value.status == 3
