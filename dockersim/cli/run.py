@@ -59,7 +59,7 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
       sudo dockersim run --sandbox --offline scenarios/
     """
     from dockersim.i18n.phrase import default_lang
-    from dockersim.report import FILE_REPORTS, reporter
+    from dockersim.report import reporter, write_file_report
     from dockersim.run.base import RunOptions
     from dockersim.run.batch import Plan, run_scenarios
     from dockersim.scenario.loader import load_scenario, scenario_files
@@ -71,6 +71,6 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
     report = run_scenarios(scenarios, Plan(options, docker_bin, context, sandbox, offline, replace), shown)
     for name, target in (("recordings", record_dir), ("junit", junit_file), ("html", html_file)):
         if target:
-            FILE_REPORTS[name](Path(target), report, options.lang)
+            write_file_report(name, Path(target), report, options.lang)
     shown.finish(report)
     sys.exit(128 + report.interrupted if report.interrupted else (0 if report.ok else EXIT_FAILED))

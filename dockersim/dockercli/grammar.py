@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -173,6 +172,8 @@ def read_client(binary: str) -> dict[str, Any]:
         verbs: dict[str, Verb] = {}
         aliases: dict[str, str] = {}
         todo = [ROOT]
+        from concurrent.futures import ThreadPoolExecutor  # here: only reading a client's grammar anew needs it
+
         with ThreadPoolExecutor(max_workers=8) as pool:
             while todo:
                 helps = list(pool.map(lambda p: _help(binary, p.split(), env), todo))

@@ -11,8 +11,6 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -70,6 +68,9 @@ class KitRegistry:
         return shutil.which("docker-registry") is not None
 
     def _get(self, path: str, accept: str = "") -> tuple[int, bytes]:
+        import urllib.error  # here: every run imports this module (its reaper may leave a registry), few ask
+        import urllib.request
+
         request = urllib.request.Request(f"http://{self.address}{path}", headers={"Accept": accept} if accept else {})
         try:
             with urllib.request.urlopen(request, timeout=5) as response:
@@ -80,7 +81,7 @@ class KitRegistry:
     def _answers(self) -> bool:
         try:
             return self._get("/v2/")[0] == 200
-        except (urllib.error.URLError, OSError):
+        except OSError:  # urllib's URLError is one
             return False
 
     # -- shared among runs -------------------------------------------------------------------------

@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 from dockersim.engine.client import Docker
@@ -35,7 +34,7 @@ class Ownership:
         process's environment carries the run's mark too (not for a second run in the same process, whose
         docker commands carry their own)."""
         self.docker = docker
-        self.run_id = uuid.uuid4().hex[:12]
+        self.run_id = os.urandom(6).hex()  # as uuid4().hex[:12] was, without importing uuid (and platform)
         self.owner = owner_id()
         self.journal = state_dir() / f"{self.run_id}.jsonl"
         self.volumes: set[str] = set()  # named and anonymous volumes that carry no label
