@@ -210,9 +210,12 @@ def _http_answers(host: str, port: int, timeout: float) -> None:
     while True:
         try:
             with socket.create_connection((host, port), timeout=max(0.1, deadline - time.monotonic())) as s:
-                s.sendall(b"GET / HTTP/1.0\r\n\r\n")
-                if s.recv(16).startswith(b"HTTP/"):
-                    return
+                try:
+                    s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+                    if s.recv(16).startswith(b"HTTP/"):
+                        return
+                except ConnectionError:  # accepted, then reset before any answer: as closed, to the learner
+                    pass
                 last: str = Phrase("dr_no_http")
         except OSError as e:
             last = e.strerror or str(e) or type(e).__name__
