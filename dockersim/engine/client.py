@@ -82,16 +82,16 @@ class Docker:
     def calls(self, *commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> list[Completed]:
         """Several `docker ARGS` that do not depend on one another (reads), each as `call` with check, at once:
         a client process each, so that they cost the longest of them and not their sum. In the order given;
-        the first failure raises once all have ended. One after the other while a witness watches (it is
-        told of one command at a time)."""
+        the first failure (DockerError, EngineUnavailable with no client) raises once all have ended. One
+        after the other while a witness watches (it is told of one command at a time)."""
         if len(commands) < 2 or self.witness is not None:
             return [self.call(args, timeout) for args in commands]
-        done: list[Completed | DockerError | None] = [None] * len(commands)
+        done: list[Completed | BaseException | None] = [None] * len(commands)
 
         def one(i: int) -> None:
             try:
                 done[i] = self.call(commands[i], timeout)
-            except DockerError as e:
+            except BaseException as e:  # a failure, no client at all, an interrupt: raised below, in order
                 done[i] = e
 
         threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(1, len(commands))]
@@ -101,7 +101,7 @@ class Docker:
         for thread in threads:
             thread.join()
         for result in done:
-            if isinstance(result, DockerError):
+            if isinstance(result, BaseException):
                 raise result
         return [result for result in done if isinstance(result, Completed)]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dockersim.engine.client import Docker
-from dockersim.errors import DockerError
+from dockersim.errors import DockerError, EngineUnavailable
 
 
 def test_a_shell_step_labels_what_it_creates(tmp_path: Path) -> None:
@@ -45,3 +45,5 @@ def test_reads_at_once_answer_in_the_order_asked_and_the_first_failure_is_raised
     with pytest.raises(DockerError) as raised:
         docker.calls(["second"], ["bad"], timeout=20)
     assert raised.value.status == 3
+    with pytest.raises(EngineUnavailable):  # no client at all: one sentence, from whichever read
+        Docker(str(tmp_path / "no-such-docker")).calls(["ps"], ["volume", "ls"], timeout=20)
