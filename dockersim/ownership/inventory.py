@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 
 from dockersim.engine.client import Docker
@@ -30,14 +30,20 @@ class Inventory:
         return cls(*(set(done.stdout.split()) for done in lists))
 
     @classmethod
-    def labelled(cls, docker: Docker, run_id: str, networks: bool = True) -> Inventory:
-        """What carries a run's label now."""
+    def labelled(cls, docker: Docker, run_id: str, networks: bool = True, named: Set[str] = frozenset()) -> Inventory:
+        """What carries a run's label now, and those of the `named` volumes (made by `-v NAME:/path`, which
+        carry no label; a run's journal names them) that are there: every listing at once."""
         only = ["--filter", f"label={LABEL_KEY}={run_id}"]
-        commands = [["ps", "-a", "-q", "--no-trunc", *only], ["volume", "ls", "-q", *only]]
-        if networks:
+        commands = [["ps", "-a", "-q", "--no-trunc", *only], ["volume", "ls", "-q", *only]] if run_id else []
+        if run_id and networks:
             commands.append(["network", "ls", "-q", "--no-trunc", *only])
-        lists = [set(done.stdout.split()) for done in docker.calls(*commands)]
-        return cls(lists[0], lists[1], lists[2] if networks else set())
+        if named:
+            commands.append(["volume", "ls", "-q"])
+        lists = iter([set(done.stdout.split()) for done in docker.calls(*commands)])  # in the order asked
+        containers, volumes = (next(lists), next(lists)) if run_id else (set(), set())
+        made = cls(containers, volumes, next(lists) if run_id and networks else set())
+        made.volumes |= set(named) & (next(lists) if named else set())
+        return made
 
 
 def remove(docker: Docker, made: Inventory, dirs: Sequence[str] = ()) -> list[str]:

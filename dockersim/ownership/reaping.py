@@ -67,9 +67,7 @@ def _reap(journal: Journal, dry_run: bool) -> list[str]:
         _wait_for_children(run_id)
     try:
         docker = Docker(header.docker, header.context, dict(header.env))
-        made = Inventory.labelled(docker, run_id) if run_id else Inventory(set(), set(), set())
-        present = set(docker.call(["volume", "ls", "-q"]).stdout.split())
-        made.volumes |= journal.volumes() & present
+        made = Inventory.labelled(docker, run_id, named=journal.volumes())
         if dry_run:
             removed += [f"container {c[:12]}" for c in made.containers] + [f"volume {v}" for v in made.volumes]
             removed += [f"network {n[:12]}" for n in made.networks]

@@ -126,11 +126,7 @@ class Ownership:
 
     def created(self) -> Inventory:
         """What this run made and is still there."""
-        made = Inventory.labelled(self.docker, self.run_id, networks=self.made_networks)
-        if self.volumes:
-            present = set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
-            made.volumes |= self.volumes & present
-        return made
+        return Inventory.labelled(self.docker, self.run_id, networks=self.made_networks, named=self.volumes)
 
     def remove(self) -> list[str]:
         """Remove exactly what this run made so far (it may go on making more)."""
