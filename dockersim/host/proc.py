@@ -109,6 +109,31 @@ def marked(mark: str) -> set[int]:
     return found
 
 
+def name(pid: int) -> str:
+    """The process's name (its main thread's `comm`, 15 bytes at most); "" when it is gone."""
+    try:
+        return (PROC / str(pid) / "comm").read_text().rstrip("\n")
+    except OSError:
+        return ""
+
+
+def rename_self(new: str) -> str:
+    """Give every thread of this process the name `new` (cut to 15 bytes), and so every process it forks from
+    now on, from the fork itself (a name is copied with the task, where the environment a child is given shows
+    in /proc only once it execs); the main thread's name before. "" when it cannot be read or written."""
+    old = name(os.getpid())
+    with contextlib.suppress(OSError):
+        for task in (PROC / "self" / "task").iterdir():
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                (task / "comm").write_bytes(new.encode()[:15])
+    return old
+
+
+def named(wanted: str) -> set[int]:
+    """The live processes (but this one) whose name is `wanted`."""
+    return {pid for pid in pids() if pid != os.getpid() and name(pid) == wanted and start_time(pid)}
+
+
 def reads(pid: int) -> int | None:
     """How many read calls the process has made (`syscr` of /proc/PID/io); None where that cannot be read."""
     with contextlib.suppress(OSError, ValueError, StopIteration):

@@ -14,6 +14,13 @@ OWNER_KEY = "dockersim.owner"
 RUN_ENV = "DOCKERSIM_RUN"  # in the environment of every process a watched run starts
 
 
+def fork_name(run_id: str) -> str:
+    """The name a watched run's process carries (15 bytes, as `ps` shows it), and with it every process it
+    forks, from the fork on: a child between its fork and its exec (a docker command about to start) has not
+    yet the run's mark in the environment /proc shows, but already has this name."""
+    return f"dockersim-{run_id[:5]}"
+
+
 def state_home() -> Path:
     """dockersim's folder of what outlives a process: run journals, practice progress."""
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "dockersim"

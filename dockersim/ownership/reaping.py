@@ -20,7 +20,7 @@ from dockersim.ownership.inventory import Inventory, remove
 from dockersim.ownership.journal import Dir as DirEntry
 from dockersim.ownership.journal import Image, Journal, Registry, Tag
 from dockersim.ownership.journal import Sandbox as SandboxEntry
-from dockersim.ownership.labels import RUN_ENV
+from dockersim.ownership.labels import RUN_ENV, fork_name
 
 
 def reap(journal: Journal, dry_run: bool = False) -> list[str]:
@@ -40,11 +40,17 @@ def reap(journal: Journal, dry_run: bool = False) -> list[str]:
         return _reap(journal, dry_run)
 
 
+def in_flight(run_id: str) -> set[int]:
+    """The run's processes still alive: those it started (its mark in their environment), and those it forked
+    that have not yet exec'd (its name; their environment in /proc is still the one the run started with)."""
+    return proc.marked(f"{RUN_ENV}={run_id}") | proc.named(fork_name(run_id))
+
+
 def _wait_for_children(run_id: str, timeout: float = INTERRUPT_GRACE) -> None:
     """A docker command the run started just before it died may still be creating: what it makes carries
     the run's label, so wait for the run's processes to end (to a deadline) before looking."""
     deadline = time.monotonic() + timeout
-    while proc.marked(f"{RUN_ENV}={run_id}") and time.monotonic() < deadline:
+    while in_flight(run_id) and time.monotonic() < deadline:
         time.sleep(0.05)  # poll: the run's last docker command ending, bounded by the deadline
 
 

@@ -18,11 +18,12 @@ import sys
 from pathlib import Path
 
 from dockersim.engine.client import Docker
+from dockersim.host import proc
 from dockersim.host.leases import Lease
 from dockersim.ownership import journal
 from dockersim.ownership.inventory import Inventory, remove
 from dockersim.ownership.journal import Dir, Done, Entry, Header, Image, Registry, Sandbox, Tag, Volumes
-from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY, RUN_ENV, owner_id, state_dir
+from dockersim.ownership.labels import LABEL_KEY, OWNER_KEY, RUN_ENV, fork_name, owner_id, state_dir
 
 
 class Ownership:
@@ -45,14 +46,17 @@ class Ownership:
         self._reaper: subprocess.Popen[bytes] | None = None
         self._channel: socket.socket | None = None  # to the reaper: leases go along it, its end is the run's
         self.leases: dict[str, Lease] = {}
+        self._name = ""  # this process's name before the run's (given back at close)
         if watched:
             self.journal.parent.mkdir(parents=True, exist_ok=True)
             self._write(Header.of(self.run_id, self.owner, docker))
             self._reaper, self._channel = _start_reaper(self.journal)
-            # Every process this run starts from now on carries the mark, from fork on: the reaper waits
-            # for those still running (a docker command in flight may still create) before it looks.
+            # Every process this run starts from now on carries the mark in its environment, and the run's name
+            # from its fork until its exec (when /proc does not show the mark yet): the reaper waits for those
+            # still running (a docker command in flight may still create) before it looks (reaping.in_flight).
             if mark:
                 os.environ[RUN_ENV] = self.run_id
+                self._name = proc.rename_self(fork_name(self.run_id))
             docker.env[RUN_ENV] = self.run_id
 
     @property
@@ -147,6 +151,9 @@ class Ownership:
         self.journal.unlink(missing_ok=True)
         if os.environ.get(RUN_ENV) == self.run_id:  # what this process starts from now on is not the run's
             del os.environ[RUN_ENV]
+        if self._name:
+            proc.rename_self(self._name)
+            self._name = ""
 
 
 def _start_reaper(journal: Path) -> tuple[subprocess.Popen[bytes], socket.socket]:
