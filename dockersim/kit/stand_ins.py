@@ -312,9 +312,12 @@ def copy(source: Docker, target: Docker, tags: list[str], say: Callable[[str], N
 def build(docker: Docker, tags: list[str], say: Callable[[str], None], only_missing: bool = False) -> list[str]:
     """Build these stand-ins and what they are built from; returns the tags built or checked."""
     done = []
-    for recipe in order(tags):
+    recipes = order(tags)
+    checked = [r for r in recipes if r.how in ("debootstrap", "busybox") or only_missing]
+    there = {ref for ref, _ in listing(docker)} if checked else set()  # one call, not one a stand-in
+    for recipe in recipes:
         start = time.monotonic()
-        if (recipe.how in ("debootstrap", "busybox") or only_missing) and present(docker, recipe.tag):
+        if recipe in checked and normal_ref(recipe.tag) in there:
             done.append(recipe.tag)
             continue
         say(Phrase("kit_building", tag=recipe.tag))
