@@ -61,7 +61,7 @@ schema_version: 1
 title: a build held to the submission's bounds
 images: {busybox: busybox}
 submission: commands.sh
-time_limit: 30
+time_limit: 15
 settle: 5
 checks:
   - name: the slow image was never made
