@@ -48,7 +48,7 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def scenario_overhead(rounds: int, names: list[str] = SCENARIOS, target: float = 1.10) -> list[list[str]]:
+def scenario_overhead(rounds: int, names: list[str] = SCENARIOS, target: float = 1.02) -> list[list[str]]:
     """dockersim run against the same commands as a plain script, both pulling from one kit registry; with
     one short file, the fixed cost (start-up, preflight, the reaper) shows. The plain script's commands run in
     this process; what it would pay to start as its own script (python, and importing pexpect) is measured
@@ -232,24 +232,25 @@ def fixed_sleeps() -> int:
 
 
 def startup(rounds: int) -> list[list[str]]:
+    """`dockersim --version` and `--help` (the installed command, as a shell runs it) against `python -c pass`,
+    taken in turn, so that the machine's load falls on both alike."""
+
     def run(argv: list[str]) -> float:
         return timed(lambda: subprocess.run(argv, capture_output=True, check=True))
 
-    ours, bare = [], []
-    for _ in range(rounds):
-        ours.append(run([sys.executable, "-m", "dockersim", "--help"]))
-        bare.append(run([sys.executable, "-c", "pass"]))
-    extra = (statistics.median(ours) - statistics.median(bare)) * 1000
-    return [
-        [
-            f"start-up: dockersim --help vs python -c pass, median of {rounds}",
-            f"{statistics.median(ours) * 1000:.0f} ms",
-            f"{statistics.median(bare) * 1000:.0f} ms",
-            f"{extra:+.0f} ms",
-            "< +150 ms",
-            "yes" if extra < 150 else "no",
-        ]
-    ]
+    installed = Path(sys.executable).parent / "dockersim"
+    command = [str(installed)] if installed.exists() else [sys.executable, "-m", "dockersim"]
+    rows = []
+    for flag in ("--version", "--help"):
+        ours, bare = [], []
+        for _ in range(rounds):
+            ours.append(run([*command, flag]))
+            bare.append(run([sys.executable, "-c", "pass"]))
+        extra = (statistics.median(ours) - statistics.median(bare)) * 1000
+        rows.append([f"start-up: dockersim {flag} vs python -c pass, median of {rounds}",
+                     f"{statistics.median(ours) * 1000:.0f} ms", f"{statistics.median(bare) * 1000:.0f} ms",
+                     f"{extra:+.0f} ms", "≤ +40 ms", "yes" if extra <= 40 else "no"])  # fmt: skip
+    return rows
 
 
 def grading(jobs_list: list[int]) -> list[list[str]]:
@@ -327,12 +328,12 @@ def _floor(box: Sandbox, batch: Path, folders: list[Path], seconds: dict[int, fl
     finally:
         box.down()
     rows = [[f"grading {size} submissions (⅓ correct), --jobs {jobs}", f"{s:.1f}s", f"{plain:.1f}s (plain script)",
-             f"{s / plain:.2f}× the floor", "≤ 1.5×" if jobs == 2 else "", "yes" if s / plain <= 1.5 else "no"]
+             f"{s / plain:.2f}× the floor", "≤ 1.3×" if jobs == 2 else "", "yes" if s / plain <= 1.3 else "no"]
             for jobs, s in seconds.items()]  # fmt: skip
     gap = max(per[k] for k in ("bob", "carol")) - per["alice"]
     rows.append([f"one submission: correct {per['alice']:.1f}s, failing bob {per['bob']:.1f}s / carol "
-                 f"{per['carol']:.1f}s, mallory {per['mallory']:.1f}s", "", "", f"{gap:+.1f}s", "≤ +2 s",
-                 "yes" if gap <= 2 else "no"])  # fmt: skip
+                 f"{per['carol']:.1f}s, mallory {per['mallory']:.1f}s", "", "", f"{gap:+.1f}s", "≤ +1 s",
+                 "yes" if gap <= 1 else "no"])  # fmt: skip
     return rows
 
 

@@ -8,7 +8,7 @@ from dockersim.host.interrupts import Interrupted, handle_signals
 
 handle_signals()
 try:
-    from dockersim.cli.main import entry_point
+    from dockersim.cli import entry_point
 except Interrupted as e:
     sys.stderr.write("\ndockersim: interrupted\n")
     sys.exit(128 + e.signum)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from dockersim import __version__
+from dockersim.cli import VERSION_LINE
 from dockersim.cli.main import main
 from dockersim.run.results import Outcome
 from tests.conftest import ROOT
@@ -38,6 +41,10 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> Non
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+    # The installed command answers `--version` alone before click loads: in the same words.
+    assert result.output == VERSION_LINE.format(version=__version__)
+    fast = subprocess.run([sys.executable, "-m", "dockersim", "--version"], capture_output=True, text=True)
+    assert fast.returncode == 0 and fast.stdout == result.output
 
 
 def test_validate_good_and_bad(tmp_path: Path) -> None:
