@@ -21,6 +21,11 @@ from dockersim.engine.process import DEFAULT_TIMEOUT, KEEP_OUTPUT, Completed
 from dockersim.errors import DockerError, EngineUnavailable
 from dockersim.i18n.phrase import Phrase
 
+# Docker.calls' reads at once, at most: an ssh:// engine's calls share one connection, which carries 10
+# sessions (sshd's MaxSessions) before the client opens another, and a grading run's event and stats streams
+# hold two of them.
+AT_ONCE = 4
+
 
 class Witnessing(Protocol):
     """What watches an engine while a submission is graded (witness.Witness): told when each command runs."""
@@ -86,6 +91,9 @@ class Docker:
         after the other while a witness watches (it is told of one command at a time)."""
         if len(commands) < 2 or self.witness is not None:
             return [self.call(args, timeout) for args in commands]
+        if len(commands) > AT_ONCE:
+            return [done for i in range(0, len(commands), AT_ONCE)
+                    for done in self.calls(*commands[i : i + AT_ONCE], timeout=timeout)]  # fmt: skip
         done: list[Completed | BaseException | None] = [None] * len(commands)
 
         def one(i: int) -> None:

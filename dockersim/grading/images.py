@@ -18,8 +18,11 @@ def prepare(docker: Docker, say: Callable[[str], None], source: Docker | None = 
     if source is not None:
         kit.copy(source, docker, [r.tag for r in recipes], say)
     kit.build(docker, [r.tag for r in recipes], say, only_missing=True)
-    # Each name on its own, and at once: the engine tags them in the time of one.
-    docker.calls(*(["tag", recipe.tag, ref] for recipe in recipes for ref in recipe.stands_for))
+    # One after the other: at once, seventeen sessions on an ssh:// engine's one connection would pass sshd's
+    # MaxSessions (10), and the client would open more connections (test_pool's ssh test counts them).
+    for recipe in recipes:
+        for ref in recipe.stands_for:
+            docker.call(["tag", recipe.tag, ref])
     return kit_ids(docker)
 
 

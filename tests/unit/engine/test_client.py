@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dockersim.engine.client import Docker
+from dockersim.engine.client import AT_ONCE, Docker
 from dockersim.errors import DockerError, EngineUnavailable
 
 
@@ -47,3 +47,18 @@ def test_reads_at_once_answer_in_the_order_asked_and_the_first_failure_is_raised
     assert raised.value.status == 3
     with pytest.raises(EngineUnavailable):  # no client at all: one sentence, from whichever read
         Docker(str(tmp_path / "no-such-docker")).calls(["ps"], ["volume", "ls"], timeout=20)
+
+
+def test_many_reads_run_at_most_a_few_at_once_in_the_order_asked(tmp_path: Path) -> None:
+    """Ten reads: never more than AT_ONCE client processes at a time (an ssh:// engine's one connection carries
+    10 sessions), each answer in its place. The script notes how many run beside it while it runs."""
+    running, seen = tmp_path / "running", tmp_path / "seen"
+    running.mkdir()
+    script = tmp_path / "docker"
+    script.write_text(f'#!/bin/sh\ntouch {running}/$$\nls {running} | wc -l >> {seen}\n'
+                      f'sleep 0.2\nrm {running}/$$\necho "$1"\n')  # fmt: skip
+    script.chmod(0o755)
+    done = Docker(str(script)).calls(*([str(i)] for i in range(10)), timeout=20)
+    assert [d.stdout.strip() for d in done] == [str(i) for i in range(10)]
+    counts = [int(n) for n in seen.read_text().split()]
+    assert len(counts) == 10 and 1 < max(counts) <= AT_ONCE, counts
