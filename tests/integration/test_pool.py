@@ -25,6 +25,7 @@ from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.engine.sandbox.slots import private
 from dockersim.kit import stand_ins as kit
+from dockersim.ownership.inventory import empty
 from dockersim.ownership.labels import state_home
 from tests.conftest import ROOT
 from tests.integration.test_grading import HW
@@ -165,9 +166,16 @@ def ssh_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, str],
         yield from _ssh_engine(box, tmp_path)
 
 
-def _ssh_engine(box: Sandbox, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, str]]:
-    box.down(purge=True)
+def _kept(box: Sandbox) -> None:
+    """The engine up with nothing in it but the images it kept from an earlier run (the kit's, which the pool
+    copies in where missing: test_graded_over_three_contexts_one_failing copies into fresh engines)."""
+    box.down()
     box.up()
+    empty(Docker(env={"DOCKER_HOST": box.docker_host, "DOCKER_CONTEXT": ""}))
+
+
+def _ssh_engine(box: Sandbox, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, str]]:
+    _kept(box)
     for name in ("host", "client"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(tmp_path / name)], check=True)
     (tmp_path / "authorized_keys").write_text((tmp_path / "client.pub").read_text())
@@ -211,7 +219,7 @@ SetEnv DOCKER_HOST={box.docker_host}
     yield env, log, box.engine_host
     sshd.terminate()
     sshd.wait(timeout=30)
-    box.down(purge=True)
+    box.down()
 
 
 def test_an_ssh_engine_is_graded_over_one_connection(ssh_engine: tuple[dict[str, str], Path, str],
@@ -261,8 +269,7 @@ def shared_engine(engine: Docker, tmp_path: Path) -> Iterator[tuple[dict[str, st
 
 
 def _shared_engine(engine: Docker, box: Sandbox, tmp_path: Path) -> Iterator[tuple[dict[str, str], Docker, str]]:
-    box.down(purge=True)
-    box.up()
+    _kept(box)
     env = {**os.environ, "DOCKER_CONFIG": str(tmp_path / "docker-config")}
     env.pop("DOCKER_CONTEXT", None)
     subprocess.run(["docker", "context", "create", "shared", "--docker", f"host={box.docker_host}"], env=env,
@@ -275,7 +282,8 @@ def _shared_engine(engine: Docker, box: Sandbox, tmp_path: Path) -> Iterator[tup
     own.call(["network", "create", "owners-net"])
     own.call(["run", "-d", "--name", "owners-box", "-v", "owners-volume:/data", "owners/image:1", "sleep", "3600"])
     yield env, own, f"{box.docker_host}={box.engine_host}"
-    box.down(purge=True)
+    own.call(["rm", "-f", "owners-box"], check=False)  # its `sleep` as PID 1 would hold dockerd's stop for 10 s
+    box.down()
 
 
 HOSTILE = """\
