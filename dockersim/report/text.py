@@ -6,7 +6,6 @@ import os
 import sys
 
 import click
-from tabulate import tabulate
 
 from dockersim.i18n.phrase import localise, say
 from dockersim.run.results import Outcome, RunReport, StepResult
@@ -70,6 +69,8 @@ class TextReporter:
                 title = s.title if len(s.title) <= 28 else s.title[:27] + "…"
                 rows.append([title, r.index, r.name[:48], self._label(r.outcome), f"{r.seconds:.2f}", reason])
         click.echo("")
+        from tabulate import tabulate  # here: practice loads this module for colour_wanted alone (40 ms less)
+
         headers = say("headers", self.lang).split("|")
         click.echo(tabulate(rows, headers=headers, disable_numparse=True))
         counts = report.counts()
