@@ -9,10 +9,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from dockersim.engine.client import Docker
 from dockersim.ownership.labels import owner_alive, state_dir
+
+if TYPE_CHECKING:  # the reaper reads journals at every run's end: it does not load the client for a type
+    from dockersim.engine.client import Docker
 
 
 @dataclass(frozen=True)
