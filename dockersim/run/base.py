@@ -106,6 +106,14 @@ class RunState:
         # What this run's own commands create carries its labels, so that cleanup and counts never touch a
         # learner's objects or another run's, even while they are made at the same time.
         self.ownership = ownership if ownership is not None else Ownership(docker, watched=False)
-        self.volumes_before = set(docker.call(["volume", "ls", "-q"]).stdout.split())
+        self._volumes_before: set[str] | None = None
         self._workdir: str | None = None
         self._seen: dict[str, ContainerState] = {}  # containers looked up during the current step
+
+    @property
+    def volumes_before(self) -> set[str]:
+        """The volumes there before the scenario's first command that names one: read then, once (a scenario
+        that names none asks nothing). One made meanwhile by someone else counts as not the run's."""
+        if self._volumes_before is None:
+            self._volumes_before = set(self.docker.call(["volume", "ls", "-q"]).stdout.split())
+        return self._volumes_before
