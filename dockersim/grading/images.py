@@ -31,10 +31,11 @@ def image_ids(docker: Docker) -> list[str]:
     return [i for _, i in listing(docker)]
 
 
-def kit_ids(docker: Docker) -> dict[str, str]:
-    """The image ID each kit name points at now (one call); a name that points nowhere is left out."""
+def kit_ids(docker: Docker, images: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """The image ID each kit name points at now (one call, or none given the engine's `listing`); a name that
+    points nowhere is left out."""
     recipes = [r for r in kit.RECIPES.values() if r.stands_for]
-    tagged = dict(listing(docker))
+    tagged = dict(listing(docker) if images is None else images)
     refs = [name for r in recipes for name in (r.tag, *r.stands_for)]
     named = {ref: ref if ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest" for ref in refs}
     return {ref: tagged[full] for ref, full in named.items() if full in tagged}
@@ -45,7 +46,8 @@ def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None],
     """Between two submissions: the kit's names point where they did (a submission may have re-tagged or
     removed one: `docker tag busybox mysql:5.7`), and images a submission made or pulled are gone, but for
     `keep` (IDs); with keep None, no other image is removed (an engine the run shares: give_back_images)."""
-    now = kit_ids(docker)
+    images = listing(docker)  # one listing: a name pointed back leaves the set of image IDs as it was
+    now = kit_ids(docker, images)
     for ref, want in ids.items():
         if now.get(ref) != want and docker.call(["tag", want, ref], check=False).status != 0:
             docker.call(["image", "rm", "-f", ref], check=False)  # its image is gone: build it again
@@ -53,7 +55,7 @@ def restore(docker: Docker, ids: dict[str, str], say: Callable[[str], None],
     if keep is None:
         return ids
     keep = set(ids.values()) | keep
-    others = sorted({i for _, i in listing(docker) if i not in keep})
+    others = sorted({i for _, i in images if i not in keep})
     if others:
         docker.call(["image", "rm", "-f", *others], check=False)
     return ids
