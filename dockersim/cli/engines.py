@@ -31,7 +31,8 @@ def images_list(docker_bin: str, context: str | None) -> None:
     from dockersim.kit import stand_ins as kit
 
     docker = connected(docker_bin, context)
-    rows = [[r.tag, ", ".join(r.stands_for) or "(base)", "yes" if kit.present(docker, r.tag) else "no"]
+    have = set(kit.present(docker, kit.RECIPES))
+    rows = [[r.tag, ", ".join(r.stands_for) or "(base)", "yes" if r.tag in have else "no"]
             for r in kit.RECIPES.values()]  # fmt: skip
     click.echo(tabulate(rows, headers=["stand-in", "stands for", "built"]))
 

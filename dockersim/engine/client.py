@@ -85,10 +85,11 @@ class Docker:
         return done
 
     def calls(self, *commands: Sequence[str], timeout: float = DEFAULT_TIMEOUT) -> list[Completed]:
-        """Several `docker ARGS` that do not depend on one another (reads), each as `call` with check, at once:
-        a client process each, so that they cost the longest of them and not their sum. In the order given;
-        the first failure (DockerError, EngineUnavailable with no client) raises once all have ended. One
-        after the other while a witness watches (it is told of one command at a time)."""
+        """Several `docker ARGS` that do not depend on one another (reads), each as `call` with check, at once
+        (AT_ONCE at a time): a client process each, so that they cost the longest of them and not their sum. In
+        the order given; the first failure (DockerError, EngineUnavailable with no client) raises once the
+        reads running with it have ended. One after the other while a witness watches (it is told of one
+        command at a time)."""
         if len(commands) < 2 or self.witness is not None:
             return [self.call(args, timeout) for args in commands]
         if len(commands) > AT_ONCE:

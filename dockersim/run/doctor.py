@@ -112,7 +112,8 @@ def diagnose(docker_bin: str = "docker", context: str | None = None) -> Diagnosi
     kind = _engine_kind(docker, server, endpoint)
     d.add("engine", Phrase("dr_engine", kind=kind, client=docker.client_version(), user=_user()))
     _try_containers(d, docker, kind, remote=endpoint.startswith(("tcp://", "ssh://")))
-    missing = [r.tag for r in kit.RECIPES.values() if not kit.present(docker, r.tag)]
+    have = set(kit.present(docker, kit.RECIPES))
+    missing = [tag for tag in kit.RECIPES if tag not in have]
     if missing:
         how = Phrase("dr_fix_kit_root" if os.geteuid() == 0 else "dr_fix_kit_ask")
         d.add("offline kit", Phrase("dr_kit_missing", tags=", ".join(missing)), how, blocking=False)
@@ -227,7 +228,7 @@ def _http_answers(host: str, port: int, timeout: float) -> None:
 def _probe_image(docker: Docker) -> str | None:
     """The kit's busybox, else another of its stand-ins (each has sh), else none."""
     tags = [PROBE_IMAGE, *(r.tag for r in kit.RECIPES.values())]
-    return next((tag for tag in tags if kit.present(docker, tag)), None)
+    return next(iter(kit.present(docker, tags)), None)
 
 
 @contextmanager

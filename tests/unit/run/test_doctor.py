@@ -89,8 +89,8 @@ class Engine:
     def call(self, args: list[str], timeout: float = 60, check: bool = True) -> Completed:
         self.calls.append(list(args))
         out, status, err = "", 0, ""
-        if args[:2] == ["image", "inspect"]:
-            status = 0 if args[-1] in self.images else 1
+        if args[:2] == ["image", "ls"]:  # as `--format {{.Repository}}:{{.Tag}}\t{{.ID}}` prints them
+            out = "".join(f"{image}\tsha256:{i:064x}\n" for i, image in enumerate(self.images))
         elif args[0] == "info" and self.kind == "podman":
             out = "false\n"
         elif args[0] == "info":
