@@ -19,7 +19,7 @@ from dockersim.engine import flavour, process
 from dockersim.engine.flavour import Flavour
 from dockersim.engine.process import DEFAULT_TIMEOUT, KEEP_OUTPUT, Completed
 from dockersim.errors import DockerError, EngineUnavailable
-from dockersim.i18n.phrase import Phrase
+from dockersim.i18n.phrase import Phrase, said
 
 # Docker.calls' reads at once, at most: an ssh:// engine's calls share one connection, which carries 10
 # sessions (sshd's MaxSessions) before the client opens another, and a grading run's event and stats streams
@@ -194,8 +194,12 @@ class Docker:
         return list(self.flavour.force_remove)
 
     def answers(self, timeout: float = 20.0) -> str:
-        """Whether an engine answers now (not the version asked once): "" when it does, else why not."""
-        done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+        """Whether an engine answers now (not the version asked once): "" when it does, else why not (a client
+        that cannot be run, such as a stopped podman sandbox's, too)."""
+        try:
+            done = self.call(["version", "--format", "{{.Server.Version}}"], timeout=timeout, check=False)
+        except EngineUnavailable as e:
+            return said(e)
         if done.status == 0 and done.stdout.strip():
             return ""
         return (done.stderr.strip().splitlines() or [f"exit status {done.status}"])[-1]

@@ -89,14 +89,14 @@ class Link:
         run([*inside, "route", "replace", "default", "via", self.host_ip])
         Path("/proc/sys/net/ipv4/ip_forward").write_text("1\n")
         for table, chain, *rule in self.rules():
-            if run(["iptables", "-t", table, "-C", chain, *rule], check=False).returncode != 0:
+            if run(["iptables", "-w", "-t", table, "-C", chain, *rule], check=False).returncode != 0:
                 # Insert: the host engine's FORWARD policy is DROP, and its own rules come first otherwise.
-                run(["iptables", "-t", table, "-I", chain, "1", *rule])
+                run(["iptables", "-w", "-t", table, "-I", chain, "1", *rule])
 
     def down(self) -> None:
         for table, chain, *rule in self.rules():
-            while run(["iptables", "-t", table, "-C", chain, *rule], check=False).returncode == 0:
-                run(["iptables", "-t", table, "-D", chain, *rule])
+            while run(["iptables", "-w", "-t", table, "-C", chain, *rule], check=False).returncode == 0:
+                run(["iptables", "-w", "-t", table, "-D", chain, *rule])
         run(["ip", "link", "del", self.host_if], check=False)  # removes its peer too
         run(["ip", "netns", "del", self.netns], check=False)
 

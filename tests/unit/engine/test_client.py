@@ -62,3 +62,19 @@ def test_many_reads_run_at_most_a_few_at_once_in_the_order_asked(tmp_path: Path)
     assert [d.stdout.strip() for d in done] == [str(i) for i in range(10)]
     counts = [int(n) for n in seen.read_text().split()]
     assert len(counts) == 10 and 1 < max(counts) <= AT_ONCE, counts
+
+
+def test_a_client_that_cannot_be_run_does_not_answer_and_says_why(tmp_path: Path) -> None:
+    """A stopped podman sandbox's client is gone: `answers` says so in its line, as it says any other reason
+    (the grading pool reads it to decide what to do with the engine), and raises nothing."""
+    gone = tmp_path / "podman"
+    gone.write_text("#!/bin/sh\necho 4.3.1\n")
+    gone.chmod(0o755)
+    client = Docker(str(gone))
+    assert client.answers() == ""
+    gone.unlink()  # the sandbox stopped (Box.down)
+    assert client.answers() == f"cannot run {str(gone)!r}: no such program"
+    failing = tmp_path / "docker"
+    failing.write_text("#!/bin/sh\necho 'Cannot connect to the Docker daemon' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    assert Docker(str(failing)).answers() == "Cannot connect to the Docker daemon"

@@ -3,7 +3,8 @@ handed back by a failing engine goes, and when a submission is given up as not g
 
 pool.py has no pure functions: an engine's share of the work (Pool._serve) starts, vets and grades on a real
 engine (tests/integration/test_pool.py). What is tested here is the queue those engines share: Pool._take,
-Pool._give_back and what Pool.grade says of the submissions no engine took."""
+Pool._give_back and what Pool.grade says of the submissions no engine took; and, with an engine that fails
+before any of a submission runs, what Pool._grade does with it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from dockersim.errors import DockersimError
+from dockersim.grading.engines import GradingEngine
 from dockersim.grading.homework import Spec, load_spec
 from dockersim.grading.pool import FAILS_PER_SUBMISSION, Pool
 from dockersim.grading.result import Grade
@@ -90,3 +93,49 @@ def test_with_no_engine_every_submission_is_not_graded_and_says_so(spec: Spec) -
         note = grade.notes[0]
         assert not grade.graded and isinstance(note, Phrase) and note.key == "g_no_engine"
         assert note.values["engines"] == "none"
+
+
+class _Stopped(GradingEngine):
+    """A sandbox that could not be started again for the next submission: its preparation fails, and its
+    client is gone with it (a podman sandbox's, removed by Box.down), as `answers` then says."""
+
+    name, dedicated, workspaces = "sandbox 1", True, Path("/nonexistent/workspaces")
+    docker = None  # type: ignore[assignment]  # grade_one reads it; nothing here calls it
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.renewed, self.stopped = 0, False
+
+    def up(self) -> None: ...
+
+    def down(self) -> None: ...
+
+    def leftovers(self) -> int:
+        return 0
+
+    def prepare_workspace(self, workspace: Path) -> None:
+        self.stopped = True
+        raise DockersimError("the podman sandbox's namespaces could not be made: mount: busy")
+
+    def answers(self) -> str:
+        return "cannot run '/run/dockersim/grade-11/podman': no such program" if self.stopped else ""
+
+    def renew(self) -> None:
+        self.renewed, self.stopped = self.renewed + 1, False
+
+
+def test_an_engine_that_cannot_be_made_ready_is_started_afresh_and_the_submission_handed_back(spec: Spec) -> None:
+    """What failed is said with what the engine answers now; the engine is renewed, not set aside, and the
+    submission goes back to the queue to be graded again, on it or another."""
+    said: list[str] = []
+    p = Pool(spec, [Path("/submissions/alice")], "en", said.append)
+    engine = _Stopped()
+    p.images[engine.name], p.keep[engine.name] = {}, set()  # as _start leaves them: the kit on it
+    item = p._take()
+    assert item is not None
+    p._grade(engine, item)
+    assert engine.renewed == 1 and not engine.record.set_aside
+    assert p.todo == [item] and item.failed_on == ["sandbox 1"] and p.busy == 0
+    [line] = [s for s in said if "started afresh" in s]
+    assert "could not be made ready for alice (the podman sandbox's namespaces could not be made" in line
+    assert line.endswith("no such program); another engine grades it; started afresh"), line
