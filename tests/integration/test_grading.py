@@ -15,6 +15,7 @@ from typing import Any
 
 from dockersim.engine.client import Docker
 from dockersim.ownership.inventory import Inventory
+from dockersim.ownership.labels import state_dir
 from tests.conftest import ROOT, dockersim
 
 HW = ROOT / "examples" / "hw-wordpress"
@@ -32,6 +33,7 @@ def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     shutil.copytree(HW / "submissions" / "alice", submissions / "alice_again")  # the same work, graded again
     out = tmp_path / "grades"
     before = Inventory.read(engine)
+    state_dir().mkdir(parents=True, exist_ok=True)  # dockersim's own (its runs' journals), even on a new machine
     host_files = {p: sorted(os.listdir(p)) for p in ("/etc", "/tmp", "/root", "/var/lib/docker")}
     folders = sorted(str(p) for p in submissions.iterdir())
     assert len(folders) >= 6

@@ -27,6 +27,7 @@ from dockersim.engine.sandbox.slots import private
 from dockersim.host.leases import RUN_ROOT
 from dockersim.kit import stand_ins as kit
 from dockersim.ownership.inventory import Inventory
+from dockersim.ownership.labels import state_dir
 from tests.conftest import ROOT, dockersim
 from tests.integration.test_grading import expected_scores
 
@@ -82,6 +83,7 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     spec.write_text(text + "  - name: a mark in the workspace's /root\n    points: 0\n"
                     "    probe: {host_file: /root/eve-was-here, exists: true}\n")  # fmt: skip
     before = (Inventory.read(engine), _podman_inventory())
+    state_dir().mkdir(parents=True, exist_ok=True)  # dockersim's own (its runs' journals), even on a new machine
     watched = [p for p in ("/etc", "/tmp", "/root", "/var/lib/containers") if os.path.isdir(p)]
     host_files = {p: sorted(os.listdir(p)) for p in watched}
 
@@ -95,7 +97,7 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     results = json.loads((out / "results.json").read_text())
     for record in results["engines"]:  # each a podman sandbox, whose containers' root is not the host's
         assert record["endpoint"].startswith(f"podman {STATE_ROOT}") and record["isolation"] == "userns", record
-        assert record["canary"] == "13/13" and not record["set_aside"], record
+        assert record["canary"] == "13/13" and not record["set_aside"], (record, done.stderr[-3000:])
     mallory = (out / "feedback" / "mallory.md").read_text().split("## Lines that were refused")[1]
     for number in range(3, 21):  # the same lines refused as on docker, each with its reason
         assert f"- line {number}: `" in mallory, number
