@@ -69,13 +69,14 @@ def t_only(tmp_path: Path) -> Path:
     """2.2.1's `-t`-only step as a step the learner types (the chapter runs it itself), and a step after it,
     so that the learner's shell goes on after it."""
     step = next(s for s in load_scenario(str(CHAPTER)).steps if s.run and "t_only" in s.run)
-    assert step.tty and [a.kind for a in step.tty] == ["send", "expect", "eof"] and step.auto
+    assert step.tty and [a.kind for a in step.tty] == ["expect", "send", "expect", "eof"] and step.auto
+    ready, typed, read = (a.text for a in step.tty[:3])
     path = tmp_path / "t-only.yaml"
     path.write_text(
         "schema_version: 1\ntitle: {en: -t alone, ko: -t 만}\nimages: {ubuntu: ubuntu:14.04}\nsteps:\n"
         "  - name: -t without -i\n    task: {en: run it with a terminal and no input, ko: 입력 없이 터미널만}\n"
         f"    run: >-\n      {shlex.join(step.run or [])}\n"
-        f"    tty:\n      - send: {step.tty[0].text}\n      - expect: '{step.tty[1].text}'\n      - expect: eof\n"
+        f"    tty:\n      - expect: '{ready}'\n      - send: {typed}\n      - expect: '{read}'\n      - expect: eof\n"
         "  - name: what it read\n    task: {en: look at its logs, ko: 로그를 보세요}\n    run: docker logs t_only\n"
         "    stdout: '(?m)^read: nothing'\n"
     )
