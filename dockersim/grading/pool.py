@@ -169,10 +169,10 @@ class Pool:
                 return
             except EngineFault as e:  # not the submission's doing: another engine grades it
                 item.failed_on.append(engine.name)
-                why, answer = said(e), engine.answers()  # what failed, and whether the engine answers still
-                if answer and answer not in why:
-                    why = f"{why}; {answer}"
-                self._afresh(engine, Phrase("pool_not_ready", student=item.folder.name, why=why))
+                cause, answer = said(e), engine.answers()  # what failed, and whether the engine answers still
+                why = answer if answer and answer in cause else "; ".join(w for w in (cause, answer) if w)
+                self._afresh(engine, Phrase("pool_failed_under" if answer else "pool_not_ready",
+                                            student=item.folder.name, why=why))  # fmt: skip
                 return
             except DockersimError as e:
                 grade = Grade.not_graded(item.folder.name, self.spec.max_points, Phrase("g_stopped", error=said(e)),

@@ -125,7 +125,7 @@ class _Stopped(GradingEngine):
 
 
 def test_an_engine_that_cannot_be_made_ready_is_started_afresh_and_the_submission_handed_back(spec: Spec) -> None:
-    """What failed is said with what the engine answers now; the engine is renewed, not set aside, and the
+    """What failed is said, with what the engine answers now; the engine is renewed, not set aside, and the
     submission goes back to the queue to be graded again, on it or another."""
     said: list[str] = []
     p = Pool(spec, [Path("/submissions/alice")], "en", said.append)
@@ -137,5 +137,5 @@ def test_an_engine_that_cannot_be_made_ready_is_started_afresh_and_the_submissio
     assert engine.renewed == 1 and not engine.record.set_aside
     assert p.todo == [item] and item.failed_on == ["sandbox 1"] and p.busy == 0
     [line] = [s for s in said if "started afresh" in s]
-    assert "could not be made ready for alice (the podman sandbox's namespaces could not be made" in line
+    assert "stopped answering while grading alice (the podman sandbox's namespaces could not be made" in line
     assert line.endswith("no such program); another engine grades it; started afresh"), line
