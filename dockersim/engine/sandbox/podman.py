@@ -34,7 +34,8 @@ def start(box: Box, timeout: float) -> None:
     holder = ["sh", "-c", 'mount --make-rshared / && touch "$1" && shift && exec "$@"', "sh", str(ready),
               "tini", "--", "sh", "-c", "exec sleep infinity", str(box.run_dir)]  # fmt: skip
     argv = ["nsenter", f"--net=/run/netns/{box.netns}", *isolated(box, holder, pid_namespace=True)]
-    with open(box.run_dir / "holder.log", "ab") as log:
+    # Its own start's alone: a failure says its own last line, not one an earlier holder wrote as it ended.
+    with open(box.run_dir / "holder.log", "wb") as log:
         started = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True)
     # Until the init is known, unshare stands for it: its argv names the run dir, and its end kills its child
     # (--kill-child), so that a run killed meanwhile leaves its reaper something to stop.
