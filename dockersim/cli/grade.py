@@ -18,6 +18,7 @@ from dockersim.cli.options import (
     image_options,
     lang_option,
     show_progress,
+    writable,
 )
 
 
@@ -99,6 +100,7 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
     from dockersim.i18n.phrase import default_lang, say
     from dockersim.report.grades import summary_text, write_all
 
+    writable(out_dir, "--out", folder=True)
     out, lang = Path(out_dir), lang or default_lang()
     contexts = [*engines, *(read_engine_file(Path(engine_file)) if engine_file else [])]
     jobs = jobs if jobs is not None else (0 if contexts else 1)
@@ -142,6 +144,7 @@ def merge(folders: tuple[str, ...], out_dir: str, as_json: bool, lang: str | Non
     from dockersim.i18n.phrase import default_lang
     from dockersim.report.grades import merge as merge_grades
 
+    writable(out_dir, "--out", folder=True)
     grades = merge_grades([Path(f) for f in folders], Path(out_dir), lang or default_lang())
     if as_json:
         click.echo((Path(out_dir) / "results.json").read_text(encoding="utf-8").rstrip())

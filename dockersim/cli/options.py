@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -49,6 +51,25 @@ def image_map(pairs: tuple[str, ...]) -> dict[str, str]:
             )
         out[ref] = local
     return out
+
+
+def writable(target: str | None, option: str, folder: bool = False) -> None:
+    """An output a command writes once its work is done, checked before the work starts, so that a path
+    naming a folder where a file goes (or a file where a folder goes), or lying under a file or in a folder
+    it may not write, is said at once in one sentence and not after a whole run."""
+    if target is None:
+        return
+    if not target.strip():
+        raise DockersimError(f"{option}: an empty path names no {'folder' if folder else 'file'}")
+    path = Path(target)
+    if path.exists() and path.is_dir() != folder:
+        want, found = ("a folder", "a file") if folder else ("a file", "a folder")
+        raise DockersimError(f"{option} {target}: this is {found}; give {want}")
+    parent = next((p for p in path.absolute().parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise DockersimError(f"{option} {target}: {parent} is a file, so nothing can be written under it")
+    if parent is not None and not path.exists() and not os.access(parent, os.W_OK | os.X_OK):
+        raise DockersimError(f"{option} {target}: {parent} is not writable for you")
 
 
 def show_progress(line: str, lang: str = "en") -> None:

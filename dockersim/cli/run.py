@@ -7,23 +7,30 @@ from pathlib import Path
 
 import click
 
-from dockersim.cli.options import EXIT_FAILED, engine_options, image_map, image_options, lang_option
+from dockersim.cli.options import EXIT_FAILED, engine_options, image_map, image_options, lang_option, writable
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 def validate(paths: tuple[str, ...]) -> None:
-    """Check scenario files without touching the engine.
+    """Check scenario files, or a homework spec, without touching the engine.
 
     \b
     Examples:
       dockersim validate scenarios/
       dockersim validate my-scenario.yaml
+      dockersim validate examples/hw-wordpress/spec.yaml
     """
+    from dockersim.grading.homework import is_spec, load_spec
     from dockersim.scenario.loader import load_scenario, scenario_files
 
+    named = {Path(p) for p in paths}
     for path in scenario_files(list(paths)):
-        click.echo(f"{path}: ok ({len(load_scenario(path).steps)} steps)")
+        if path in named and path.is_file() and is_spec(path):  # a spec named as such, not one found in a folder
+            spec = load_spec(path)
+            click.echo(f"{path}: ok (a homework spec: {len(spec.checks)} checks, {spec.max_points} points)")
+        else:
+            click.echo(f"{path}: ok ({len(load_scenario(path).steps)} steps)")
 
 
 @click.command()
@@ -58,6 +65,9 @@ def run(paths: tuple[str, ...], docker_bin: str, context: str | None, image_maps
       dockersim run --html report.html scenarios/2.2.1-creating-containers.yaml
       sudo dockersim run --sandbox --offline scenarios/
     """
+    for target, option, folder in ((record_dir, "--record", True), (junit_file, "--junit", False),
+                                   (html_file, "--html", False)):  # fmt: skip
+        writable(target, option, folder)
     from dockersim.i18n.phrase import default_lang
     from dockersim.report import reporter, write_file_report
     from dockersim.run.base import RunOptions

@@ -7,6 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dockersim.errors import DockersimError
+from dockersim.host.text import NotText, decode
+
+MAX_ENGINE_FILE = 1 << 20  # bytes of an engine list read: a course's hundreds of engines fit in a few KiB
 
 ENDPOINT_SCHEMES = ("unix", "tcp", "ssh")  # the addresses DOCKER_HOST takes
 
@@ -31,9 +34,12 @@ def parse_engine(value: str) -> tuple[str, str | None]:
 def read_engine_file(path: Path) -> list[str]:
     """A file of engines, one `CONTEXT[=HOST]` a line; `#` starts a comment."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as f:
+            lines = decode(f.read(MAX_ENGINE_FILE)).splitlines()
     except OSError as e:
         raise DockersimError(f"{path}: {e.strerror or e}") from None
+    except NotText as e:
+        raise DockersimError(f"{path}:{e.line}: {e.message}") from None
     out = []
     for number, line in enumerate(lines, start=1):
         text = line.split("#", 1)[0].strip()

@@ -18,7 +18,11 @@ from dockersim.scenario.loader import images_of, parse_steps
 from dockersim.scenario.model import SCHEMA_VERSION, Step
 from dockersim.yamlfile.source import LList, LMap, load_yaml, read_source
 from dockersim.yamlfile.texts import Text, text_of
-from dockersim.yamlfile.validation import closest
+from dockersim.yamlfile.validation import closest, seconds
+
+MAX_CPUS = 1024
+MAX_PROCESSES = 4_194_304  # the kernel's own ceiling for pid_max
+MAX_SIZE = 1 << 40  # 1 TiB: a submission's memory, disk or log
 
 TOP_KEYS = (
     "schema_version", "title", "images", "setup", "submission", "session", "time_limit", "settle", "allow", "reference",
@@ -63,6 +67,16 @@ def load_spec(path: str | Path) -> Spec:
     return parse_spec(read_source(path), str(path))
 
 
+def is_spec(path: str | Path) -> bool:
+    """Whether a YAML file is a homework spec (checks, and no steps) rather than a scenario; False when it
+    cannot be read, so that the scenario's loader says why."""
+    try:
+        doc = load_yaml(read_source(path), str(path))
+    except ScenarioError:
+        return False
+    return isinstance(doc, LMap) and "checks" in doc and "steps" not in doc
+
+
 def parse_spec(text: str, path: str) -> Spec:
     doc = load_yaml(text, path)
     if not isinstance(doc, LMap):
@@ -95,10 +109,7 @@ def parse_spec(text: str, path: str) -> Spec:
             setattr(spec, key, value)
     for key in ("time_limit", "settle"):
         if key in doc:
-            value = doc[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ScenarioError(f"{key} should be a number of seconds above 0", path, doc.lines[key])
-            setattr(spec, key, float(value))
+            setattr(spec, key, seconds(doc[key], path, doc.lines[key], key))
     if "reference" in doc:
         value = doc["reference"]
         folder = Path(path).parent / value if isinstance(value, str) and value.strip() else None
@@ -157,16 +168,18 @@ def _limits(raw: Any, path: str, line: int) -> Limits:
             raise ScenarioError(f"limits has no key '{key}'" + closest(key, list(Limits.KEYS)), path, where)
         if key in ("memory", "disk", "log"):
             size = parse_size(value)
-            if size is None:
-                raise ScenarioError(f"limits: {key} should be a size such as 2g, 512m or 10m", path, where)
+            if size is None or size > MAX_SIZE:
+                raise ScenarioError(f"limits: {key} should be a size such as 2g, 512m or 10m, at most 1t", path,
+                                    where)  # fmt: skip
             values[key] = size
         elif key == "cpus":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ScenarioError("limits: cpus should be a number of CPUs above 0, such as 1 or 0.5", path, where)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_CPUS:
+                raise ScenarioError(f"limits: cpus should be a number of CPUs above 0 and at most {MAX_CPUS}, such "
+                                    "as 1 or 0.5", path, where)  # fmt: skip
             values[key] = float(value)
         else:
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ScenarioError(f"limits: {key} should be a whole number, 1 or more", path, where)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PROCESSES:
+                raise ScenarioError(f"limits: {key} should be a whole number from 1 to {MAX_PROCESSES}", path, where)
             values[key] = value
     floors = {"memory": 64 * 1024**2, "disk": 256 * 1024**2, "log": 64 * 1024, "processes": 16}
     for key, floor in floors.items():

@@ -21,7 +21,10 @@ def parse_size(value: object) -> int | None:
     found = _SIZE.fullmatch(value)
     if found is None:
         return None
-    size = int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+    try:
+        size = int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+    except OverflowError:  # four hundred digits: float() says inf
+        return None
     return size if size > 0 else None
 
 

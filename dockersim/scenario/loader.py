@@ -25,7 +25,7 @@ from dockersim.scenario.model import (
 )
 from dockersim.yamlfile.source import LList, LMap, line_of, load_yaml, read_source
 from dockersim.yamlfile.texts import text_of
-from dockersim.yamlfile.validation import known_keys
+from dockersim.yamlfile.validation import REGEX_ERRORS, kind_of, known_keys, seconds
 
 STEP_KEYS = (
     "name",
@@ -57,6 +57,8 @@ def scenario_files(paths: list[str]) -> list[Path]:
     """Files as given; a directory stands for its *.yaml and *.yml files in name order."""
     out: list[Path] = []
     for given in paths:
+        if not given.strip():  # Path("") is the current folder: an empty word names no file
+            raise ScenarioError("an empty path names no scenario file")
         p = Path(given)
         if p.is_dir():
             found = sorted([*p.glob("*.yaml"), *p.glob("*.yml")])
@@ -80,7 +82,9 @@ def parse_scenario(text: str, path: str) -> Scenario:
         raise ScenarioError(f"schema_version is missing (write schema_version: {SCHEMA_VERSION})", path, 1)
     if version != SCHEMA_VERSION:
         raise ScenarioError(
-            f"schema_version {version!r} is not supported (this dockersim reads {SCHEMA_VERSION})",
+            f"schema_version should be the number {SCHEMA_VERSION}, not {kind_of(version)}"
+            if isinstance(version, str) and version.strip() == str(SCHEMA_VERSION)
+            else f"schema_version {version!r} is not supported (this dockersim reads {SCHEMA_VERSION})",
             path,
             doc.lines["schema_version"],
         )
@@ -133,9 +137,7 @@ def _images(value: Any, path: str, line: int) -> dict[str, str]:
 
 
 def _number(value: Any, path: str, line: int, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ScenarioError(f"{what} should be a number of seconds above 0", path, line)
-    return float(value)
+    return seconds(value, path, line, what)
 
 
 def _templates_ok(template: str, path: str, line: int, images: set[str], captured: set[str]) -> None:
@@ -152,7 +154,7 @@ def _regex(template: str, path: str, line: int, what: str, images: set[str], cap
     _templates_ok(template, path, line, images, captured)
     try:
         re.compile(placeholders.substitute(template, lambda _p: "x"))
-    except re.error as e:
+    except REGEX_ERRORS as e:
         raise ScenarioError(f"{what} is not a valid regular expression: {e}", path, line) from None
     return template
 

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from dockersim.errors import ScenarioError
+from dockersim.host.text import NotText, decode
 
 MAX_SOURCE = 1 << 20  # characters of a scenario, spec or session file: the largest scenario is 14 KB
 MAX_LINE = 10_000  # characters of one line
@@ -37,12 +38,18 @@ class LList(list):  # type: ignore[type-arg]
 def read_source(path: str | Path) -> str:
     """A scenario's or spec's text; a missing, unreadable or too large file is a ScenarioError naming it."""
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read(MAX_SOURCE + 1)  # one more than allowed tells a larger file, without reading it all
+        with open(path, "rb") as f:
+            data = f.read(4 * MAX_SOURCE + 4)  # no more than the most a file of MAX_SOURCE characters holds
     except FileNotFoundError:
         raise ScenarioError("no such file", str(path)) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ScenarioError(f"cannot read the file ({e.__class__.__name__})", str(path)) from None
+    except OSError as e:
+        raise ScenarioError(f"cannot read the file: {e.strerror or e}", str(path)) from None
+    if len(data) > 4 * MAX_SOURCE:
+        raise ScenarioError(f"the file is larger than {MAX_SOURCE >> 20} MiB", str(path))
+    try:
+        text = decode(data)
+    except NotText as e:
+        raise ScenarioError(e.message, str(path), e.line) from None
     _bounded(text, str(path))
     return text
 
@@ -61,12 +68,22 @@ def load_yaml(text: str, path: str, anchors: bool = True) -> Any:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = e.problem or e.context or "invalid YAML"
-        raise ScenarioError(f"invalid YAML: {problem}", path, line) from None
+        message, line = _said(e)
+        raise ScenarioError(message, path, line) from None
     except yaml.YAMLError as e:
         raise ScenarioError(f"invalid YAML: {e}", path, 1) from None
+
+
+def _said(e: yaml.MarkedYAMLError) -> tuple[str, int]:
+    """PyYAML's error as its author would look for it: what, and on which line."""
+    if e.context == "while scanning a quoted scalar" and e.context_mark is not None:  # at its end, where it began
+        return "invalid YAML: the quote that opens on this line is never closed", e.context_mark.line + 1
+    mark = e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark else 1
+    problem = e.problem or e.context or "invalid YAML"
+    if "expected <block end>" in problem or "expected <block mapping start>" in problem:
+        problem += " (is a quote above left open, or this line indented unlike the ones beside it?)"
+    return f"invalid YAML: {problem}", line
 
 
 def line_of(value: Any, default: int = 0) -> int:
@@ -160,10 +177,14 @@ class _Converter:
 
     def scalar(self, node: yaml.Node) -> Any:
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except (ValueError, OverflowError):  # a number of 5,000 digits, the 13th month: PyYAML's own errors
             raise ScenarioError(
                 "invalid YAML: the value cannot be read (a number too long, or a date that does not exist)",
                 self.path,
                 node.start_mark.line + 1,
             ) from None
+        if isinstance(value, str) and "\0" in value:  # "\0" or "\x00" in quotes: no command, path or text has one
+            raise ScenarioError("a text holds a NUL character (\\0), which no command or file name can", self.path,
+                                node.start_mark.line + 1)  # fmt: skip
+        return value

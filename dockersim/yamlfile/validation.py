@@ -10,6 +10,9 @@ from typing import Any
 from dockersim.errors import ScenarioError
 from dockersim.yamlfile.source import LMap
 
+MAX_SECONDS = 10**9  # about 31 years: any timeout a person writes, and far from what overflows the clock
+REGEX_ERRORS = (re.error, OverflowError, RecursionError)  # `a{99999999999}` and groups nested 1,500 deep too
+
 
 def fail(path: str, line: int, message: str) -> ScenarioError:
     return ScenarioError(message, path, line)
@@ -38,6 +41,14 @@ def scalar(value: Any, path: str, line: int, what: str) -> str:
     return str(value)
 
 
+def seconds(value: Any, path: str, line: int, what: str) -> float:
+    """A number of seconds above 0 and at most MAX_SECONDS: never .nan, .inf or a number of twenty digits,
+    which would pass as a timeout here and overflow the clock where it is waited for."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+        raise fail(path, line, f"{what} should be a number of seconds above 0 and at most {MAX_SECONDS:,}")
+    return float(value)
+
+
 def known_keys(m: LMap, known: tuple[str, ...], path: str, what: str) -> None:
     """Every key of the mapping is one of `known`; the first that is not is an error with its line."""
     for key in m:
@@ -63,6 +74,6 @@ def regex_field(spec: LMap, key: str, path: str) -> str:
     text = scalar(spec[key], path, spec.lines[key], key)
     try:
         re.compile(text)
-    except re.error as e:
+    except REGEX_ERRORS as e:
         raise fail(path, spec.lines[key], f"{key} is not a valid regular expression: {e}") from None
     return text

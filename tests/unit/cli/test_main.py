@@ -66,6 +66,37 @@ def test_validate_missing_file_and_empty_dir(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no .yaml scenario files" in result.output
 
 
+def test_validate_reads_a_homework_spec_named_as_a_file() -> None:
+    result = CliRunner().invoke(main, ["validate", str(ROOT / "examples" / "hw-wordpress" / "spec.yaml")])
+    assert result.exit_code == 0 and result.output.endswith("ok (a homework spec: 9 checks, 18 points)\n")
+
+
+def test_an_output_that_cannot_be_written_is_said_before_any_work(tmp_path: Path) -> None:
+    """A report's path that names a folder, lies under a file, or a folder's that names a file: one sentence,
+    exit 2, before the engine is asked anything (the run would be lost after it)."""
+    (tmp_path / "a-file").write_text("mine\n")
+    (tmp_path / "a-folder").mkdir()
+    spec, alice = str(ROOT / "examples" / "hw-wordpress" / "spec.yaml"), str(ROOT / "examples" / "hw-wordpress")
+    for args, said in (
+        (["run", "--html", str(tmp_path / "a-folder"), "scenarios/"], "a-folder: this is a folder; give a file"),
+        (["run", "--junit", str(tmp_path / "a-file" / "x.xml"), "scenarios/"], "a-file is a file, so nothing can"),
+        (["run", "--record", str(tmp_path / "a-file"), "scenarios/"], "a-file: this is a file; give a folder"),
+        (["grade", "--out", str(tmp_path / "a-file"), spec, alice], "--out " + str(tmp_path / "a-file") + ": this is"),
+        (["gradebook", "merge", "--out", str(tmp_path / "a-file"), str(tmp_path)], "a-file: this is a file"),
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2 and said in result.output and "Traceback" not in result.output, result.output
+    assert (tmp_path / "a-file").read_text() == "mine\n"
+
+
+def test_a_reference_that_grading_would_refuse_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "ref").mkdir()
+    (tmp_path / "ref" / "commands.sh").symlink_to("/etc/passwd")
+    result = CliRunner().invoke(main, ["record", "--spec", str(tmp_path / "spec.yaml"), str(tmp_path / "ref")])
+    assert result.exit_code == 2 and "commands.sh is a symbolic link" in result.output, result.output
+    assert "root:" not in result.output and not (tmp_path / "spec.yaml").exists()
+
+
 def test_bad_image_map_is_one_sentence() -> None:
     result = CliRunner().invoke(main, ["run", "--image-map", "ubuntu", "scenarios/"])
     assert result.exit_code == 2
@@ -104,6 +135,13 @@ def test_progress_with_none_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     result = CliRunner().invoke(main, ["progress"])
     assert result.exit_code == 0 and "no practice yet" in result.output
+    saved = tmp_path / "dockersim" / "practice"  # files not as practice writes them: edited, or cut short
+    saved.mkdir(parents=True)
+    for n, text in enumerate(['[1, 2]', '"str"', '{"steps": [1, 2]}', '{"path": "x", "title": "t", "total": 3, '
+                              '"steps": {"1": {"a": 1}}}', '{"path": "x", "tit']):  # fmt: skip
+        (saved / f"{n}.json").write_text(text)
+    result = CliRunner().invoke(main, ["progress"])
+    assert result.exit_code == 0 and "no practice yet" in result.output, result.output
 
 
 @pytest.mark.engine  # no engine, but the docker client, which grade looks for first (ensure-engine installs it)
@@ -114,6 +152,7 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
     folder.mkdir()
     (tmp_path / "engines.txt").write_text("# the lab\nlab1\nlab2 lab3\n")
     (tmp_path / "none.txt").write_text("# the lab, its engines not yet named\n\n")
+    (tmp_path / "latin1.txt").write_bytes(b"# the lab\ncaf\xe9\n")
     for args, said in (
         (["--jobs", "0"], "no engine to grade on: --jobs 0 needs at least one --engine"),
         (["--engine", "lab1", "--engine", "lab1"], "--engine lab1 is named twice"),
@@ -125,6 +164,7 @@ def test_grading_engines_named_badly(tmp_path: Path) -> None:
             "none.txt: names no engine (one CONTEXT or CONTEXT=HOST a line)",
         ),
         (["--engine", "no-such-lab"], "--engine no-such-lab: there is no docker context of that name"),
+        (["--engine-file", str(tmp_path / "latin1.txt")], "latin1.txt:2: the file is not UTF-8 text (byte 0xe9"),
     ):
         result = CliRunner().invoke(main, ["grade", "--out", str(tmp_path / "out"), *args, spec, str(folder)])
         assert result.exit_code == 2, result.output

@@ -58,6 +58,13 @@ def test_a_spec_s_limits_replace_each_default_they_name() -> None:
         ("limits: {cpus: 0}\n", "limits: cpus should be a number of CPUs above 0"),
         ("limits: {memory: 1m}\n", "limits: memory below 64 MiB"),
         ("limits: {processes: 2}\n", "limits: processes below 16"),
+        ("limits: {cpus: .inf}\n", "limits: cpus should be a number of CPUs above 0 and at most 1024"),
+        ("limits: {cpus: .nan}\n", "limits: cpus should be a number of CPUs above 0 and at most 1024"),
+        ("limits: {processes: 99999999999999999999}\n", "limits: processes should be a whole number from 1 to"),
+        ("limits: {disk: 9999999999999999999999999999t}\n", "limits: disk should be a size such as 2g"),
+        ("limits: {memory: '" + "9" * 400 + "g'}\n", "limits: memory should be a size such as 2g"),
+        ("time_limit: .inf\n", "time_limit should be a number of seconds above 0 and at most 1,000,000,000"),
+        ("settle: .nan\n", "settle should be a number of seconds above 0 and at most 1,000,000,000"),
     ],
 )
 def test_a_wrong_limit_is_one_sentence_at_its_line(limits: str, said: str) -> None:

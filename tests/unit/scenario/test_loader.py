@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dockersim.checks.container import ContainerCheck
 from dockersim.checks.objects import CountCheck, ImageCheck, VolumeCheck
 from dockersim.errors import ScenarioError
-from dockersim.scenario.loader import load_scenario, parse_scenario
+from dockersim.scenario.loader import load_scenario, parse_scenario, scenario_files
 from tests.conftest import ROOT
 from tests.unit.fuzzing import BUDGET, WORDS, values
 
@@ -140,6 +140,19 @@ BASE = "schema_version: 1\nsteps:\n"
         (BASE + "  - check: {container: x, mounts: [{rw: yes-ish}]}\n", 3, "rw should be true or false"),
         (BASE + "  - check: {container: {a: b}}\n", 3, "container should be a word or a number, not a mapping"),
         ("schema_version: 1\nimages: {u: 'has space'}\nsteps: [{run: docker ps}]\n", 2, "image reference"),
+        # Numbers that would pass as seconds and overflow the clock where they are waited for.
+        (BASE + "  - run: docker ps\n    timeout: .nan\n", 4, "at most 1,000,000,000"),
+        (BASE + "  - run: docker ps\n    timeout: .inf\n", 4, "at most 1,000,000,000"),
+        (BASE + "  - run: docker ps\n    timeout: 99999999999999999999\n", 4, "at most 1,000,000,000"),
+        (BASE + "  - run: docker ps\n    retry: .nan\n", 4, "retry should be a number of seconds"),
+        (BASE + "  - run: docker run -it x\n    tty:\n      - expect: a\n        timeout: .nan\n", 6, "timeout"),
+        # Regular expressions that re.compile refuses with another error than re.error.
+        (BASE + "  - run: docker ps\n    stdout: 'a{99999999999}'\n", 4, "not a valid regular expression"),
+        (BASE + "  - run: docker ps\n    stdout_not: '" + "(" * 1500 + ")" * 1500 + "'\n", 4, "not a valid regular"),
+        (BASE + '  - run: "echo \\x00"\n', 3, "NUL character"),
+        ('schema_version: "1"\nsteps: [{run: docker ps}]\n', 1, "should be the number 1, not '1'"),
+        ('schema_version: 1\ntitle: "t\nsteps:\n  - run: docker ps\n', 2, "the quote that opens on this line"),
+        ("schema_version: 1\ntitle: 't\nsteps:\n  - run: echo 'x'\n", 4, "is a quote above left open"),
     ],
 )
 def test_bad_files_name_file_and_line(text: str, line: int, words: str) -> None:
@@ -153,10 +166,13 @@ def test_bad_files_name_file_and_line(text: str, line: int, words: str) -> None:
 def test_missing_and_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="no such file"):
         load_scenario(tmp_path / "nope.yaml")
-    bad = tmp_path / "latin1.yaml"
-    bad.write_bytes(b"schema_version: 1\n\xff\n")
-    with pytest.raises(ScenarioError, match="cannot read"):
+    bad = tmp_path / "cp949.yaml"
+    bad.write_bytes("schema_version: 1\nsteps:\n  - run: echo 안녕\n".encode("cp949"))
+    with pytest.raises(ScenarioError) as e:
         load_scenario(bad)
+    assert str(e.value) == f"{bad}:3: the file is not UTF-8 text (byte 0xbe on this line): save it as UTF-8"
+    with pytest.raises(ScenarioError, match="an empty path names no scenario file"):
+        scenario_files([""])  # Path("") would be the current folder
 
 
 def test_destructive_steps_are_recognised() -> None:
