@@ -77,7 +77,7 @@ class Progress:
             raw = json.loads(cls.file_for(path).read_text(encoding="utf-8"))
             steps = {int(k): v for k, v in raw.get("steps", {}).items() if v in KNOWN}
             return cls(path, raw.get("title", ""), int(raw.get("total", 0)), steps)
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):  # unreadable, or not as save() writes it
             return cls(path)
 
     def save(self) -> None:
@@ -95,13 +95,18 @@ class Progress:
 
 
 def saved_progress() -> list[dict[str, object]]:
-    """Every scenario file practised on this account, as saved."""
+    """Every scenario file practised on this account, as saved; a file not as save() writes it (edited, or
+    cut short) is passed over."""
     out = []
     for f in sorted((state_home() / "practice").glob("*.json")):
         try:
-            out.append(json.loads(f.read_text(encoding="utf-8")))
+            raw = json.loads(f.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        shape = {"path": str, "title": str, "total": int, "steps": dict}
+        typed = isinstance(raw, dict) and all(isinstance(raw.get(k), t) for k, t in shape.items())
+        if typed and all(isinstance(v, str) for v in raw["steps"].values()):
+            out.append(raw)
     return out
 
 

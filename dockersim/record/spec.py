@@ -115,8 +115,11 @@ def read_reference(folder: Path) -> Reference:
     the built-in allow-list refuses is read for what it would need), session.yaml as a scenario's steps."""
     if not folder.is_dir():
         raise DockersimError(f"{folder}: a reference solution is a folder holding commands.sh (and session.yaml)")
-    text = submission.read_file(folder, "commands.sh")
-    session = submission.read_file(folder, "session.yaml")
+    try:
+        text = submission.read_file(folder, "commands.sh")
+        session = submission.read_file(folder, "session.yaml")
+    except submission.Refused as e:  # a link, a folder, a file too large: what grading would refuse too
+        raise DockersimError(f"{folder}: {e}") from None
     if text is None and session is None:
         raise DockersimError(f"{folder}: there is no commands.sh or session.yaml in it")
     argvs: list[list[str]] = []

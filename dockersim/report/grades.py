@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 import xml.etree.ElementTree as ET
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from tabulate import tabulate
 
@@ -98,6 +100,8 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
             data = json.loads(path.read_text(encoding="utf-8"))
             found = Book(data["spec"], data["title"], data["max"],
                          tuple((c["index"], c["name"]) for c in data["checks"]))  # fmt: skip
+            if not _is(found.max, int) or not all(_is(i, int) and _is(n, str) for i, n in found.columns):
+                raise ValueError("max" if not _is(found.max, int) else "checks")
             students = [_grade(s) for s in data["students"]]
             engines += [{**e, "run": str(folder)} for e in data.get("engines", [])]
         except FileNotFoundError:
@@ -106,9 +110,11 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
             raise DockersimError(f"{path}:{e.lineno}: not JSON ({e.msg})") from None
         except OSError as e:
             raise DockersimError(f"{path}: {e.strerror or e}") from None
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
+            named = isinstance(e, (ValueError, KeyError)) and e.args and str(e.args[0]).isidentifier()
+            field = f": {e.args[0]}" if named else ""
             raise DockersimError(f"{path}: not a results.json of dockersim grade (a field missing, or of "
-                                 "another kind)") from None  # fmt: skip
+                                 f"another kind{field})") from None  # fmt: skip
         if book is not None:
             for what, ours, theirs in (("title", book.title, found.title), ("points", book.max, found.max),
                                        ("checks", book.columns, found.columns)):  # fmt: skip
@@ -143,12 +149,43 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
 
 
 def _grade(data: dict[str, Any]) -> Grade:
-    """A Grade read back from results.json."""
+    """A Grade read back from results.json, each field of the type it declares (_typed)."""
     session = [StepResult(**{**s, "outcome": Outcome(s["outcome"])}) for s in data.get("session", [])]
-    checks = [CheckOutcome(**{**c, "outcome": Outcome(c["outcome"])}) for c in data["checks"]]
-    return Grade(data["student"], data["score"], data["max"], checks=checks,
-                 lines=[LineResult(**line) for line in data["lines"]], session=session, notes=data["notes"],
-                 seconds=data["seconds"], engine=data.get("engine", ""), graded=data.get("graded", True))  # fmt: skip
+    checks = [_typed(CheckOutcome(**{**c, "outcome": Outcome(c["outcome"])})) for c in data["checks"]]
+    return _typed(Grade(data["student"], data["score"], data["max"], checks=checks,
+                        lines=[_typed(LineResult(**line)) for line in data["lines"]], session=session,
+                        notes=data["notes"], seconds=data["seconds"], engine=data.get("engine", ""),
+                        graded=data.get("graded", True)))  # fmt: skip
+
+
+T = TypeVar("T")
+
+
+def _typed(record: T) -> T:
+    """A record read back from a results.json, refused (ValueError naming the field) where a field is not of
+    the type it declares: a hand-edited "8" for a score, or NaN, is said where it is read, not where it is
+    summed or written into the gradebook."""
+    hints = get_type_hints(type(record))
+    for f in fields(record):  # type: ignore[arg-type]  # a dataclass instance
+        if not _is(getattr(record, f.name), hints[f.name]):
+            raise ValueError(f.name)
+    return record
+
+
+def _is(value: object, hint: Any) -> bool:
+    """Whether a value read from JSON is of a declared type (str, int, float, bool, an enum, list[X], X | None);
+    any other type (a record of its own) is taken as it is."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        return any(_is(value, a) for a in args)
+    if origin is list:
+        return isinstance(value, list) and all(_is(v, args[0]) for v in value)
+    if hint is type(None):
+        return value is None
+    if hint in (int, float):
+        numeric = isinstance(value, int) or (hint is float and isinstance(value, float))
+        return numeric and not isinstance(value, bool) and math.isfinite(value)  # type: ignore[arg-type]
+    return isinstance(value, hint) if isinstance(hint, type) else True
 
 
 def gradescope(g: Grade, lang: str = "en") -> dict[str, object]:

@@ -98,6 +98,18 @@ def test_merged_gradebook_equals_one_run_s(tmp_path: Path) -> None:
     (tmp_path / "broken" / "results.json").write_text('{"spec": "x",\n "students": [1]}')
     (tmp_path / "notjson").mkdir()
     (tmp_path / "notjson" / "results.json").write_text('{"spec": \n')
+    bob = json.loads((tmp_path / "parts" / "bob" / "results.json").read_text())
+    for name, edit in (("score", "8"), ("seconds", float("nan")), ("student", 5), ("details", [{"a": 1}])):
+        student = {**bob["students"][0]}
+        if name == "details":
+            student["checks"] = [{**student["checks"][0], "details": edit}]
+        else:
+            student[name] = edit
+        (tmp_path / f"edited-{name}").mkdir()
+        (tmp_path / f"edited-{name}" / "results.json").write_text(json.dumps({**bob, "students": [student]}))
+        with pytest.raises(DockersimError) as e:  # a hand-edited field is said where it is read
+            merge([tmp_path / f"edited-{name}"], tmp_path / "again")
+        assert str(e.value).endswith(f"(a field missing, or of another kind: {name})"), str(e.value)
     (tmp_path / "a-file").write_text("mine\n")
     (tmp_path / "someones").mkdir()
     (tmp_path / "someones" / "notes.txt").write_text("mine\n")
