@@ -26,6 +26,12 @@ def port_key(text: str) -> str:
     return text if "/" in text else f"{text}/tcp"
 
 
+def is_port(text: str) -> bool:
+    """Whether a check's port is one a container can have: 1 to 65535, and tcp, udp or sctp."""
+    found = re.fullmatch(r"(\d{1,5})(/(tcp|udp|sctp))?", text)
+    return found is not None and 1 <= int(found.group(1)) <= 65535
+
+
 def _port_matches(spec: str, bindings: list[PortBinding]) -> bool:
     published = [b for b in bindings if b.published]
     if spec == "none":
@@ -58,8 +64,8 @@ def _v_state(value: Any, path: str, line: int, key: str) -> Any:
 
 
 def _v_exit_code(value: Any, path: str, line: int, key: str) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _fail(path, line, "exit_code should be a whole number")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 255:
+        raise _fail(path, line, "exit_code should be a whole number from 0 to 255, as a process exits")
     return value
 
 
@@ -86,7 +92,7 @@ def _v_ports(value: Any, path: str, line: int, key: str) -> Any:
         raise _fail(path, line, 'ports should be a mapping such as {80/tcp: "0.0.0.0:80"}')
     ports = {}
     for k, v in value.items():
-        if not re.fullmatch(r"\d+(/(tcp|udp|sctp))?", str(k)):
+        if not is_port(str(k)):
             raise _fail(path, line, f"'{k}' is not a container port such as 80/tcp")
         specs = v if isinstance(v, list) else [v]
         for s in specs:

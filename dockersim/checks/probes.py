@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dockersim.checks.base import CheckContext, Mismatch, there, word
-from dockersim.checks.container import port_key
+from dockersim.checks.container import is_port, port_key
 from dockersim.engine import helper
 from dockersim.engine.client import Docker
 from dockersim.engine.helper import HELPER_IMAGE
@@ -47,7 +47,10 @@ class HttpCheck:
             if "container" not in target or "port" not in target or set(target) - {"container", "port", "path"}:
                 raise _fail(path, spec.lines["http"], "http names a URL, or {container: NAME, port: 80/tcp, path: /}")
             container = _scalar(target["container"], path, spec.lines["http"], "http container")
-            port = port_key(_scalar(target["port"], path, spec.lines["http"], "http port"))
+            port = _scalar(target["port"], path, spec.lines["http"], "http port")
+            if not is_port(port):
+                raise _fail(path, spec.lines["http"], f"http port '{port}' is not a container port such as 80/tcp")
+            port = port_key(port)
             page = _scalar(target.get("path", "/"), path, spec.lines["http"], "http path")
             target = f"http://{{engine_host}}:{{host_port:{container}:{port}}}/{page.lstrip('/')}"
         url = _scalar(target, path, spec.lines["http"], "http")

@@ -14,7 +14,13 @@ from dockersim.errors import DockersimError
 
 @click.group()
 def images() -> None:
-    """The offline kit: local stand-ins for the chapter's images, built from Debian's archive."""
+    """The offline kit: local stand-ins for the chapter's images, built from Debian's archive.
+
+    \b
+    Examples:
+      dockersim images build && dockersim run --offline scenarios/
+      dockersim images list
+    """
 
 
 @images.command("list")
@@ -58,7 +64,14 @@ def images_build(refs: tuple[str, ...], docker_bin: str, context: str | None) ->
 
 @click.group()
 def engine() -> None:
-    """The sandbox engine: a private dockerd beside any other, for runs that must not touch yours."""
+    """The sandbox engine: a private dockerd beside any other, for runs that must not touch yours.
+
+    \b
+    Examples:
+      sudo dockersim engine up && sudo dockersim run --sandbox --offline scenarios/
+      dockersim engine status
+      sudo dockersim engine down
+    """
 
 
 @engine.command("up")

@@ -122,7 +122,12 @@ def grade(spec_file: str, folders: tuple[str, ...], jobs: int | None, engines: t
 
 @click.group()
 def gradebook() -> None:
-    """Work with gradebooks that grade runs wrote."""
+    """Work with gradebooks that grade runs wrote.
+
+    \b
+    Example:
+      dockersim gradebook merge --out course/ grades-lab1/ grades-lab2/
+    """
 
 
 @gradebook.command("merge")
