@@ -3,6 +3,7 @@ what an engine holds, what dead runs left on it, and whether a run would work he
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -25,19 +26,26 @@ def images() -> None:
 
 @images.command("list")
 @engine_options
-def images_list(docker_bin: str, context: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="print the list as JSON.")
+def images_list(docker_bin: str, context: str | None, as_json: bool) -> None:
     """List the kit's stand-ins, what each stands for, and whether it is built.
 
     \b
-    Example:
+    Examples:
       dockersim images list
+      dockersim images list --json | jq -r '.[] | select(.built | not) | .stand_in'
     """
-    from tabulate import tabulate
-
     from dockersim.kit import stand_ins as kit
 
     docker = connected(docker_bin, context)
     have = set(kit.present(docker, kit.RECIPES))
+    if as_json:
+        found = [{"stand_in": r.tag, "stands_for": list(r.stands_for), "built": r.tag in have}
+                 for r in kit.RECIPES.values()]  # fmt: skip
+        click.echo(json.dumps(found, indent=1))
+        return
+    from tabulate import tabulate
+
     rows = [[r.tag, ", ".join(r.stands_for) or "(base)", "yes" if r.tag in have else "no"]
             for r in kit.RECIPES.values()]  # fmt: skip
     click.echo(tabulate(rows, headers=["stand-in", "stands for", "built"]))
@@ -161,7 +169,8 @@ def state(docker_bin: str, context: str | None, as_json: bool) -> None:
 @click.command()
 @engine_options
 @click.option("--dry-run", is_flag=True, help="list what would be removed; remove nothing.")
-def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="print what was (or would be) removed as JSON.")
+def clean(docker_bin: str, context: str | None, dry_run: bool, as_json: bool) -> None:
     """Remove what dockersim runs that died (killed, crashed, a reboot) left behind.
 
     Only objects a dockersim run labelled, of runs whose process is gone; your own objects, and those of
@@ -171,6 +180,7 @@ def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
     Examples:
       dockersim clean --dry-run
       dockersim clean
+      dockersim clean --dry-run --json
     """
     from dockersim.ownership.inventory import orphans, remove
     from dockersim.ownership.reaping import reap_dead
@@ -183,12 +193,16 @@ def clean(docker_bin: str, context: str | None, dry_run: bool) -> None:
         removed += [f"network {n[:12]}" for n in left.networks]
     else:
         removed += remove(docker, left)
-    verb = "would remove" if dry_run else "removed"
-    click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
     from dockersim.host import leases
 
     stopping = [f"{who.get('sandbox', name)} (run {who.get('run', '?')})" for name, who in leases.all_held()
                 if who.get("stopping")]  # fmt: skip
+    if as_json:
+        key = "would_remove" if dry_run else "removed"
+        click.echo(json.dumps({key: removed, "being_stopped": stopping}, indent=1))
+        return
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb}: {', '.join(removed)}" if removed else "nothing left behind by dockersim runs")
     if stopping:  # a reaper is at it: what it stops is not ours to take now, and it will be done soon
         click.echo(f"still being stopped by the reapers of runs that died: {', '.join(stopping)}")
 

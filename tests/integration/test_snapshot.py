@@ -3,6 +3,8 @@ and on podman."""
 
 from __future__ import annotations
 
+import json
+
 from dockersim.engine.client import Docker
 from dockersim.engine.snapshot import Snapshot
 
@@ -96,3 +98,8 @@ def test_engine_status_and_images_list(engine: Docker, images: dict[str, str]) -
     listing = dockersim("images", "list")
     assert listing.returncode == 0
     assert any(line.startswith("dockersim/mysql:5.7") and "mysql:5.7" in line for line in listing.stdout.splitlines())
+    found = json.loads(dockersim("images", "list", "--json").stdout)  # the kit is built (the images fixture)
+    assert {"stand_in": "dockersim/mysql:5.7", "stands_for": ["mysql:5.7"], "built": True} in found
+    assert all(entry["built"] for entry in found)
+    cleaned = dockersim("clean", "--dry-run", "--json")
+    assert cleaned.returncode == 0 and set(json.loads(cleaned.stdout)) == {"would_remove", "being_stopped"}
