@@ -125,17 +125,22 @@ def engine_down(purge: bool) -> None:
 
 @engine.command("status")
 @engine_options
-def engine_status(docker_bin: str, context: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="print the status as JSON.")
+def engine_status(docker_bin: str, context: str | None, as_json: bool) -> None:
     """Say which engine a run would use, whether it and the sandbox answer, and which grading engines run.
 
     \b
-    Example:
+    Examples:
       dockersim engine status
+      dockersim engine status --json | jq '.leases[] | select(.what == "grade")'
     """
     from dockersim.ownership.reaping import reap_dead
-    from dockersim.report.engine import status_lines
+    from dockersim.report.engine import status, status_lines
 
     leftovers = reap_dead()
+    if as_json:
+        click.echo(json.dumps({**status(docker_bin, context), "removed": leftovers}, indent=1))
+        return
     if leftovers:
         click.echo(f"removed what runs that died had left: {', '.join(leftovers)}")
     click.echo("\n".join(status_lines(docker_bin, context)))

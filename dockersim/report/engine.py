@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from typing import Any
 
 from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.sandbox import Sandbox
@@ -12,26 +13,40 @@ from dockersim.errors import DockersimError
 from dockersim.host import leases
 
 
-def status_lines(docker_bin: str, context: str | None) -> list[str]:
+def status(docker_bin: str, context: str | None) -> dict[str, Any]:
+    """What `engine status` says, as data (its --json): the engine a run uses, the sandbox, the grading
+    engines running, and the leases held on this machine."""
     where = (
         f"context {context}"
         if context
         else (f"DOCKER_HOST={os.environ['DOCKER_HOST']}" if os.environ.get("DOCKER_HOST") else "the default engine")
     )
+    run: dict[str, Any] = {"engine": where, "answers": False, "version": None, "why": None}
     try:
-        lines = [f"run uses {where}: answers, engine {Docker(docker_bin, context).server_version()}"]
+        run.update(answers=True, version=Docker(docker_bin, context).server_version())
     except DockersimError as e:
-        lines = [f"run uses {where}: {e}"]
+        run["why"] = str(e)
     box = Sandbox()
     version = box.version(docker_bin) if shutil.which(docker_bin) else None
-    if version:
-        lines.append(f"run --sandbox uses {box.docker_host}: answers, engine {version}; "
-                     f"published ports answer on {box.engine_host}")  # fmt: skip
+    sandbox = {"endpoint": box.docker_host, "answers": bool(version), "version": version,
+               "published_ports_on": box.engine_host if version else None}  # fmt: skip
+    held = [{"lease": name, **who} for name, who in leases.all_held()]
+    return {"run": run, "sandbox": sandbox, "grading": [n for n in running() if n != box.name], "leases": held}
+
+
+def status_lines(docker_bin: str, context: str | None) -> list[str]:
+    found = status(docker_bin, context)
+    run, box = found["run"], found["sandbox"]
+    lines = [f"run uses {run['engine']}: answers, engine {run['version']}" if run["answers"]
+             else f"run uses {run['engine']}: {run['why']}"]  # fmt: skip
+    if box["answers"]:
+        lines.append(f"run --sandbox uses {box['endpoint']}: answers, engine {box['version']}; "
+                     f"published ports answer on {box['published_ports_on']}")  # fmt: skip
     else:
         lines.append("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")
-    grading = [name for name in running() if name != box.name]
+    grading = found["grading"]
     lines.append(f"grading engines running: {', '.join(grading)}" if grading else "no grading engine runs")
-    held = list(leases.all_held())
+    held = [(h["lease"], {k: v for k, v in h.items() if k != "lease"}) for h in found["leases"]]
     lines += [f"{name}: {held_by(who)}" for name, who in held] or ["no run holds a sandbox or the kit registry"]
     return lines
 

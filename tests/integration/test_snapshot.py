@@ -103,3 +103,5 @@ def test_engine_status_and_images_list(engine: Docker, images: dict[str, str]) -
     assert all(entry["built"] for entry in found)
     cleaned = dockersim("clean", "--dry-run", "--json")
     assert cleaned.returncode == 0 and set(json.loads(cleaned.stdout)) == {"would_remove", "being_stopped"}
+    found = json.loads(dockersim("engine", "status", "--json").stdout)
+    assert found["run"]["answers"] and found["run"]["version"] and set(found) >= {"sandbox", "grading", "leases"}
