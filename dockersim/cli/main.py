@@ -14,13 +14,34 @@ from dockersim import __version__
 from dockersim.errors import DockersimError
 from dockersim.host.interrupts import Interrupted, handle_signals
 
-# Each command and the module of cli/ it lives in, imported only when it runs (or --help lists it): `run`
-# does not load grading's or practice's modules, and --version loads none (bench/run.py's start-up rows).
+# Each command, the module of cli/ it lives in, imported only when it runs, and the first paragraph of its
+# help, which `dockersim --help` lists beside it without importing any of them (tests/unit/cli/test_main.py
+# holds each to its command's own): `run` does not load grading's or practice's modules, and --help and
+# --version load none (bench/run.py's start-up rows).
 COMMANDS = {
-    "validate": "run", "run": "run", "state": "engines", "clean": "engines", "doctor": "engines",
-    "check": "grade", "grade": "grade", "gradebook": "grade", "images": "engines", "engine": "engines",
-    "practice": "practice", "progress": "practice", "hint": "practice", "solve": "practice", "skip": "practice",
-    "record": "record",
+    "check": ("grade", "Check your work against a homework spec, on your engine as it is now (hidden checks are "
+                       "skipped)."),
+    "clean": ("engines", "Remove what dockersim runs that died (killed, crashed, a reboot) left behind."),
+    "doctor": ("engines", "Say whether a tutorial run would work here, by trying: clients, the engine and what it "
+                          "is, a container started for real, a port published on 127.0.0.1 and connected to, the "
+                          "kit."),
+    "engine": ("engines", "The sandbox engine: a private dockerd beside any other, for runs that must not touch "
+                          "yours."),
+    "grade": ("grade", "Grade submissions: each on a fresh, isolated sandbox engine (root, Linux), or on engines "
+                       "reached through docker contexts, with a gradebook and feedback."),
+    "gradebook": ("grade", "Work with gradebooks that grade runs wrote."),
+    "hint": ("practice", "Inside practice: a hint for the current step."),
+    "images": ("engines", "The offline kit: local stand-ins for the chapter's images, built from Debian's archive."),
+    "practice": ("practice", "Type a scenario's steps yourself, in your own shell; each step is checked as you "
+                             "reach it."),
+    "progress": ("practice", "How far practice got in each scenario file, as saved on this account."),
+    "record": ("record", "Write a scenario by doing it: every docker command you type in the shell it opens "
+                         "becomes a step."),
+    "run": ("run", "Run scenario files (or every *.yaml in a directory) step by step."),
+    "skip": ("practice", "Inside practice: move on; dockersim runs the step (recorded as skipped)."),
+    "solve": ("practice", "Inside practice: type the current step's command for you (recorded as solved)."),
+    "state": ("engines", "Print the engine's state as dockersim reads it (what the checks see)."),
+    "validate": ("run", "Check scenario files, or a homework spec, without touching the engine."),
 }  # fmt: skip
 
 
@@ -61,12 +82,19 @@ class _Commands(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMANDS.get(cmd_name)
-        if module is None:
+        if cmd_name not in COMMANDS:
             return None
-        command = getattr(importlib.import_module(f"dockersim.cli.{module}"), cmd_name)
+        command = getattr(importlib.import_module(f"dockersim.cli.{COMMANDS[cmd_name][0]}"), cmd_name)
         assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands, each with what it does (COMMANDS), as click lists them: none of them loaded."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        with formatter.section("Commands"):
+            # A command of the summary alone: click shortens it as it would the command's own help.
+            formatter.write_dl([(n, click.Command(n, help=COMMANDS[n][1]).get_short_help_str(limit)) for n in names])
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

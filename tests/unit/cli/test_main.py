@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dockersim import __version__
 from dockersim.cli import VERSION_LINE
-from dockersim.cli.main import main
+from dockersim.cli.main import COMMANDS, main
 from dockersim.run.results import Outcome
 from tests.conftest import ROOT
 from tests.unit.cli import loaded
@@ -34,6 +34,28 @@ def test_every_command_has_help_with_an_example(command: tuple[str, ...]) -> Non
     assert result.exit_code == 0
     assert "Usage:" in result.output
     assert "Example" in result.output  # groups too: what a first use of them looks like
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+def test_the_command_list_is_click_s_own_without_loading_a_command(width: int) -> None:
+    """`dockersim --help` lists each command with the first paragraph of its help (cli.main.COMMANDS), as click
+    would list it having loaded them all: the same page, at any terminal width."""
+    ctx = click.Context(main, max_content_width=100, terminal_width=width)
+    ours, clicks = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+    main.format_commands(ctx, ours)
+    click.Group.format_commands(main, ctx, clicks)  # loads every command, and asks each its short help
+    assert ours.getvalue() == clicks.getvalue()
+    for name, (_module, summary) in COMMANDS.items():
+        command = main.get_command(ctx, name)
+        assert command is not None and command.help is not None
+        assert summary == " ".join(command.help.split("\n\n")[0].split()), name
+
+
+def test_help_loads_no_command_s_module() -> None:
+    code = "import sys\nfrom dockersim.cli.main import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+    code += "print(sorted(m for m in sys.modules if m.startswith('dockersim.cli.')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "['dockersim.cli.main']"
 
 
 def test_version() -> None:
