@@ -46,8 +46,9 @@ def status_lines(docker_bin: str, context: str | None) -> list[str]:
         lines.append("run --sandbox: the sandbox engine is down (dockersim engine up starts it)")
     grading = found["grading"]
     lines.append(f"grading engines running: {', '.join(grading)}" if grading else "no grading engine runs")
-    held = [(h["lease"], {k: v for k, v in h.items() if k != "lease"}) for h in found["leases"]]
-    lines += [f"{name}: {held_by(who)}" for name, who in held] or ["no run holds a sandbox or the kit registry"]
+    lines += [f"{held['lease']}: {held_by(held)}" for held in found["leases"]] or [
+        "no run holds a sandbox or the kit registry"
+    ]
     return lines
 
 

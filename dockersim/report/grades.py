@@ -100,8 +100,10 @@ def merge(folders: list[Path], out: Path, lang: str = "en") -> list[Grade]:
             data = json.loads(path.read_text(encoding="utf-8"))
             found = Book(data["spec"], data["title"], data["max"],
                          tuple((c["index"], c["name"]) for c in data["checks"]))  # fmt: skip
-            if not _is(found.max, int) or not all(_is(i, int) and _is(n, str) for i, n in found.columns):
-                raise ValueError("max" if not _is(found.max, int) else "checks")
+            if not _is(found.max, int):
+                raise ValueError("max")
+            if not all(_is(i, int) and _is(n, str) for i, n in found.columns):
+                raise ValueError("checks")
             students = [_grade(s) for s in data["students"]]
             engines += [{**e, "run": str(folder)} for e in data.get("engines", [])]
         except FileNotFoundError:

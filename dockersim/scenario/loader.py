@@ -136,10 +136,6 @@ def _images(value: Any, path: str, line: int) -> dict[str, str]:
     return out
 
 
-def _number(value: Any, path: str, line: int, what: str) -> float:
-    return seconds(value, path, line, what)
-
-
 def _templates_ok(template: str, path: str, line: int, images: set[str], captured: set[str]) -> None:
     for problem in placeholders.problems(template, images):
         raise ScenarioError(problem, path, line)
@@ -211,9 +207,9 @@ def _step(raw: Any, index: int, path: str, line: int, images: set[str], captured
                 raise ScenarioError(f"{key} needs a run or shell command", path, at(key))
             setattr(step, key, _regex(raw[key], path, at(key, line), key, images, captured))
     if "timeout" in raw:
-        step.timeout = _number(raw["timeout"], path, at("timeout", line), "timeout")
+        step.timeout = seconds(raw["timeout"], path, at("timeout", line), "timeout")
     if "retry" in raw:
-        step.retry = _number(raw["retry"], path, at("retry", line), "retry")
+        step.retry = seconds(raw["retry"], path, at("retry", line), "retry")
     if "capture" in raw:
         step.capture = _capture(raw["capture"], path, at("capture", line), images, captured)
     if "hint" in raw:
@@ -296,7 +292,7 @@ def _tty(value: Any, path: str, line: int, images: set[str], captured: set[str])
             raise ScenarioError("until goes with aside: the command is run again until the regex shows", path, at)
         kind = kinds[0]
         timeout = (
-            _number(raw["timeout"], path, raw.lines["timeout"], "timeout")
+            seconds(raw["timeout"], path, raw.lines["timeout"], "timeout")
             if "timeout" in raw
             else DEFAULT_EXPECT_TIMEOUT
         )
