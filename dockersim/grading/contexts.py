@@ -36,6 +36,20 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 SSH_CONFIG_ENV = "DOCKERSIM_SSH_CONFIG"  # an ssh_config file for ssh:// engines (`ssh -F`)
 
 
+# ssh makes its control socket as FOLDER/%C (40 hex digits) with a 17-character suffix first, and a socket's
+# path has at most 107 bytes.
+_SOCKET_NAME = 40 + 17
+
+
+def control_folder() -> str:
+    """A new folder for an ssh wrapper and its control socket, short enough for the socket: under TMPDIR, or
+    /tmp where TMPDIR's own path is too long for it."""
+    base = tempfile.gettempdir()
+    if len(os.fsencode(base)) + len("/dsim-ssh-XXXXXXXX/") + _SOCKET_NAME > 107:
+        base = "/tmp"
+    return tempfile.mkdtemp(prefix="dsim-ssh-", dir=base)
+
+
 class ContextEngine(GradingEngine):
     """An engine that exists already, named by a docker context of the grader's."""
 
@@ -125,7 +139,7 @@ class ContextEngine(GradingEngine):
         real = shutil.which("ssh")
         if real is None:
             raise DockersimError(f"{self.name} is an ssh:// context and there is no ssh client here")
-        folder = tempfile.mkdtemp(prefix="dsim-ssh-")  # short: a control socket's path has a length limit
+        folder = control_folder()
         # The docker client passes ssh no options of its own choosing: a wrapper first on its PATH does.
         options = ["-o", "ControlMaster=auto", "-o", f"ControlPath={folder}/%C", "-o", "ControlPersist=600"]
         config = os.environ.get(SSH_CONFIG_ENV)
