@@ -13,12 +13,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dockersim.engine.client import Docker
-from dockersim.ownership.inventory import Inventory
 from dockersim.ownership.labels import state_dir
 from tests.conftest import ROOT, dockersim
+from tests.engine_log import EngineLog
 
 HW = ROOT / "examples" / "hw-wordpress"
+# The volumes Eve's lines name: on a grading machine whose engine a line reached, one of them would be there.
+EVE_VOLUMES = ("hostetc", "h2", "hostetc3", "h4", "h5", "h6", "h7", "h8", "h9", "h10")
+
+
+def on_engine(engine: Docker, volumes: tuple[str, ...]) -> list[str]:
+    """Those of these volumes the engine has."""
+    return [v for v in volumes if engine.call(["volume", "inspect", v], check=False).status == 0]
 
 
 def expected_scores(homework: Path = HW) -> dict[str, int]:
@@ -27,19 +36,22 @@ def expected_scores(homework: Path = HW) -> dict[str, int]:
     return {student: int(score) for student, score in rows}
 
 
+@pytest.mark.grading
 def test_example_homework(engine: Docker, tmp_path: Path) -> None:
     submissions = tmp_path / "submissions"
     shutil.copytree(HW / "submissions", submissions)
     shutil.copytree(HW / "submissions" / "alice", submissions / "alice_again")  # the same work, graded again
     out = tmp_path / "grades"
-    before = Inventory.read(engine)
     state_dir().mkdir(parents=True, exist_ok=True)  # dockersim's own (its runs' journals), even on a new machine
     host_files = {p: sorted(os.listdir(p)) for p in ("/etc", "/tmp", "/root", "/var/lib/docker")}
     folders = sorted(str(p) for p in submissions.iterdir())
     assert len(folders) >= 6
-    done = dockersim("grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders, timeout=1800)
+    with EngineLog(tmp_path) as log:  # the grader's engine: the machine's, every request written down
+        done = dockersim("grade", "--jobs", "2", "--out", str(out), str(HW / "spec.yaml"), *folders, timeout=1800,
+                         env={"DOCKER_HOST": log.docker_host})  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    assert Inventory.read(engine) == before  # grading never touches the host's engine
+    assert log.requests and log.writes() == []  # grading only reads the grader's engine (its kit)
+    assert not on_engine(engine, EVE_VOLUMES)  # nor did any of Eve's lines reach it another way
     assert "[6/6]" in done.stderr  # progress while it works
     # Eve's escapes: whatever ran wrote only into her workspace, never into the grading machine's files.
     assert {p: sorted(os.listdir(p)) for p in host_files} == host_files
@@ -148,6 +160,7 @@ SLOW = """docker run -d --name web -p 8080 busybox sh -c 'end=$(($(date +%s) + 6
 IDLE = "docker run -d --name web -p 8080 busybox sleep 600\n"
 
 
+@pytest.mark.grading
 def test_a_busy_service_is_waited_for_and_an_idle_one_is_not(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(SLOW_SPEC)
     for name, commands in (("slow", SLOW), ("idle", IDLE)):
@@ -168,6 +181,7 @@ DOCKERFILE_HW = ROOT / "examples" / "hw-dockerfile"
 CANARY = Path("/etc/dockersim-canary")  # a file of the grading machine's: Mallory's `secret-link` points at it
 
 
+@pytest.mark.grading
 def test_the_dockerfile_homework_grades_alike_on_docker_and_podman_and_keeps_the_machine_out(
     engine: Docker, tmp_path: Path
 ) -> None:

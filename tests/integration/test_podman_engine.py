@@ -20,16 +20,18 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.box import STATE_ROOT
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.engine.sandbox.slots import private
 from dockersim.host.leases import RUN_ROOT
 from dockersim.kit import stand_ins as kit
-from dockersim.ownership.inventory import Inventory
 from dockersim.ownership.labels import state_dir
 from tests.conftest import ROOT, dockersim
-from tests.integration.test_grading import expected_scores
+from tests.engine_log import EngineLog
+from tests.integration.test_grading import EVE_VOLUMES, expected_scores, on_engine
 
 HW = ROOT / "examples" / "hw-network"
 
@@ -70,6 +72,7 @@ def _podman_inventory() -> list[str]:
     return out
 
 
+@pytest.mark.grading
 def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     submissions = tmp_path / "submissions"
     shutil.copytree(HW / "submissions", submissions)
@@ -82,15 +85,17 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
     text = (HW / "spec.yaml").read_text().replace("reference: submissions/ann", f"reference: {submissions}/ann")
     spec.write_text(text + "  - name: a mark in the workspace's /root\n    points: 0\n"
                     "    probe: {host_file: /root/eve-was-here, exists: true}\n")  # fmt: skip
-    before = (Inventory.read(engine), _podman_inventory())
+    before = _podman_inventory()
     state_dir().mkdir(parents=True, exist_ok=True)  # dockersim's own (its runs' journals), even on a new machine
     watched = [p for p in ("/etc", "/tmp", "/root", "/var/lib/containers") if os.path.isdir(p)]
     host_files = {p: sorted(os.listdir(p)) for p in watched}
 
     out = tmp_path / "podman"
-    done = dockersim("grade", "--docker", "podman", "--jobs", "2", "--out", str(out), str(spec), *folders,
-                     timeout=1800)  # fmt: skip
+    with EngineLog(tmp_path) as log:  # the machine's docker engine, where the kit is copied from
+        done = dockersim("grade", "--docker", "podman", "--jobs", "2", "--out", str(out), str(spec), *folders,
+                         timeout=1800, env={"DOCKER_HOST": log.docker_host})  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    assert log.requests and log.writes() == []  # the kit copied from it, nothing else
     with (out / "gradebook.csv").open() as f:
         scores = {row["student"]: int(row["score"]) for row in csv.DictReader(f)}
     assert scores == expected_scores(HW), done.stderr[-3000:]
@@ -104,7 +109,7 @@ def test_grading_on_podman_sandboxes(engine: Docker, tmp_path: Path) -> None:
 
     # Nothing of the machine's: its engine, its podman, its files. Eve's escapes that ran wrote into her own
     # workspace (on her sandbox's own disk, gone with it), not the host's.
-    assert (Inventory.read(engine), _podman_inventory()) == before
+    assert _podman_inventory() == before and not on_engine(engine, EVE_VOLUMES)
     assert {p: sorted(os.listdir(p)) for p in host_files} == host_files
     [eve] = [s for s in results["students"] if s["student"] == "eve"]
     assert eve["checks"][-1]["outcome"] == "passed", eve["checks"][-1]
@@ -130,6 +135,7 @@ def _names_a_sandbox(proc: Path) -> bool:
         return False
 
 
+@pytest.mark.grading
 def test_a_podman_sandbox_command_past_its_deadline_ends_and_a_gone_sandbox_is_never_entered(
     engine: Docker, tmp_path: Path
 ) -> None:

@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,48 +27,10 @@ from dockersim.kit import stand_ins as kit
 from dockersim.ownership.inventory import empty
 from dockersim.ownership.labels import state_home
 from tests.conftest import ROOT
+from tests.engine_log import Forwarder
 from tests.integration.test_grading import HW
 
-
-class Forwarder:
-    """127.0.0.1:PORT → a unix socket, until closed: a tcp endpoint for an engine, that the test can cut."""
-
-    def __init__(self, target: str) -> None:
-        self.target = target
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.open: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # closed
-            engine = socket.socket(socket.AF_UNIX)
-            engine.connect(self.target)
-            with self.lock:
-                self.open += [client, engine]
-            for a, b in ((client, engine), (engine, client)):
-                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pump(source: socket.socket, sink: socket.socket) -> None:
-        with contextlib.suppress(OSError):
-            while data := source.recv(65536):
-                sink.sendall(data)
-        with contextlib.suppress(OSError):
-            sink.shutdown(socket.SHUT_WR)
-
-    def close(self) -> None:
-        self.listener.close()
-        with self.lock:
-            for s in self.open:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
+pytestmark = pytest.mark.grading  # scripts/test's grading lane
 
 
 Engines = tuple[dict[str, str], Forwarder, list[str]]  # the contexts' config, the cuttable one, where ports answer
@@ -91,7 +52,7 @@ def _engines(engine: Docker, boxes: list[Sandbox], tmp_path: Path) -> Iterator[E
         box.up()
     third = Docker(env={"DOCKER_HOST": boxes[2].docker_host, "DOCKER_CONTEXT": ""})
     kit.copy(engine, third, [r.tag for r in kit.RECIPES.values() if r.stands_for], lambda _line: None)
-    forwarder = Forwarder(str(boxes[2].socket))
+    forwarder = Forwarder.tcp(str(boxes[2].socket))  # the engine the test cuts
     config = tmp_path / "docker-config"
     env = {**os.environ, "DOCKER_CONFIG": str(config)}
     env.pop("DOCKER_CONTEXT", None)
