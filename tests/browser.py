@@ -29,7 +29,8 @@ class Browser:
         self.proc = subprocess.Popen([binary, "--headless=new", "--no-sandbox", "--disable-gpu",
                                       "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
                                       "--no-first-run", "about:blank"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                     env={**os.environ, "HOME": self.profile})  # fmt: skip
         port = self._port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=DEADLINE) as answer:
             [page] = [t for t in json.load(answer) if t["type"] == "page"]

@@ -71,6 +71,7 @@ checks:
 MARK = "6001"  # the slow RUN step's `sleep 6001`, as the machine's process list shows it
 
 
+@pytest.mark.grading
 @pytest.mark.parametrize("kind", ["docker", "podman"])
 def test_a_build_runs_as_the_sandbox_s_root_in_its_cgroup_and_stops_at_its_time(kind: str, tmp_path: Path) -> None:
     """While its RUN step runs, that step is a process of the sandbox's remapped root (not the machine's), in

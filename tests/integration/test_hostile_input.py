@@ -9,8 +9,12 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from dockersim.engine.client import Docker
 from tests.conftest import dockersim
+
+pytestmark = pytest.mark.grading  # scripts/test's grading lane
 
 SPEC = """\
 schema_version: 1

@@ -23,7 +23,7 @@ from dockersim.engine.sandbox.box import REMAP_COUNT
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.engine.sandbox.slots import private
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.grading]
 
 IMAGE = "dockersim/isotest:busybox"
 APPLETS = ("sh", "id", "ls", "cat", "echo", "touch", "stat", "sleep", "httpd", "wget")

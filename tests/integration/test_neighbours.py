@@ -89,6 +89,7 @@ def scores(out: Path) -> list[str]:
     return [(out / "gradebook.csv").read_text(), *(f"{name}\n{text}" for name, text in feedback)]
 
 
+@pytest.mark.quiet
 @pytest.mark.parametrize("docker_bin", ["docker", "podman"])
 def test_hogs_are_held_to_their_bounds_and_their_neighbours_never_notice(
     engine: Docker, tmp_path: Path, docker_bin: str
@@ -112,6 +113,7 @@ def test_hogs_are_held_to_their_bounds_and_their_neighbours_never_notice(
     assert logs["score"] == 1 and logs["graded"], logs  # it runs; the engine cut its log, and nothing else noticed
 
 
+@pytest.mark.grading
 def test_two_grade_runs_at_once_grade_as_each_alone(engine: Docker, tmp_path: Path) -> None:
     spec, folders = homework(tmp_path, {"ann": CORRECT, "bo": "docker volume create data\n", "cy": WEB})
     alone = tmp_path / "alone"
@@ -127,6 +129,7 @@ def test_two_grade_runs_at_once_grade_as_each_alone(engine: Docker, tmp_path: Pa
     assert endpoints[0] != endpoints[1]  # each run had a sandbox of its own
 
 
+@pytest.mark.grading
 def test_two_runs_on_one_out_folder_the_second_says_so(engine: Docker, tmp_path: Path) -> None:
     spec, folders = homework(tmp_path, {"ann": CORRECT})
     out = tmp_path / "out"
@@ -176,6 +179,7 @@ checks:
 """
 
 
+@pytest.mark.grading
 @pytest.mark.parametrize("how", ["rm", "restart"])
 def test_a_disturbed_engine_never_yields_a_score(engine: Docker, tmp_path: Path, how: str) -> None:
     """While the submission's checks wait for its busy container, someone else removes its other container
@@ -207,6 +211,7 @@ def test_a_disturbed_engine_never_yields_a_score(engine: Docker, tmp_path: Path,
     assert "graded again on a fresh engine" in err, err[-2000:]
 
 
+@pytest.mark.grading
 def test_a_grade_run_killed_and_one_started_at_once_after_it(engine: Docker, tmp_path: Path) -> None:
     """A CI runner's timeout kills a grade run; a retry starts at once: it grades, on another sandbox while
     the dead run's reaper still stops the first, and `clean` says what is still being stopped."""

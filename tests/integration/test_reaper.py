@@ -178,6 +178,7 @@ def test_a_dead_grade_gives_a_shared_engine_s_image_names_back(engine: Docker, i
         engine.call(["image", "rm", theirs, added], check=False)
 
 
+@pytest.mark.grading
 @pytest.mark.parametrize("kind", ["docker", "podman"])
 def test_a_killed_grade_leaves_no_engine_running(kind: str, engine: Docker, tmp_path: Path) -> None:
     # Submissions that keep their engines busy for a while: grading itself is over in seconds.

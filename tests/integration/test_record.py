@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.mutate import survivors
 from dockersim.engine.client import Docker
 from dockersim.grading.homework import load_spec
@@ -130,6 +132,7 @@ def test_a_chapter_recorded_in_tmux_replays_and_survives_no_mutation(engine: Doc
     assert done.returncode == 0 and not bad, json.dumps(bad, indent=1) + done.stderr[-2000:]
 
 
+@pytest.mark.grading
 def test_a_spec_recorded_from_the_reference_earns_it_every_point_and_not_ben(engine: Docker, tmp_path: Path) -> None:
     hw = ROOT / "examples" / "hw-network"
     out = tmp_path / "hw.yaml"

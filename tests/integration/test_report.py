@@ -44,6 +44,7 @@ def no_fetches(page: str) -> None:
     assert not re.search(r"""<(script|link|img|iframe)[^>]+(src|href)=["']?(https?:|//)""", page, re.IGNORECASE)
 
 
+@pytest.mark.grading
 def test_the_grade_report(engine: Docker, browser: Browser, tmp_path: Path) -> None:
     out = tmp_path / "grades"
     folders = [str(HW / "submissions" / s) for s in ("alice", "mallory")]

@@ -9,6 +9,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from dockersim.engine.client import Docker
 from dockersim.engine.sandbox.sandbox import Sandbox
 from dockersim.ownership.inventory import Inventory
@@ -185,6 +187,7 @@ steps:
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
 
 
+@pytest.mark.grading
 def test_the_engine_going_away_mid_run_ends_cleanly(engine: Docker, images: dict[str, str], tmp_path: Path) -> None:
     from dockersim.engine.sandbox.slots import private
 

@@ -7,6 +7,7 @@ import json
 import select
 import signal
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def test_interrupted_at_each_step_leaves_nothing(engine: Docker, images: dict[st
     scenario = tmp_path / "interrupted.yaml"
     scenario.write_text(INTERRUPTED)
     before = Inventory.read(engine)
-    workdirs = set(Path("/tmp").glob("dockersim-*"))
+    workdirs = set(Path(tempfile.gettempdir()).glob("dockersim-*"))  # where a run makes its own (TMPDIR)
     for step in range(6):
         sig = signal.SIGTERM if step == 3 else signal.SIGINT
         proc = start_dockersim("run", *IMAGE_MAP, str(scenario))
@@ -98,7 +99,7 @@ def test_interrupted_at_each_step_leaves_nothing(engine: Docker, images: dict[st
         assert proc.returncode == 128 + sig, (step, proc.returncode, err)
         assert "interrupted; removed what the run created" in err
         assert Inventory.read(engine) == before, f"left behind after a signal during step {step + 1}"
-        assert set(Path("/tmp").glob("dockersim-*")) == workdirs
+        assert set(Path(tempfile.gettempdir()).glob("dockersim-*")) == workdirs
 
 
 def test_an_interrupt_before_the_run_starts_is_clean() -> None:
