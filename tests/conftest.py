@@ -41,6 +41,13 @@ def available_clients() -> list[str]:
     return [v for v, path in CLIENTS.items() if os.access(path, os.X_OK)]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if os.environ.get("DOCKERSIM_TEST_LANE") == "grading" and signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        # scripts/test starts this lane in the background, whose jobs a shell starts with SIGINT ignored: taken
+        # back, so that Ctrl+C ends this lane as it ends the other, each test's teardown done.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """`engine` marks what needs what scripts/ensure-engine provides: every test under tests/integration (by
     where it is, so that a new file there is marked too); elsewhere a test that needs the installed clients
