@@ -26,8 +26,8 @@ EVE_VOLUMES = ("hostetc", "h2", "hostetc3", "h4", "h5", "h6", "h7", "h8", "h9", 
 
 
 def on_engine(engine: Docker, volumes: tuple[str, ...]) -> list[str]:
-    """Those of these volumes the engine has."""
-    return [v for v in volumes if engine.call(["volume", "inspect", v], check=False).status == 0]
+    """Those of these volumes the engine has (one listing)."""
+    return sorted(set(volumes) & set(engine.call(["volume", "ls", "-q"]).stdout.split()))
 
 
 def expected_scores(homework: Path = HW) -> dict[str, int]:
