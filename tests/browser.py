@@ -30,7 +30,7 @@ class Browser:
                                       "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
                                       "--no-first-run", "about:blank"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                     env={**os.environ, "HOME": self.profile})  # fmt: skip
+                                     env={**os.environ, "HOME": self.profile})  # its ~/.pki out of /root  # fmt: skip
         port = self._port()
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=DEADLINE) as answer:
             [page] = [t for t in json.load(answer) if t["type"] == "page"]

@@ -197,25 +197,33 @@ class Learner:
     name: str
     venv: Path
     runtime: Path
+    tmp: Path
 
     def run(self, command: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
-        """A shell command line as this user, with the venv's bin first on PATH, in /tmp, and the runtime
-        folder a login gives (XDG_RUNTIME_DIR, where dockersim keeps its leases)."""
-        line = f"cd /tmp && PATH={self.venv}/bin:$PATH XDG_RUNTIME_DIR={self.runtime} {command}"
+        """A shell command line as this user, with the venv's bin first on PATH, in /tmp, the runtime folder
+        a login gives (XDG_RUNTIME_DIR, where dockersim keeps its leases) and a TMPDIR of its own (the tests'
+        is root's, and a run's folders in /tmp would come and go under the tests that watch it)."""
+        line = f"cd /tmp && PATH={self.venv}/bin:$PATH XDG_RUNTIME_DIR={self.runtime} TMPDIR={self.tmp} {command}"
         return subprocess.run(["su", self.name, "-c", line], capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture(scope="session")
 def learner(engine: Docker) -> Learner:
     name = LEARNER
-    # Under the tests' temporary folder (TMPDIR), readable by the learner; made with Debian's own python.
-    venv = Path(tempfile.gettempdir()) / "dockersim-learner-venv"
-    runtime = Path("/run/user") / str(pwd.getpwnam(name).pw_uid)  # as systemd-logind makes it at a login
-    runtime.mkdir(parents=True, exist_ok=True)
-    os.chown(runtime, pwd.getpwnam(name).pw_uid, pwd.getpwnam(name).pw_gid)
-    runtime.chmod(0o700)
+    account = pwd.getpwnam(name)
+    # In the learner's home, which the learner can reach whatever TMPDIR is and no test watches; made with
+    # Debian's own python.
+    venv = Path(account.pw_dir) / "dockersim-venv"
+    runtime = Path("/run/user") / str(account.pw_uid)  # as systemd-logind makes it at a login
+    tmp = Path(account.pw_dir) / "tmp"
+    # TMPDIR is reached by mmdebstrap's unshared root too (a sub-uid): others may enter it and the home
+    # above it, as they may /tmp.
+    for folder, mode in ((runtime, 0o700), (Path(account.pw_dir), 0o755), (tmp, 0o755)):
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chown(folder, account.pw_uid, account.pw_gid)
+        folder.chmod(mode)
     env = {**os.environ, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "DOCKERSIM_VENV": str(venv)}
     subprocess.run(["bash", "scripts/venv"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
     subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check",
                     str(ROOT)], check=True, capture_output=True, timeout=600)  # fmt: skip
-    return Learner(name, venv, runtime)
+    return Learner(name, venv, runtime, tmp)
